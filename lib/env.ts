@@ -1,0 +1,155 @@
+import path from "node:path";
+import { z } from "zod";
+
+// Every setting the shop reads, validated once. Nothing else in the code base reads process.env.
+//
+// Defaults make `SEQR_MODE=sandbox` (the default) work with no configuration at all: the shop talks to the SEQR
+// sandbox it serves itself under /sandbox. In `live` mode the SEQR settings and the secrets have no defaults.
+
+export const SANDBOX_DEFAULTS = {
+  terminalId: "sandbox_shop_terminal",
+  terminalPassword: "sandbox-terminal-password",
+  serviceId: "SEQRSHOP",
+  notificationSecret: "sandbox-notification-secret-not-for-production",
+  adminPassword: "sandbox-admin",
+} as const;
+
+const DEFAULT_DATABASE_URL = "file:./data/shop.db";
+const DEFAULT_PUBLIC_BASE_URL = "http://localhost:3000";
+
+/** Unset and empty both mean "not given": `FOO=` in a shell or an .env file is a common way to clear a value. */
+const optionalString = z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().optional());
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+      message: `must be an http:// or https:// URL${what ? ` (${what})` : ""}`,
+    })
+    // One spelling of each URL, so that links built from it never carry "//".
+    .transform((value) => value.replace(/\/+$/, ""));
+
+/**
+ * A SQLite URL `file:<path>`, relative paths taken from the project's root (the working directory of every
+ * command the project runs), turned into an absolute path so that the CLI and the server open the same file.
+ */
+const sqliteUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^file:[^?#]+$/.test(value), {
+    message: 'must be a SQLite URL "file:<path>" such as file:./data/shop.db (no query string)',
+  })
+  .transform((value) => `file:${path.resolve(value.slice("file:".length))}`);
+
+const serviceId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '_' or '-' (it is part of the SEQR QR code's URL)");
+
+const rawSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  DATABASE_URL: optionalString.pipe(sqliteUrl.optional()),
+  PUBLIC_BASE_URL: optionalString.pipe(httpUrl("the address shoppers and SEQR reach the shop at").optional()),
+  SEQR_MODE: optionalString.pipe(z.enum(["sandbox", "live"], { error: 'must be "sandbox" or "live"' }).optional()),
+  SEQR_SOAP_URL: optionalString.pipe(httpUrl("SEQR's SOAP endpoint").optional()),
+  SEQR_TERMINAL_ID: optionalString.pipe(z.string().max(64, "must be at most 64 characters").optional()),
+  SEQR_TERMINAL_PASSWORD: optionalString,
+  SEQR_SERVICE_ID: optionalString.pipe(serviceId.optional()),
+  SEQR_APP_URL: optionalString.pipe(httpUrl("the simulated SEQR app").optional()),
+  NOTIFICATION_SECRET: optionalString.pipe(
+    z.string().min(32, "must be at least 32 characters (it signs notification URLs)").optional(),
+  ),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, "must be at least 12 characters").optional()),
+  LOG_LEVEL: optionalString.pipe(
+    z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "must be one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .optional(),
+  ),
+});
+
+const LIVE_REQUIRED = [
+  "SEQR_SOAP_URL",
+  "SEQR_TERMINAL_ID",
+  "SEQR_TERMINAL_PASSWORD",
+  "SEQR_SERVICE_ID",
+  "NOTIFICATION_SECRET",
+  "ADMIN_PASSWORD",
+] as const;
+
+const envSchema = rawSchema
+  .superRefine((raw, ctx) => {
+    if (raw.SEQR_MODE !== "live") return;
+    for (const name of LIVE_REQUIRED) {
+      if (raw[name] === undefined) {
+        ctx.addIssue({ code: "custom", path: [name], message: "is required when SEQR_MODE=live" });
+      }
+    }
+    // SEQR posts payment notifications and the SEQR app opens our pages at this address.
+    if (raw.PUBLIC_BASE_URL === undefined || !raw.PUBLIC_BASE_URL.startsWith("https://")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PUBLIC_BASE_URL"],
+        message: "must be an https:// URL when SEQR_MODE=live",
+      });
+    }
+  })
+  .transform((raw) => {
+    const mode = raw.SEQR_MODE ?? "sandbox";
+    const sandbox = mode === "sandbox";
+    const publicBaseUrl = raw.PUBLIC_BASE_URL ?? DEFAULT_PUBLIC_BASE_URL;
+    // In live mode every `?? sandbox default` below is unreachable: superRefine has required the value.
+    return {
+      databaseUrl: raw.DATABASE_URL ?? sqliteUrl.parse(DEFAULT_DATABASE_URL),
+      publicBaseUrl,
+      seqr: {
+        mode,
+        soapUrl: raw.SEQR_SOAP_URL ?? `${publicBaseUrl}/sandbox/soap`,
+        terminalId: raw.SEQR_TERMINAL_ID ?? SANDBOX_DEFAULTS.terminalId,
+        terminalPassword: raw.SEQR_TERMINAL_PASSWORD ?? SANDBOX_DEFAULTS.terminalPassword,
+        serviceId: raw.SEQR_SERVICE_ID ?? SANDBOX_DEFAULTS.serviceId,
+        /** Where links meant for the SEQR app go; undefined means real `SEQR://` links for a real phone. */
+        appUrl: raw.SEQR_APP_URL ?? (sandbox ? `${publicBaseUrl}/sandbox/app` : undefined),
+      },
+      notificationSecret: raw.NOTIFICATION_SECRET ?? SANDBOX_DEFAULTS.notificationSecret,
+      adminPassword: raw.ADMIN_PASSWORD ?? SANDBOX_DEFAULTS.adminPassword,
+      logLevel: raw.LOG_LEVEL ?? "info",
+      /** `next dev`: modules are re-evaluated on every change. */
+      isDevelopment: raw.NODE_ENV === "development",
+    };
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+}
+
+/**
+ * Parses settings from a source such as process.env. Throws an EnvError whose message is a single line naming
+ * each bad variable and what is wrong with it; the message never repeats a value, since values may be secrets.
+ */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join(".") || "settings";
+    return `${name} ${issue.message}`;
+  });
+  throw new EnvError(`Invalid settings: ${problems.join("; ")}`);
+}
+
+function loadEnvOrExit(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    // One line naming the variable, not a stack trace: the person starting the server needs only that.
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+export const env: Env = loadEnvOrExit();

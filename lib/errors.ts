@@ -1,0 +1,36 @@
+import { log } from "./log.ts";
+
+/** What went wrong, in words for the person who reads the response, plus a stable code for programs. */
+export class AppError extends Error {
+  override readonly name = "AppError";
+
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export type ProblemBody = { error: { code: string; message: string } };
+
+/** A JSON error response. Never carries a stack trace or an internal message. */
+export function problem(status: number, code: string, message: string, headers?: HeadersInit): Response {
+  const body: ProblemBody = { error: { code, message } };
+  return Response.json(body, { status, headers });
+}
+
+/**
+ * Turns anything thrown in a route handler into a response: an AppError keeps its status and message; anything
+ * else is logged with its stack and answered with a plain 500.
+ */
+export function errorResponse(error: unknown, context: Record<string, unknown> = {}): Response {
+  if (error instanceof AppError) {
+    if (error.status >= 500) log.error({ err: error, code: error.code, ...context }, error.message);
+    return problem(error.status, error.code, error.message);
+  }
+  log.error({ err: error, ...context }, "unexpected error");
+  return problem(500, "INTERNAL_ERROR", "Something went wrong on our side. Please try again.");
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+// Money is an integer number of minor units (öre for SEK) plus an ISO 4217 currency code. Never a float.
+
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "must be a three-letter ISO 4217 code such as SEK")
+  .refine((code) => KNOWN_CURRENCIES.has(code), "is not an ISO 4217 currency");
+
+export const minorUnits = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export type Money = { amountMinor: number; currency: string };
+
+/** How many decimals the currency has (SEK 2, JPY 0, KWD 3), from the runtime's ISO 4217 data. */
+export function minorUnitDigits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** "349,00 kr" for 34900 SEK: the shop speaks Swedish number formatting to Swedish shoppers. */
+export function formatMoney({ amountMinor, currency }: Money, locale = "sv-SE"): string {
+  const digits = minorUnitDigits(currency);
+  // Integer arithmetic up to here; the division only feeds the formatter, which rounds to `digits` decimals.
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(amountMinor / 10 ** digits);
+}

@@ -1,0 +1,119 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+
+import { beforeAll, describe, expect, test } from "vitest";
+
+import { db, SQLITE_BUSY_TIMEOUT_MS } from "@/lib/db";
+import { env } from "@/lib/env";
+
+import { testDatabaseFile } from "./support/fresh-database";
+
+const run = promisify(execFile);
+
+async function createOrder(clientInvoiceId: string) {
+  return db.order.create({
+    data: {
+      clientInvoiceId,
+      currency: "SEK",
+      totalMinor: 34900,
+      taxMinor: 6980,
+      items: {
+        create: [
+          { sku: "DALA-HORSE-RED", name: "Dala horse", unitPriceMinor: 34900, quantity: 1, taxRateBps: 2500, lineTotalMinor: 34900 },
+        ],
+      },
+    },
+  });
+}
+
+describe("the shop's database", () => {
+  test("is the test's own migrated copy", () => {
+    expect(env.databaseUrl).toBe(`file:${testDatabaseFile}`);
+  });
+
+  test("runs in WAL mode with a busy timeout", async () => {
+    const [journal] = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
+    const [busy] = await db.$queryRawUnsafe<{ timeout: bigint }[]>("PRAGMA busy_timeout");
+    expect(journal?.journal_mode).toBe("wal");
+    expect(Number(busy?.timeout)).toBe(SQLITE_BUSY_TIMEOUT_MS);
+  });
+
+  test("keeps clientInvoiceId unique", async () => {
+    await createOrder("order-unique-1");
+    await expect(createOrder("order-unique-1")).rejects.toThrow(/Unique constraint/);
+  });
+
+  test("keeps invoiceReference unique across payment attempts", async () => {
+    const order = await createOrder("order-attempts-1");
+    const attempt = { orderId: order.id, invoiceReference: "1700000000001", amountMinor: 34900, currency: "SEK" };
+    await db.paymentAttempt.create({ data: attempt });
+    await expect(db.paymentAttempt.create({ data: attempt })).rejects.toThrow(/Unique constraint/);
+  });
+
+  test("never deletes an order that has items", async () => {
+    const order = await createOrder("order-restrict-1");
+    await expect(db.order.delete({ where: { id: order.id } })).rejects.toThrow();
+    expect(await db.order.count({ where: { id: order.id } })).toBe(1);
+  });
+});
+
+describe("the payment event log", () => {
+  test("takes new events", async () => {
+    const order = await createOrder("order-events-1");
+    await db.paymentEvent.create({
+      data: { orderId: order.id, type: "ORDER_CREATED", source: "checkout", toStatus: "PENDING", detail: { items: 1 } },
+    });
+    const events = await db.paymentEvent.findMany({ where: { orderId: order.id } });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.detail).toEqual({ items: 1 });
+  });
+
+  test("refuses to change or remove an event", async () => {
+    const order = await createOrder("order-events-2");
+    const event = await db.paymentEvent.create({
+      data: { orderId: order.id, type: "STATUS_QUERIED", source: "reconciler", seqrResultCode: 0 },
+    });
+    // The trigger's own words come back through Prisma's driver adapter error.
+    const refusedByTrigger = {
+      meta: { driverAdapterError: { cause: { originalCode: "SQLITE_CONSTRAINT_TRIGGER", originalMessage: "PaymentEvent is append-only" } } },
+    };
+    await expect(
+      db.paymentEvent.update({ where: { id: event.id }, data: { seqrResultCode: 90 } }),
+    ).rejects.toMatchObject(refusedByTrigger);
+    await expect(db.paymentEvent.delete({ where: { id: event.id } })).rejects.toMatchObject(refusedByTrigger);
+    expect(await db.paymentEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ seqrResultCode: 0 });
+  });
+});
+
+describe("several processes writing at once", () => {
+  const WRITERS = 3;
+  const ROUNDS = 40;
+
+  beforeAll(async () => {
+    await db.product.create({
+      data: {
+        sku: "CONCURRENCY-TEST",
+        name: "Counter",
+        description: "Counts committed writes",
+        imagePath: "/products/dala-horse.svg",
+        priceMinor: 100,
+        currency: "SEK",
+        taxRateBps: 2500,
+        stock: 0,
+      },
+    });
+  });
+
+  test("never fail with SQLITE_BUSY and lose no write", async () => {
+    const tsx = path.resolve("node_modules/.bin/tsx");
+    const writer = path.resolve("tests/integration/support/concurrent-writer.ts");
+    const results = await Promise.allSettled(
+      Array.from({ length: WRITERS }, () => run(tsx, [writer, env.databaseUrl, "CONCURRENCY-TEST", String(ROUNDS)])),
+    );
+    const failures = results.flatMap((result) => (result.status === "rejected" ? [String(result.reason)] : []));
+    expect(failures).toEqual([]);
+    const product = await db.product.findUniqueOrThrow({ where: { sku: "CONCURRENCY-TEST" } });
+    expect(product.stock).toBe(WRITERS * ROUNDS);
+  });
+});

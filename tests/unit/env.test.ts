@@ -1,0 +1,124 @@
+import path from "node:path";
+
+import { describe, expect, test } from "vitest";
+
+import { EnvError, parseEnv, SANDBOX_DEFAULTS } from "@/lib/env";
+
+const LIVE = {
+  SEQR_MODE: "live",
+  PUBLIC_BASE_URL: "https://shop.example.se",
+  SEQR_SOAP_URL: "https://extdev.seqr.com/soap/merchant/cashregister-2",
+  SEQR_TERMINAL_ID: "shop_terminal_1",
+  SEQR_TERMINAL_PASSWORD: "terminal-password",
+  SEQR_SERVICE_ID: "SHOP01",
+  NOTIFICATION_SECRET: "n".repeat(40),
+  ADMIN_PASSWORD: "a long admin password",
+};
+
+function errorOf(source: Record<string, string | undefined>): EnvError {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error("expected the settings to be refused");
+}
+
+describe("settings with no configuration", () => {
+  const env = parseEnv({});
+
+  test("run the shop against its own SEQR sandbox on localhost:3000", () => {
+    expect(env.publicBaseUrl).toBe("http://localhost:3000");
+    expect(env.seqr).toEqual({
+      mode: "sandbox",
+      soapUrl: "http://localhost:3000/sandbox/soap",
+      terminalId: SANDBOX_DEFAULTS.terminalId,
+      terminalPassword: SANDBOX_DEFAULTS.terminalPassword,
+      serviceId: SANDBOX_DEFAULTS.serviceId,
+      appUrl: "http://localhost:3000/sandbox/app",
+    });
+    expect(env.notificationSecret).toBe(SANDBOX_DEFAULTS.notificationSecret);
+    expect(env.adminPassword).toBe(SANDBOX_DEFAULTS.adminPassword);
+  });
+
+  test("keep the database in the git-ignored data/ folder, as an absolute path", () => {
+    expect(env.databaseUrl).toBe(`file:${path.resolve("data/shop.db")}`);
+  });
+});
+
+describe("sandbox settings", () => {
+  test("follow PUBLIC_BASE_URL, without a trailing slash", () => {
+    const env = parseEnv({ PUBLIC_BASE_URL: "http://127.0.0.1:3100/" });
+    expect(env.publicBaseUrl).toBe("http://127.0.0.1:3100");
+    expect(env.seqr.soapUrl).toBe("http://127.0.0.1:3100/sandbox/soap");
+    expect(env.seqr.appUrl).toBe("http://127.0.0.1:3100/sandbox/app");
+  });
+
+  test("treat an empty value as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "", SEQR_MODE: "" }).seqr.mode).toBe("sandbox");
+  });
+
+  test("resolve a relative SQLite path from the project root", () => {
+    expect(parseEnv({ DATABASE_URL: "file:./data/other.db" }).databaseUrl).toBe(
+      `file:${path.resolve("data/other.db")}`,
+    );
+    expect(parseEnv({ DATABASE_URL: "file:/var/lib/shop/shop.db" }).databaseUrl).toBe("file:/var/lib/shop/shop.db");
+  });
+});
+
+describe("live mode", () => {
+  test("accepts a complete configuration and sends app links to real phones", () => {
+    const env = parseEnv(LIVE);
+    expect(env.seqr.mode).toBe("live");
+    expect(env.seqr.soapUrl).toBe(LIVE.SEQR_SOAP_URL);
+    expect(env.seqr.appUrl).toBeUndefined();
+    expect(env.adminPassword).toBe(LIVE.ADMIN_PASSWORD);
+  });
+
+  test.each(["SEQR_SOAP_URL", "SEQR_TERMINAL_ID", "SEQR_TERMINAL_PASSWORD", "SEQR_SERVICE_ID", "NOTIFICATION_SECRET", "ADMIN_PASSWORD"])(
+    "refuses to start without %s",
+    (name) => {
+      const error = errorOf({ ...LIVE, [name]: undefined });
+      expect(error.message).toBe(`Invalid settings: ${name} is required when SEQR_MODE=live`);
+    },
+  );
+
+  test("names every missing variable on one line", () => {
+    const error = errorOf({ SEQR_MODE: "live", PUBLIC_BASE_URL: "https://shop.example.se" });
+    expect(error.message.split("\n")).toHaveLength(1);
+    for (const name of ["SEQR_SOAP_URL", "SEQR_TERMINAL_ID", "NOTIFICATION_SECRET", "ADMIN_PASSWORD"]) {
+      expect(error.message).toContain(`${name} is required when SEQR_MODE=live`);
+    }
+  });
+
+  test("requires an https PUBLIC_BASE_URL, since SEQR posts notifications to it", () => {
+    expect(errorOf({ ...LIVE, PUBLIC_BASE_URL: "http://shop.example.se" }).message).toContain(
+      "PUBLIC_BASE_URL must be an https:// URL when SEQR_MODE=live",
+    );
+  });
+
+  test("refuses a short notification secret without repeating it", () => {
+    const error = errorOf({ ...LIVE, NOTIFICATION_SECRET: "hunter2" });
+    expect(error.message).toContain("NOTIFICATION_SECRET must be at least 32 characters");
+    expect(error.message).not.toContain("hunter2");
+  });
+});
+
+describe("malformed values", () => {
+  test.each([
+    ["DATABASE_URL", "postgres://localhost/shop", "DATABASE_URL must be a SQLite URL"],
+    ["DATABASE_URL", "file:./data/shop.db?mode=ro", "DATABASE_URL must be a SQLite URL"],
+    ["PUBLIC_BASE_URL", "localhost:3000", "PUBLIC_BASE_URL must be an http:// or https:// URL"],
+    ["PUBLIC_BASE_URL", "ftp://shop.example.se", "PUBLIC_BASE_URL must be an http:// or https:// URL"],
+    ["SEQR_MODE", "production", 'SEQR_MODE must be "sandbox" or "live"'],
+    ["SEQR_SERVICE_ID", "has spaces", "SEQR_SERVICE_ID must be 1-64 letters"],
+    ["SEQR_APP_URL", "not a url", "SEQR_APP_URL must be an http:// or https:// URL"],
+    ["LOG_LEVEL", "loud", "LOG_LEVEL must be one of"],
+  ])("%s=%s is refused with a message naming it", (name, value, message) => {
+    const error = errorOf({ [name]: value });
+    expect(error.message).toMatch(/^Invalid settings: /);
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain("\n");
+  });
+});

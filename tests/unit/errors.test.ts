@@ -1,0 +1,30 @@
+import { describe, expect, test } from "vitest";
+
+import { AppError, errorResponse } from "@/lib/errors";
+
+describe("errorResponse", () => {
+  test("answers an AppError with its own status, code and message", async () => {
+    const response = errorResponse(new AppError("ORDER_NOT_FOUND", 404, "We could not find that order."));
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: { code: "ORDER_NOT_FOUND", message: "We could not find that order." },
+    });
+  });
+
+  test("hides everything about an unexpected error", async () => {
+    const response = errorResponse(new Error("SQLITE_CORRUPT: database disk image is malformed at /srv/shop.db"));
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain("SQLITE");
+    expect(text).not.toContain("/srv");
+    expect(JSON.parse(text)).toEqual({
+      error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side. Please try again." },
+    });
+  });
+
+  test("hides a thrown non-Error too", async () => {
+    const response = errorResponse({ secret: "x" });
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain("secret");
+  });
+});
