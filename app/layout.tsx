@@ -18,14 +18,18 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
     <html lang="en">
       <body>
         <header className="site-header">
-          <Link href="/" className="brand">
-            {SHOP_NAME}
-          </Link>
-          <span className="tagline">{SHOP_TAGLINE}</span>
+          <div className="bar">
+            <Link href="/" className="brand">
+              {SHOP_NAME}
+            </Link>
+            <span className="tagline">{SHOP_TAGLINE}</span>
+          </div>
         </header>
         <main className="site-main">{children}</main>
         <footer className="site-footer">
-          Prices include VAT. Pay with the SEQR app: scan the code at checkout, or tap the link on your phone.
+          <div className="bar">
+            Prices include VAT. Pay with the SEQR app: scan the code at checkout, or tap the link on your phone.
+          </div>
         </footer>
       </body>
     </html>

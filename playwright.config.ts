@@ -1,0 +1,62 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// End-to-end tests drive Debian's Chromium against the production build (`next build` + `next start`) on a
+// database of their own, created afresh, migrated and seeded for every run.
+const PORT = 3100;
+const BASE_URL = `http://localhost:${PORT}`;
+const E2E_DATABASE = "data/e2e.db";
+
+const chromium = {
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
+    // Start-up checks concern the server, not the browser: the desktop project covers them.
+    { name: "phone", use: { ...devices["Pixel 7"] }, testIgnore: /startup\.spec\.ts/ },
+  ],
+  webServer: {
+    command: [
+      `rm -f ${E2E_DATABASE} ${E2E_DATABASE}-wal ${E2E_DATABASE}-shm`,
+      "npx prisma migrate deploy",
+      "npx prisma db seed",
+      "npx next build",
+      `npx next start --port ${PORT}`,
+    ].join(" && "),
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 240_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: `file:./${E2E_DATABASE}`,
+      PUBLIC_BASE_URL: BASE_URL,
+      NEXT_TELEMETRY_DISABLED: "1",
+      LOG_LEVEL: "warn",
+    },
+  },
+});
