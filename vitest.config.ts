@@ -8,7 +8,7 @@ export default defineConfig({
   },
   test: {
     // Quiet, deterministic settings for every test run: logs only when something is wrong.
-    env: { LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { LOG_LEVEL: "error", NEXT_TELEMETRY_DISABLED: "1" },
     projects: [
       {
         extends: true,
