@@ -14,6 +14,8 @@ const eslintConfig = [
         "error",
         { object: "process", property: "env", message: "Read settings through `env` from lib/env.ts." },
       ],
+      // Logs go through pino (lib/log.ts), as JSON lines.
+      "no-console": "error",
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
     },
@@ -22,6 +24,11 @@ const eslintConfig = [
     // The settings module itself, Next's runtime switch and test set-up may touch process.env.
     files: ["lib/env.ts", "instrumentation.ts", "tests/**", "playwright.config.ts", "vitest.config.ts"],
     rules: { "no-restricted-properties": "off" },
+  },
+  {
+    // A bad setting stops the server with one plain line on stderr, before the logger can exist.
+    files: ["lib/env.ts"],
+    rules: { "no-console": "off" },
   },
 ];
 
