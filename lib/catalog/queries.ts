@@ -28,5 +28,3 @@ export const findProductBySku = cache(async (sku: string) => {
   if (!parsed.success) return null;
   return db.product.findFirst({ where: { sku: parsed.data, active: true }, select: productFields });
 });
-
-export type ProductView = NonNullable<Awaited<ReturnType<typeof findProductBySku>>>;
