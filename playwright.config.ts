@@ -42,9 +42,9 @@ export default defineConfig({
   webServer: {
     command: [
       `rm -f ${E2E_DATABASE} ${E2E_DATABASE}-wal ${E2E_DATABASE}-shm`,
-      "npx prisma migrate deploy",
-      "npx prisma db seed",
-      "npx next build",
+      "npm run db:migrate",
+      "npm run db:seed",
+      "npm run build",
       `npx next start --port ${PORT}`,
     ].join(" && "),
     url: `${BASE_URL}/api/health`,

@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
 
 import { CATALOG } from "../../lib/catalog/catalog-data";
+import { formatMoney } from "../../lib/money";
 
-// Prices as the shop prints them, e.g. "349,00 kr" (Intl uses no-break spaces).
-const priceText = (amountMinor: number) =>
-  new Intl.NumberFormat("sv-SE", { style: "currency", currency: "SEK" }).format(amountMinor / 100);
+// Prices as the shop prints them, e.g. "349,00 kr"; tests/unit/money.test.ts pins the format itself.
+const priceText = (product: { priceMinor: number; currency: string }) =>
+  formatMoney({ amountMinor: product.priceMinor, currency: product.currency });
 
 test("the home page lists every product of the catalog with its price", async ({ page }) => {
   await page.goto("/");
@@ -13,7 +14,7 @@ test("the home page lists every product of the catalog with its price", async ({
   await expect(cards).toHaveCount(CATALOG.length);
   for (const product of CATALOG) {
     const card = cards.filter({ has: page.getByRole("heading", { name: product.name, exact: true }) });
-    await expect(card).toContainText(priceText(product.priceMinor));
+    await expect(card).toContainText(priceText(product));
   }
 });
 
@@ -35,7 +36,7 @@ test("a product page opens from the home page with price, stock and picture", as
   await expect(page).toHaveURL(/\/products\/MUG-FJORD-35$/);
   await expect(page).toHaveTitle(new RegExp(mug.name));
   await expect(page.getByRole("heading", { level: 1, name: mug.name })).toBeVisible();
-  await expect(page.getByText(priceText(mug.priceMinor))).toBeVisible();
+  await expect(page.getByText(priceText(mug))).toBeVisible();
   await expect(page.getByText(`${mug.stock} in stock`)).toBeVisible();
   await expect(page.getByText(mug.sku, { exact: true })).toBeVisible();
 
