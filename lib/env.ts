@@ -47,6 +47,15 @@ const serviceId = z
   .trim()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '_' or '-' (it is part of the SEQR QR code's URL)");
 
+/** A whole number of milliseconds within [min, max], given as text. */
+const milliseconds = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number of milliseconds")
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
 const rawSchema = z.object({
   NODE_ENV: z.string().optional(),
   DATABASE_URL: optionalString.pipe(sqliteUrl.optional()),
@@ -57,6 +66,9 @@ const rawSchema = z.object({
   SEQR_TERMINAL_PASSWORD: optionalString,
   SEQR_SERVICE_ID: optionalString.pipe(serviceId.optional()),
   SEQR_APP_URL: optionalString.pipe(httpUrl("the simulated SEQR app").optional()),
+  SEQR_REQUEST_TIMEOUT_MS: optionalString.pipe(milliseconds(1_000, 120_000).optional()),
+  SEQR_REPORT_USER_ID: optionalString.pipe(z.string().max(64, "must be at most 64 characters").optional()),
+  SANDBOX_COMMIT_WINDOW_MS: optionalString.pipe(milliseconds(1_000, 600_000).optional()),
   NOTIFICATION_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (it signs notification URLs)").optional(),
   ),
@@ -112,6 +124,13 @@ const envSchema = rawSchema
         serviceId: raw.SEQR_SERVICE_ID ?? SANDBOX_DEFAULTS.serviceId,
         /** Where links meant for the SEQR app go; undefined means real `SEQR://` links for a real phone. */
         appUrl: raw.SEQR_APP_URL ?? (sandbox ? `${publicBaseUrl}/sandbox/app` : undefined),
+        requestTimeoutMs: raw.SEQR_REQUEST_TIMEOUT_MS ?? 10_000,
+        /** RESELLERUSER user for reports (CONTRACT.md's example is 9900). */
+        reportUserId: raw.SEQR_REPORT_USER_ID ?? "9900",
+      },
+      sandbox: {
+        /** SEQR reverses a payment nobody confirms within this window (CONTRACT.md, the commit rule). */
+        commitWindowMs: raw.SANDBOX_COMMIT_WINDOW_MS ?? 20_000,
       },
       notificationSecret: raw.NOTIFICATION_SECRET ?? SANDBOX_DEFAULTS.notificationSecret,
       adminPassword: raw.ADMIN_PASSWORD ?? SANDBOX_DEFAULTS.adminPassword,

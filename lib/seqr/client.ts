@@ -1,0 +1,275 @@
+import { randomUUID } from "node:crypto";
+
+import pRetry from "p-retry";
+import type { Logger } from "pino";
+
+import type { XmlBuildElement, XmlElement } from "../xml.ts";
+import { SeqrError } from "./errors.ts";
+import {
+  contextElement,
+  invoiceElement,
+  parameterMapElement,
+  refundInvoiceElement,
+  tokenElements,
+  type PrincipalType,
+  type SeqrContext,
+} from "./requests.ts";
+import {
+  checkResult,
+  toClientSessionInfo,
+  toPaymentStatus,
+  toRefundErsReference,
+  toReport,
+  toSentInvoice,
+  toTransactionPeriodId,
+} from "./schemas.ts";
+import { buildSoapRequest, parseSoapResponse } from "./soap.ts";
+import type {
+  CancelResult,
+  ClientSessionInfo,
+  CustomerToken,
+  Invoice,
+  PaymentStatus,
+  ReceiptDocument,
+  Refund,
+  RefundResult,
+  Report,
+  SentInvoice,
+} from "./types.ts";
+
+export type RetryPolicy = {
+  /** Further attempts after the first. */
+  retries: number;
+  minTimeoutMs: number;
+  maxTimeoutMs: number;
+};
+
+export type SeqrClientConfig = {
+  soapUrl: string;
+  terminalId: string;
+  terminalPassword: string;
+  /** The RESELLERUSER user id for markTransactionPeriod and executeReport (CONTRACT.md: e.g. 9900). */
+  reportUserId: string;
+  /** The software's name and version, sent as context.clientId. */
+  clientId: string;
+  /** Per attempt; a call that takes longer is abandoned with a transient `timeout` SeqrError. */
+  timeoutMs: number;
+  /** For the reads: getPaymentStatus, getClientSessionInfo, executeReport. */
+  readRetry: RetryPolicy;
+  /** executeReport while SEQR answers 2 (REPORT_NOT_READY): "retry in a few s". */
+  reportRetry: RetryPolicy;
+  logger: Logger;
+  fetch?: typeof fetch;
+};
+
+type CallOptions = {
+  principalType?: PrincipalType;
+  /** Reads only: writes are never retried blindly (a retried sendInvoice could bill twice). */
+  retry?: RetryPolicy;
+  retryOn?: (error: SeqrError) => boolean;
+  /** Names what the call is about in the log line (never a password or a session token). */
+  logContext?: Record<string, unknown>;
+};
+
+const retryTransient = (error: SeqrError) => error.transient;
+
+export type SeqrClient = ReturnType<typeof createSeqrClient>;
+
+/**
+ * SEQR's merchant API, one function per operation, in the shop's terms. Each call is one SOAP request (reads
+ * retried with exponential backoff and jitter on transient failures) and one log line.
+ */
+export function createSeqrClient(config: SeqrClientConfig) {
+  const doFetch = config.fetch ?? fetch;
+
+  function context(principalType: PrincipalType): SeqrContext {
+    return {
+      channel: "WS",
+      clientId: config.clientId,
+      // 32 hex characters: SEQR's limit, and unique enough for support to find one call.
+      clientReference: randomUUID().replaceAll("-", ""),
+      principal:
+        principalType === "RESELLERUSER"
+          ? { id: config.terminalId, type: "RESELLERUSER", userId: config.reportUserId }
+          : { id: config.terminalId, type: "TERMINALID" },
+      password: config.terminalPassword,
+    };
+  }
+
+  async function attempt(operation: string, principalType: PrincipalType, body: XmlBuildElement) {
+    const ctx = context(principalType);
+    const xml = buildSoapRequest(operation, { context: contextElement(ctx), ...body });
+    let response: Response;
+    let text: string;
+    try {
+      response = await doFetch(config.soapUrl, {
+        method: "POST",
+        headers: { "Content-Type": "text/xml; charset=utf-8", SOAPAction: '""' },
+        body: xml,
+        signal: AbortSignal.timeout(config.timeoutMs),
+        redirect: "error",
+      });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError");
+      throw new SeqrError(operation, timedOut ? "timeout" : "network", { cause: error });
+    }
+    const result = parseSoapResponse(operation, response.status, text);
+    checkResult(operation, result);
+    return { result, clientReference: ctx.clientReference };
+  }
+
+  async function call(operation: string, body: XmlBuildElement, options: CallOptions = {}): Promise<XmlElement> {
+    const started = performance.now();
+    let attempts = 0;
+    let clientReference: string | undefined;
+    const run = async () => {
+      attempts += 1;
+      const outcome = await attempt(operation, options.principalType ?? "TERMINALID", body);
+      clientReference = outcome.clientReference;
+      return outcome.result;
+    };
+    const logLine = (fields: Record<string, unknown>) => ({
+      operation,
+      durationMs: Math.round(performance.now() - started),
+      attempts,
+      ...options.logContext,
+      ...fields,
+    });
+    try {
+      const policy = options.retry;
+      const result = policy
+        ? await pRetry(run, {
+            retries: policy.retries,
+            minTimeout: policy.minTimeoutMs,
+            maxTimeout: policy.maxTimeoutMs,
+            factor: 2,
+            randomize: true,
+            shouldRetry: ({ error }) => error instanceof SeqrError && (options.retryOn ?? retryTransient)(error),
+          })
+        : await run();
+      config.logger.info(logLine({ resultCode: 0, clientReference }), "seqr call");
+      return result;
+    } catch (error) {
+      const seqrError =
+        error instanceof SeqrError
+          ? error
+          : new SeqrError(operation, "protocol", { message: "could not build or read the SOAP message", cause: error });
+      config.logger.warn(
+        logLine({
+          resultCode: seqrError.resultCode,
+          resultName: seqrError.resultName,
+          transient: seqrError.transient,
+        }),
+        "seqr call failed",
+      );
+      throw seqrError;
+    }
+  }
+
+  return {
+    /** Issues an invoice. Never retried: a lost answer may still have created one (look it up, do not resend). */
+    async sendInvoice(invoice: Invoice, tokens: readonly CustomerToken[] = []): Promise<SentInvoice> {
+      const result = await call(
+        "sendInvoice",
+        { invoice: invoiceElement(invoice), tokens: tokenElements(tokens) },
+        { logContext: { clientInvoiceId: invoice.clientInvoiceId } },
+      );
+      return toSentInvoice(result);
+    },
+
+    /** The invoice's status; `lastSeenVersion` is the `version` of the previous answer (0 the first time). */
+    async getPaymentStatus(invoiceReference: string, lastSeenVersion = 0): Promise<PaymentStatus> {
+      const result = await call(
+        "getPaymentStatus",
+        { invoiceReference, invoiceVersion: String(lastSeenVersion) },
+        { retry: config.readRetry, logContext: { invoiceReference } },
+      );
+      return toPaymentStatus(result);
+    },
+
+    /** Cancels an unpaid invoice. 95 (already canceled) counts as success (CONTRACT.md). */
+    async cancelInvoice(invoiceReference: string): Promise<CancelResult> {
+      try {
+        await call("cancelInvoice", { invoiceReference }, { logContext: { invoiceReference } });
+        return { alreadyCanceled: false };
+      } catch (error) {
+        if (error instanceof SeqrError && error.is(95)) return { alreadyCanceled: true };
+        throw error;
+      }
+    },
+
+    /** Gives back part or all of a payment. Never retried: a lost answer may still have refunded. */
+    async refundPayment(refund: Refund): Promise<RefundResult> {
+      const result = await call(
+        "refundPayment",
+        { ersReference: refund.ersReference, invoice: refundInvoiceElement(refund) },
+        { logContext: { ersReference: refund.ersReference, amountMinor: refund.amountMinor } },
+      );
+      return { refundErsReference: toRefundErsReference(result) };
+    },
+
+    async updateInvoice(invoiceReference: string, invoice: Invoice, tokens: readonly CustomerToken[] = []) {
+      await call(
+        "updateInvoice",
+        { invoiceReference, invoice: invoiceElement(invoice), tokens: tokenElements(tokens) },
+        { logContext: { invoiceReference, clientInvoiceId: invoice.clientInvoiceId } },
+      );
+    },
+
+    async submitPaymentReceipt(document: ReceiptDocument): Promise<void> {
+      await call(
+        "submitPaymentReceipt",
+        {
+          ersReference: document.ersReference,
+          receiptDocument: {
+            mimeType: document.mimeType,
+            receiptData: Buffer.from(document.data).toString("base64"),
+            receiptType: document.receiptType ?? "PAYMENT_RECEIPT",
+          },
+        },
+        { logContext: { ersReference: document.ersReference } },
+      );
+    },
+
+    /** Closes the current transaction period (a RESELLERUSER call) and names it. */
+    async markTransactionPeriod(parameters: Record<string, string> = {}): Promise<{ transactionPeriodId: string }> {
+      const result = await call(
+        "markTransactionPeriod",
+        { parameters: parameterMapElement(parameters) },
+        { principalType: "RESELLERUSER" },
+      );
+      return { transactionPeriodId: toTransactionPeriodId(result) };
+    },
+
+    /** Runs a report, asking again with backoff while SEQR answers 2 (not ready) or a transient failure. */
+    async executeReport(request: {
+      reportId: string;
+      language?: string;
+      parameters?: Record<string, string>;
+    }): Promise<Report> {
+      const result = await call(
+        "executeReport",
+        {
+          reportId: request.reportId,
+          language: request.language ?? "en",
+          parameters: parameterMapElement(request.parameters ?? {}),
+        },
+        {
+          principalType: "RESELLERUSER",
+          retry: config.reportRetry,
+          retryOn: (error) => error.transient || error.is(2),
+          logContext: { reportId: request.reportId },
+        },
+      );
+      return toReport(result);
+    },
+
+    /** What SEQR knows about an External Service session: msisdn, subscriberKey and the QR code's parameters. */
+    async getClientSessionInfo(token: string): Promise<ClientSessionInfo> {
+      // The token is a bearer credential for the shopper's session: it is sent, never logged.
+      const result = await call("getClientSessionInfo", { key: token }, { retry: config.readRetry });
+      return toClientSessionInfo(result);
+    },
+  };
+}
