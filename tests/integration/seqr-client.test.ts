@@ -1,0 +1,297 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+
+import { SeqrError } from "@/lib/seqr/errors";
+import { sampleInvoice } from "@/tests/support/seqr-fixtures";
+
+import { clientFor, startSandboxServer, type SandboxServer } from "./support/sandbox-server";
+
+// The shop's SEQR client against the sandbox over real HTTP: every operation and every result code the
+// protocol issue lists.
+
+let server: SandboxServer;
+let seqr: ReturnType<typeof clientFor>;
+
+beforeAll(async () => {
+  server = await startSandboxServer();
+  seqr = clientFor(server);
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  await server.api("POST", "/reset");
+  server.notifications.length = 0;
+});
+
+async function seqrError(promise: Promise<unknown>): Promise<SeqrError> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(SeqrError);
+  return error as SeqrError;
+}
+
+async function paidInvoice(totalMinor = 71_700) {
+  const invoice = sampleInvoice(
+    totalMinor === 71_700 ? {} : { totalMinor, rows: [{ description: "Item", quantity: 1, totalMinor }] },
+  );
+  const { invoiceReference } = await seqr.sendInvoice(invoice);
+  const paid = await server.api("POST", `/app/invoices/${invoiceReference}/pay`, {});
+  expect(paid.status).toBe(200);
+  const status = await seqr.getPaymentStatus(invoiceReference);
+  expect(status.status).toBe("PAID");
+  return { invoiceReference, ersReference: status.ersReference ?? "", invoice };
+}
+
+describe("sendInvoice", () => {
+  test("issues an invoice SEQR stores exactly as sent", async () => {
+    const invoice = sampleInvoice({ notificationUrl: `${server.notifyUrl}?order=o-1&sig=abc` });
+    const sent = await seqr.sendInvoice(invoice);
+    expect(sent.invoiceReference).toMatch(/^\d{13}$/);
+    expect(sent.invoiceQrCode).toBe(`HTTP://SEQR.SE/R${sent.invoiceReference}`);
+
+    const stored = await server.api("GET", `/invoices/${sent.invoiceReference}`);
+    expect(stored.body).toMatchObject({
+      status: "ISSUED",
+      version: 1,
+      totalMinor: 71_700,
+      currency: "SEK",
+      clientInvoiceId: invoice.clientInvoiceId,
+      title: invoice.title,
+      notificationUrl: invoice.notificationUrl,
+    });
+    expect(stored.body.rows).toEqual([
+      expect.objectContaining({ description: "Dala horse, red", quantity: "1", totalMinor: 34_900, taxRate: "25" }),
+      expect.objectContaining({ description: 'Mug "Fjord" & saucer <35 cl>', quantity: "2", totalMinor: 36_800 }),
+    ]);
+  });
+
+  test.each([
+    ["rows that do not sum to the total", sampleInvoice({ totalMinor: 71_600 })],
+    ["an unknown currency", sampleInvoice({ currency: "QQQ" })],
+  ])("answers 49 for %s", async (_case, invoice) => {
+    const error = await seqrError(seqr.sendInvoice(invoice));
+    expect(error).toMatchObject({ kind: "result", resultCode: 49, resultName: "INVALID_INVOICE_DATA", transient: false });
+  });
+
+  test("answers 64 for a notification URL that is not a URL", async () => {
+    const error = await seqrError(seqr.sendInvoice(sampleInvoice({ notificationUrl: "shop/notify" })));
+    expect(error).toMatchObject({ resultCode: 64, resultName: "INVALID_NOTIFICATION_URL" });
+  });
+
+  test("answers 20 for a wrong password and 29 for an unknown terminal", async () => {
+    const wrongPassword = await seqrError(clientFor(server, { terminalPassword: "nope" }).sendInvoice(sampleInvoice()));
+    expect(wrongPassword).toMatchObject({ resultCode: 20, resultName: "INVALID_PASSWORD" });
+    const unknownTerminal = await seqrError(clientFor(server, { terminalId: "ghost" }).sendInvoice(sampleInvoice()));
+    expect(unknownTerminal).toMatchObject({ resultCode: 29, resultName: "UNKNOWN_TERMINAL" });
+  });
+
+  test("is never retried: one transient failure reaches the caller and uses one armed fault", async () => {
+    await server.api("POST", "/faults", { kind: "soap-result", operation: "sendInvoice", resultCode: 90, count: 2 });
+    const error = await seqrError(seqr.sendInvoice(sampleInvoice()));
+    expect(error).toMatchObject({ resultCode: 90, transient: true });
+    const faults = await server.api("GET", "/faults");
+    expect(faults.body.faults).toEqual([expect.objectContaining({ operation: "sendInvoice", remaining: 1 })]);
+  });
+});
+
+describe("getPaymentStatus", () => {
+  test("reads ISSUED, then PAID with an ersReference and a receipt whose paymentReference equals it", async () => {
+    const invoice = sampleInvoice();
+    const { invoiceReference } = await seqr.sendInvoice(invoice);
+    const issued = await seqr.getPaymentStatus(invoiceReference);
+    expect(issued).toMatchObject({ status: "ISSUED", version: 1, ersReference: undefined, receipt: undefined });
+
+    await server.api("POST", `/app/invoices/${invoiceReference}/pay`, {});
+    const paid = await seqr.getPaymentStatus(invoiceReference, issued.version);
+    expect(paid.status).toBe("PAID");
+    expect(paid.version).toBe(2);
+    expect(paid.ersReference).toMatch(/^\d{25}$/);
+    expect(paid.receipt).toMatchObject({
+      paymentReference: paid.ersReference,
+      invoiceReference,
+      clientInvoiceId: invoice.clientInvoiceId,
+      terminalId: "sandbox_shop_terminal",
+      payerTerminalId: "46700643933",
+      invoice: { total: { amountMinor: 71_700, currency: "SEK" } },
+    });
+    expect(paid.receipt?.paymentDate).toBeInstanceOf(Date);
+  });
+
+  test("answers 54 for an unknown invoice reference", async () => {
+    const error = await seqrError(seqr.getPaymentStatus("1234567890123"));
+    expect(error).toMatchObject({ resultCode: 54, resultName: "UNKNOWN_INVOICE_REFERENCE", transient: false });
+  });
+
+  test.each([90, 93, 94])("retries a transient %i and succeeds", async (resultCode) => {
+    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    await server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode, count: 2 });
+    await expect(seqr.getPaymentStatus(invoiceReference)).resolves.toMatchObject({ status: "ISSUED" });
+    expect((await server.api("GET", "/faults")).body.faults).toEqual([]);
+  });
+
+  test("gives up after its retries with a transient error", async () => {
+    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    await server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 5 });
+    const error = await seqrError(seqr.getPaymentStatus(invoiceReference));
+    expect(error).toMatchObject({ resultCode: 93, resultName: "SYSTEM_BUSY", transient: true });
+    // One attempt and two retries used three of the five.
+    expect((await server.api("GET", "/faults")).body.faults[0].remaining).toBe(2);
+  });
+
+  test("treats HTTP 5xx with a SOAP fault as transient and retries it", async () => {
+    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    await server.api("POST", "/faults", { kind: "soap-http-status", operation: "getPaymentStatus", httpStatus: 503, count: 3 });
+    const error = await seqrError(seqr.getPaymentStatus(invoiceReference));
+    expect(error).toMatchObject({ kind: "http", resultName: "HTTP_503", transient: true, resultCode: null });
+  });
+
+  test("abandons a call that takes longer than the timeout", async () => {
+    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    await server.api("POST", "/faults", { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 1_500, count: 3 });
+    const impatient = clientFor(server, { timeoutMs: 300 });
+    const error = await seqrError(impatient.getPaymentStatus(invoiceReference));
+    expect(error).toMatchObject({ kind: "timeout", resultName: "TIMEOUT", transient: true });
+  });
+
+  test("reports an unreachable endpoint as a transient network error", async () => {
+    const nowhere = clientFor(server, { soapUrl: "http://127.0.0.1:9/sandbox/soap" });
+    const error = await seqrError(nowhere.getPaymentStatus("1"));
+    expect(error).toMatchObject({ kind: "network", transient: true });
+  });
+});
+
+describe("cancelInvoice", () => {
+  test("cancels an issued invoice, then reports 95 as already canceled", async () => {
+    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    await expect(seqr.cancelInvoice(invoiceReference)).resolves.toEqual({ alreadyCanceled: false });
+    await expect(seqr.cancelInvoice(invoiceReference)).resolves.toEqual({ alreadyCanceled: true });
+    await expect(seqr.getPaymentStatus(invoiceReference)).resolves.toMatchObject({ status: "CANCELED", version: 2 });
+  });
+
+  test("answers 50 for a paid invoice", async () => {
+    const { invoiceReference } = await paidInvoice();
+    const error = await seqrError(seqr.cancelInvoice(invoiceReference));
+    expect(error).toMatchObject({ resultCode: 50, resultName: "CANNOT_CANCEL_PAID_INVOICE" });
+  });
+
+  test("answers 51 while the subscriber has the invoice open in the app", async () => {
+    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    await server.api("POST", "/app/scan", { url: `SEQR://SEQR.SE/R${invoiceReference}` });
+    const error = await seqrError(seqr.cancelInvoice(invoiceReference));
+    expect(error).toMatchObject({ resultCode: 51, resultName: "CANNOT_CANCEL_INVOICE_IN_PROGRESS" });
+  });
+
+  test("answers 54 for an unknown invoice", async () => {
+    expect(await seqrError(seqr.cancelInvoice("999"))).toMatchObject({ resultCode: 54 });
+  });
+});
+
+describe("refundPayment", () => {
+  test("refunds in parts up to the payment, each with its own ersReference, then answers 98", async () => {
+    const { ersReference } = await paidInvoice(10_000);
+    const first = await seqr.refundPayment({ ersReference, amountMinor: 2_550, currency: "SEK", title: "Return" });
+    const second = await seqr.refundPayment({ ersReference, amountMinor: 7_450, currency: "SEK", title: "Return" });
+    expect(first.refundErsReference).toMatch(/^\d{25}$/);
+    expect(new Set([ersReference, first.refundErsReference, second.refundErsReference]).size).toBe(3);
+    const error = await seqrError(seqr.refundPayment({ ersReference, amountMinor: 1, currency: "SEK", title: "More" }));
+    expect(error).toMatchObject({ resultCode: 98, resultName: "REFUNDS_EXCEED_PAYMENT" });
+  });
+
+  test("answers 23 for an unknown ersReference", async () => {
+    const error = await seqrError(
+      seqr.refundPayment({ ersReference: "1".repeat(25), amountMinor: 100, currency: "SEK", title: "x" }),
+    );
+    expect(error).toMatchObject({ resultCode: 23, resultName: "UNKNOWN_ERS_REFERENCE" });
+  });
+});
+
+describe("updateInvoice", () => {
+  test("replaces an issued invoice's content and moves its version on", async () => {
+    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    const smaller = sampleInvoice({ totalMinor: 34_900, rows: [{ description: "Dala horse", quantity: 1, totalMinor: 34_900 }] });
+    await seqr.updateInvoice(invoiceReference, smaller);
+    const stored = await server.api("GET", `/invoices/${invoiceReference}`);
+    expect(stored.body).toMatchObject({ totalMinor: 34_900, version: 2, status: "ISSUED" });
+  });
+
+  test("answers 49 and 64 as sendInvoice does", async () => {
+    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    expect(await seqrError(seqr.updateInvoice(invoiceReference, sampleInvoice({ totalMinor: 1 })))).toMatchObject({
+      resultCode: 49,
+    });
+    expect(
+      await seqrError(seqr.updateInvoice(invoiceReference, sampleInvoice({ notificationUrl: "ftp://x/" }))),
+    ).toMatchObject({ resultCode: 64 });
+  });
+});
+
+describe("submitPaymentReceipt", () => {
+  test("accepts a receipt for a payment and answers 23 for an unknown one", async () => {
+    const { ersReference } = await paidInvoice();
+    const data = new TextEncoder().encode("Kvitto: 717,00 kr");
+    await expect(seqr.submitPaymentReceipt({ ersReference, mimeType: "text/plain", data })).resolves.toBeUndefined();
+    const error = await seqrError(seqr.submitPaymentReceipt({ ersReference: "42", mimeType: "text/plain", data }));
+    expect(error).toMatchObject({ resultCode: 23 });
+  });
+});
+
+describe("markTransactionPeriod and executeReport", () => {
+  test("waits out 2 (not ready) and returns the period's payments and refunds", async () => {
+    await server.api("PUT", "/config", { reportDelayMs: 300 });
+    const { invoiceReference, ersReference, invoice } = await paidInvoice();
+    await seqr.refundPayment({ ersReference, amountMinor: 1_000, currency: "SEK", title: "Part" });
+    const { transactionPeriodId } = await seqr.markTransactionPeriod();
+    expect(transactionPeriodId).toMatch(/^\d+$/);
+
+    const report = await seqr.executeReport({ reportId: "TRANSACTION_REPORT", parameters: { transactionPeriodId } });
+    expect(report.mimeType).toBe("text/csv");
+    expect(report.content?.toString("utf8")).toBe(report.contentString);
+    const lines = report.contentString?.split("\n") ?? [];
+    expect(lines[0]).toBe("type,time,invoiceReference,clientInvoiceId,ersReference,amount,currency");
+    expect(lines[1]).toMatch(new RegExp(`^PAYMENT,[^,]+,${invoiceReference},${invoice.clientInvoiceId},${ersReference},717\\.00,SEK$`));
+    expect(lines[2]).toMatch(new RegExp(`^REFUND,[^,]+,${invoiceReference},${invoice.clientInvoiceId},\\d{25},-10\\.00,SEK$`));
+    expect(lines.slice(3)).toEqual(["TOTAL_PAID,,,,,717.00,SEK", "TOTAL_REFUNDED,,,,,-10.00,SEK"]);
+  });
+
+  test("gives up with 2 when the report stays unready", async () => {
+    await server.api("PUT", "/config", { reportDelayMs: 60_000 });
+    const { transactionPeriodId } = await seqr.markTransactionPeriod();
+    const error = await seqrError(seqr.executeReport({ reportId: "TRANSACTION_REPORT", parameters: { transactionPeriodId } }));
+    expect(error).toMatchObject({ resultCode: 2, resultName: "REPORT_NOT_READY" });
+  });
+});
+
+describe("getClientSessionInfo", () => {
+  async function scan(url: string) {
+    const scanned = await server.api("POST", "/app/scan", { url });
+    expect(scanned.status).toBe(200);
+    return scanned.body as { open: string; sessionToken: string };
+  }
+
+  test("returns the subscriber and every QR parameter for a fresh token", async () => {
+    const { open, sessionToken } = await scan("HTTP://SEQR.SE/000/SEQRSHOP?order=abc123&lang=sv");
+    expect(sessionToken).toMatch(/^\d{10}-\d{8}$/);
+    expect(open).toBe(`http://localhost:3000/order#${sessionToken}`);
+    const info = await seqr.getClientSessionInfo(sessionToken);
+    expect(info).toMatchObject({ msisdn: "46700643933", subscriberKey: expect.any(String) });
+    expect(info.parameters).toMatchObject({ order: "abc123", lang: "sv" });
+    expect(info.authKey).toMatch(/^\d+$/);
+  });
+
+  test.each([
+    ["expire", 60, "TOKEN_EXPIRED"],
+    ["cancel", 61, "TOKEN_CANCELED"],
+    ["start-payment", 62, "TOKEN_IN_PROGRESS"],
+  ])("answers %s tokens with %i", async (action, resultCode, resultName) => {
+    const { sessionToken } = await scan("seqr://seqr.se/000/seqrshop?order=x");
+    await server.api("POST", `/sessions/${sessionToken}`, { action });
+    expect(await seqrError(seqr.getClientSessionInfo(sessionToken))).toMatchObject({ resultCode, resultName });
+  });
+
+  test("answers 63 for an unknown token", async () => {
+    expect(await seqrError(seqr.getClientSessionInfo("0000000000-00000000"))).toMatchObject({
+      resultCode: 63,
+      resultName: "UNKNOWN_TOKEN",
+    });
+  });
+});

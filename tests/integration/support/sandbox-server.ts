@@ -1,0 +1,138 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { getRequestListener } from "@hono/node-server";
+import pino from "pino";
+
+import { createSeqrClient, type SeqrClientConfig } from "@/lib/seqr/client";
+import { SANDBOX_DEFAULTS } from "@/lib/env";
+
+// A real HTTP server on a free port that serves the sandbox's own route handlers (the same modules Next serves
+// under /sandbox) plus an endpoint that records the notifications it receives, so that integration tests run
+// the shop's SEQR client against the sandbox over real HTTP and SOAP, on a real database, without a Next build.
+
+type RouteModule = Record<string, unknown>;
+type Route = { pattern: RegExp; params: string[]; load: () => Promise<RouteModule> };
+
+const routes: Route[] = [
+  { pattern: /^\/sandbox\/soap$/, params: [], load: () => import("@/app/sandbox/soap/route") },
+  { pattern: /^\/sandbox\/api\/reset$/, params: [], load: () => import("@/app/sandbox/api/reset/route") },
+  { pattern: /^\/sandbox\/api\/config$/, params: [], load: () => import("@/app/sandbox/api/config/route") },
+  { pattern: /^\/sandbox\/api\/faults$/, params: [], load: () => import("@/app/sandbox/api/faults/route") },
+  { pattern: /^\/sandbox\/api\/subscribers$/, params: [], load: () => import("@/app/sandbox/api/subscribers/route") },
+  {
+    pattern: /^\/sandbox\/api\/invoices\/([^/]+)$/,
+    params: ["reference"],
+    load: () => import("@/app/sandbox/api/invoices/[reference]/route"),
+  },
+  {
+    pattern: /^\/sandbox\/api\/invoices\/([^/]+)\/expire-commit-window$/,
+    params: ["reference"],
+    load: () => import("@/app/sandbox/api/invoices/[reference]/expire-commit-window/route"),
+  },
+  {
+    pattern: /^\/sandbox\/api\/invoices\/([^/]+)\/forge-notification$/,
+    params: ["reference"],
+    load: () => import("@/app/sandbox/api/invoices/[reference]/forge-notification/route"),
+  },
+  { pattern: /^\/sandbox\/api\/app\/scan$/, params: [], load: () => import("@/app/sandbox/api/app/scan/route") },
+  {
+    pattern: /^\/sandbox\/api\/app\/invoices\/([^/]+)\/([^/]+)$/,
+    params: ["reference", "action"],
+    load: () => import("@/app/sandbox/api/app/invoices/[reference]/[action]/route"),
+  },
+  {
+    pattern: /^\/sandbox\/api\/sessions\/([^/]+)$/,
+    params: ["token"],
+    load: () => import("@/app/sandbox/api/sessions/[token]/route"),
+  },
+  {
+    pattern: /^\/sandbox\/api\/services\/([^/]+)$/,
+    params: ["serviceId"],
+    load: () => import("@/app/sandbox/api/services/[serviceId]/route"),
+  },
+];
+
+/** JSON from the sandbox API, read loosely: tests assert its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON paths and assert on them
+export type ApiBody = any;
+
+export type ReceivedNotification = { query: URLSearchParams; form: URLSearchParams; contentType: string | null };
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+export type SandboxServer = {
+  url: string;
+  soapUrl: string;
+  /** A notificationUrl that records what it receives. */
+  notifyUrl: string;
+  notifications: ReceivedNotification[];
+  /** The JSON API: `api("POST", "/faults", {...})`. */
+  api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: ApiBody }>;
+  close: () => Promise<void>;
+};
+
+export async function startSandboxServer(): Promise<SandboxServer> {
+  const notifications: ReceivedNotification[] = [];
+  const listener = getRequestListener(async (request) => {
+    const url = new URL(request.url);
+    if (url.pathname === "/notify") {
+      notifications.push({
+        query: url.searchParams,
+        form: new URLSearchParams(await request.text()),
+        contentType: request.headers.get("content-type"),
+      });
+      return new Response("ok");
+    }
+    for (const route of routes) {
+      const match = route.pattern.exec(url.pathname);
+      if (!match) continue;
+      const routeModule = await route.load();
+      const handler = routeModule[request.method] as Handler | undefined;
+      if (!handler) return new Response("method not allowed", { status: 405 });
+      const params = Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? "")]));
+      return handler(request, { params: Promise.resolve(params) });
+    }
+    return new Response("not found", { status: 404 });
+  });
+  const server = http.createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    soapUrl: `${url}/sandbox/soap`,
+    notifyUrl: `${url}/notify`,
+    notifications,
+    async api(method, path, body) {
+      const response = await fetch(`${url}/sandbox/api${path}`, {
+        method,
+        headers: body === undefined ? {} : { "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** The shop's client, pointed at a test sandbox, with quick retries so tests of retrying stay short. */
+export function clientFor(server: SandboxServer, overrides: Partial<SeqrClientConfig> = {}) {
+  return createSeqrClient({
+    soapUrl: server.soapUrl,
+    terminalId: SANDBOX_DEFAULTS.terminalId,
+    terminalPassword: SANDBOX_DEFAULTS.terminalPassword,
+    reportUserId: "9900",
+    clientId: "seqr-shop tests",
+    timeoutMs: 5_000,
+    readRetry: { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 50 },
+    reportRetry: { retries: 5, minTimeoutMs: 50, maxTimeoutMs: 200 },
+    logger: pino({ level: "silent" }),
+    ...overrides,
+  });
+}
