@@ -1,0 +1,30 @@
+import type { z } from "zod";
+
+import { AppError } from "./errors.ts";
+import { log } from "./log.ts";
+
+// Every Server Action goes through here: its form input is validated with zod, and it answers with a result the
+// form can show instead of throwing at the person who pressed the button.
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string } | null;
+
+export function validatedAction<S extends z.ZodType, T>(
+  schema: S,
+  action: (input: z.output<S>) => Promise<T>,
+): (previous: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>> {
+  return async (_previous, formData) => {
+    const parsed = schema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.map(String).join(".");
+      return { ok: false, error: `${field ? `${field}: ` : ""}${issue?.message ?? "invalid input"}` };
+    }
+    try {
+      return { ok: true, data: await action(parsed.data) };
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return { ok: false, error: error.message };
+      log.error({ err: error }, "server action failed");
+      return { ok: false, error: "Something went wrong on our side. Please try again." };
+    }
+  };
+}

@@ -1,0 +1,51 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+import pino from "pino";
+
+import { SANDBOX_DEFAULTS } from "@/lib/env";
+import { createSeqrClient } from "@/lib/seqr/client";
+
+// What a merchant's back end does in these tests: the shop's own SEQR client against the running sandbox, and a
+// notificationUrl that records what SEQR posts to it.
+
+export function seqrClient(baseUrl: string) {
+  return createSeqrClient({
+    soapUrl: `${baseUrl}/sandbox/soap`,
+    terminalId: SANDBOX_DEFAULTS.terminalId,
+    terminalPassword: SANDBOX_DEFAULTS.terminalPassword,
+    reportUserId: "9900",
+    clientId: "seqr-shop e2e",
+    timeoutMs: 10_000,
+    readRetry: { retries: 2, minTimeoutMs: 50, maxTimeoutMs: 200 },
+    reportRetry: { retries: 2, minTimeoutMs: 50, maxTimeoutMs: 200 },
+    logger: pino({ level: "silent" }),
+  });
+}
+
+export type CaughtNotification = { path: string; query: URLSearchParams; form: URLSearchParams; contentType?: string };
+
+export async function startNotificationCatcher() {
+  const received: CaughtNotification[] = [];
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    request.on("end", () => {
+      const url = new URL(request.url ?? "/", "http://catcher");
+      received.push({
+        path: url.pathname,
+        query: url.searchParams,
+        form: new URLSearchParams(body),
+        contentType: request.headers["content-type"],
+      });
+      response.end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/notify`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
