@@ -22,6 +22,8 @@ export function parseAmount(value: string, currency: string): number | null {
   const decimals = currencyDecimals(currency);
   if (decimals > 2 || fraction.replace(/0+$/, "").length > decimals) return null;
   const minor = Number(whole) * 10 ** decimals + Number(fraction.padEnd(decimals, "0") || "0");
+  // 15 digits and 2 decimals can exceed what a number holds exactly: refuse rather than round.
+  if (!Number.isSafeInteger(minor)) return null;
   return sign === "-" ? -minor : minor;
 }
 

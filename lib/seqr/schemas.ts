@@ -21,7 +21,12 @@ const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 const text = z.string();
-const integer = z.string().trim().regex(/^[+-]?\d+$/, "must be an integer").transform(Number);
+const integer = z
+  .string()
+  .trim()
+  .regex(/^[+-]?\d+$/, "must be an integer")
+  .transform(Number)
+  .refine((value) => Math.abs(value) <= 2 ** 31 - 1, "is out of range for xs:int");
 const dateTime = z
   .string()
   .trim()
@@ -110,7 +115,8 @@ function describeIssues(error: z.ZodError): string {
 }
 
 function parseWith<T extends z.ZodType>(operation: string, schema: T, result: XmlElement): z.output<T> {
-  const parsed = schema.safeParse(result);
+  // reportInput: so that describeIssues can tell a missing element from a malformed one.
+  const parsed = schema.safeParse(result, { reportInput: true });
   if (!parsed.success) {
     throw new SeqrError(operation, "protocol", { message: `SEQR's answer is invalid: ${describeIssues(parsed.error)}` });
   }

@@ -37,7 +37,10 @@ describe("settings with no configuration", () => {
       terminalPassword: SANDBOX_DEFAULTS.terminalPassword,
       serviceId: SANDBOX_DEFAULTS.serviceId,
       appUrl: "http://localhost:3000/sandbox/app",
+      requestTimeoutMs: 10_000,
+      reportUserId: "9900",
     });
+    expect(env.sandbox).toEqual({ commitWindowMs: 20_000 });
     expect(env.notificationSecret).toBe(SANDBOX_DEFAULTS.notificationSecret);
     expect(env.adminPassword).toBe(SANDBOX_DEFAULTS.adminPassword);
   });
@@ -120,5 +123,75 @@ describe("malformed values", () => {
     expect(error.message).toMatch(/^Invalid settings: /);
     expect(error.message).toContain(message);
     expect(error.message).not.toContain("\n");
+  });
+});
+
+describe("SEQR timing and report settings", () => {
+  test("default to a 10 s request timeout, report user 9900 and SEQR's 20 s commit window", () => {
+    const env = parseEnv({});
+    expect(env.seqr.requestTimeoutMs).toBe(10_000);
+    expect(env.seqr.reportUserId).toBe("9900");
+    expect(env.sandbox.commitWindowMs).toBe(20_000);
+  });
+
+  test("keep the same defaults in live mode", () => {
+    const env = parseEnv(LIVE);
+    expect(env.seqr.requestTimeoutMs).toBe(10_000);
+    expect(env.seqr.reportUserId).toBe("9900");
+    expect(env.sandbox.commitWindowMs).toBe(20_000);
+  });
+
+  test("treat empty values as unset", () => {
+    const env = parseEnv({ SEQR_REQUEST_TIMEOUT_MS: "", SEQR_REPORT_USER_ID: "", SANDBOX_COMMIT_WINDOW_MS: "" });
+    expect(env.seqr.requestTimeoutMs).toBe(10_000);
+    expect(env.seqr.reportUserId).toBe("9900");
+    expect(env.sandbox.commitWindowMs).toBe(20_000);
+  });
+
+  test.each([
+    ["1000", 1_000],
+    ["30000", 30_000],
+    ["120000", 120_000],
+    [" 5000 ", 5_000],
+  ])("SEQR_REQUEST_TIMEOUT_MS=%j gives %i ms", (value, expected) => {
+    expect(parseEnv({ SEQR_REQUEST_TIMEOUT_MS: value }).seqr.requestTimeoutMs).toBe(expected);
+  });
+
+  test.each([
+    ["1000", 1_000],
+    ["600000", 600_000],
+    ["5000", 5_000],
+  ])("SANDBOX_COMMIT_WINDOW_MS=%j gives %i ms", (value, expected) => {
+    expect(parseEnv({ SANDBOX_COMMIT_WINDOW_MS: value }).sandbox.commitWindowMs).toBe(expected);
+  });
+
+  test("SEQR_REPORT_USER_ID is taken as given, trimmed", () => {
+    expect(parseEnv({ SEQR_REPORT_USER_ID: " 1234 " }).seqr.reportUserId).toBe("1234");
+  });
+
+  test.each([
+    ["SEQR_REQUEST_TIMEOUT_MS", "999", "SEQR_REQUEST_TIMEOUT_MS must be at least 1000"],
+    ["SEQR_REQUEST_TIMEOUT_MS", "0", "SEQR_REQUEST_TIMEOUT_MS must be at least 1000"],
+    ["SEQR_REQUEST_TIMEOUT_MS", "120001", "SEQR_REQUEST_TIMEOUT_MS must be at most 120000"],
+    ["SEQR_REQUEST_TIMEOUT_MS", "10s", "SEQR_REQUEST_TIMEOUT_MS must be a whole number of milliseconds"],
+    ["SEQR_REQUEST_TIMEOUT_MS", "fast", "SEQR_REQUEST_TIMEOUT_MS must be a whole number of milliseconds"],
+    ["SEQR_REQUEST_TIMEOUT_MS", "-1", "SEQR_REQUEST_TIMEOUT_MS must be a whole number of milliseconds"],
+    ["SEQR_REQUEST_TIMEOUT_MS", "1e4", "SEQR_REQUEST_TIMEOUT_MS must be a whole number of milliseconds"],
+    ["SEQR_REQUEST_TIMEOUT_MS", "5000.5", "SEQR_REQUEST_TIMEOUT_MS must be a whole number of milliseconds"],
+    ["SANDBOX_COMMIT_WINDOW_MS", "999", "SANDBOX_COMMIT_WINDOW_MS must be at least 1000"],
+    ["SANDBOX_COMMIT_WINDOW_MS", "600001", "SANDBOX_COMMIT_WINDOW_MS must be at most 600000"],
+    ["SANDBOX_COMMIT_WINDOW_MS", "20s", "SANDBOX_COMMIT_WINDOW_MS must be a whole number of milliseconds"],
+    ["SEQR_REPORT_USER_ID", "9".repeat(65), "SEQR_REPORT_USER_ID must be at most 64 characters"],
+  ])("%s=%s is refused with a one-line message naming it", (name, value, message) => {
+    const error = errorOf({ [name]: value });
+    expect(error.message).toBe(`Invalid settings: ${message}`);
+    expect(error.message).not.toContain("\n");
+  });
+
+  test("names every bad timing setting on one line", () => {
+    const error = errorOf({ SEQR_REQUEST_TIMEOUT_MS: "fast", SANDBOX_COMMIT_WINDOW_MS: "1" });
+    expect(error.message).toBe(
+      "Invalid settings: SEQR_REQUEST_TIMEOUT_MS must be a whole number of milliseconds; SANDBOX_COMMIT_WINDOW_MS must be at least 1000",
+    );
   });
 });
