@@ -31,6 +31,20 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // SEQR's own contract (../shared/seqr): the client's requests and the sandbox's answers against SEQR's
+          // WSDL. The only suite that may skip, where that folder is absent.
+          name: "contract",
+          include: ["tests/contract/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/integration/support/global-setup.ts"],
+          setupFiles: ["tests/integration/support/fresh-database.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

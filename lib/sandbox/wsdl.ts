@@ -63,6 +63,14 @@ const WSDL_TEMPLATE = `<?xml version="1.0" encoding="UTF-8"?>
 <xs:element maxOccurs="unbounded" minOccurs="0" name="invoiceRow" type="tns:paymentInvoiceRow"/>
 </xs:sequence>
 </xs:complexType>
+</xs:element>
+<xs:element minOccurs="0" name="totalAmount" type="tns:amount"/>
+<xs:element minOccurs="0" name="cashierId" type="xs:string"/>
+<xs:element minOccurs="0" name="footer" type="xs:string"/>
+<xs:element minOccurs="0" name="backURL" type="xs:string"/>
+<xs:element minOccurs="0" name="notificationUrl" type="xs:string"/>
+</xs:sequence>
+</xs:complexType>
 <xs:simpleType name="paymentMode">
 <xs:restriction base="xs:string">
 <xs:enumeration value="IMMEDIATE_DEBIT"/>
@@ -149,6 +157,12 @@ const WSDL_TEMPLATE = `<?xml version="1.0" encoding="UTF-8"?>
 <xs:sequence>
 <xs:element maxOccurs="unbounded" minOccurs="0" name="token" type="tns:customerToken"/>
 </xs:sequence>
+</xs:complexType>
+</xs:element>
+<xs:element name="version" type="xs:int"/>
+</xs:sequence>
+</xs:extension>
+</xs:complexContent>
 </xs:complexType>
 <xs:simpleType name="invoiceStatus">
 <xs:restriction base="xs:string">
