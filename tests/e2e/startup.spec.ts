@@ -2,6 +2,9 @@ import { spawn } from "node:child_process";
 
 import { expect, test } from "@playwright/test";
 
+// These tests start servers of their own on fixed ports: one at a time.
+test.describe.configure({ mode: "serial" });
+
 // The production server refuses to start on bad settings, with one line naming the variable. Runs the same
 // build the other tests use, on a port of its own; the server must exit by itself.
 async function startServer(env: Record<string, string>) {
@@ -30,6 +33,47 @@ test.describe("start-up with bad settings", () => {
     expect(stderrLines).toHaveLength(1);
     for (const name of ["SEQR_SOAP_URL", "SEQR_TERMINAL_ID", "SEQR_TERMINAL_PASSWORD", "SEQR_SERVICE_ID", "NOTIFICATION_SECRET", "ADMIN_PASSWORD"]) {
       expect(stderrLines[0]).toContain(`${name} is required when SEQR_MODE=live`);
+    }
+  });
+});
+
+test.describe("live mode", () => {
+  test("the SEQR sandbox does not exist: every /sandbox URL answers 404", async ({ request }) => {
+    const child = spawn("npx", ["next", "start", "--port", "3198"], {
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: "file:./data/e2e-live.db",
+        SEQR_MODE: "live",
+        PUBLIC_BASE_URL: "https://shop.example",
+        SEQR_SOAP_URL: "https://seqr.example/soap/merchant/cashregister-2",
+        SEQR_TERMINAL_ID: "live_terminal",
+        SEQR_TERMINAL_PASSWORD: "live-password",
+        SEQR_SERVICE_ID: "LIVESHOP",
+        NOTIFICATION_SECRET: "a-live-notification-secret-of-32-chars",
+        ADMIN_PASSWORD: "a-live-admin-password",
+      },
+      stdio: "ignore",
+    });
+    try {
+      await expect
+        .poll(async () => (await request.get("http://localhost:3198/api/health").catch(() => null))?.status() ?? 0, {
+          timeout: 20_000,
+        })
+        .not.toBe(0);
+      for (const [method, url] of [
+        ["GET", "/sandbox"],
+        ["GET", "/sandbox/app?url=HTTP://SEQR.SE/000/LIVESHOP"],
+        ["GET", "/sandbox/soap?wsdl"],
+        ["POST", "/sandbox/soap"],
+        ["POST", "/sandbox/api/reset"],
+        ["POST", "/sandbox/api/faults"],
+      ] as const) {
+        const response = await request.fetch(`http://localhost:3198${url}`, { method, data: method === "POST" ? "{}" : undefined });
+        expect(response.status(), `${method} ${url}`).toBe(404);
+      }
+    } finally {
+      child.kill("SIGTERM");
     }
   });
 });

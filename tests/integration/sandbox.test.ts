@@ -1,0 +1,350 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+
+import { SANDBOX_DEFAULTS } from "@/lib/env";
+import { SeqrError } from "@/lib/seqr/errors";
+import { sampleInvoice } from "@/tests/support/seqr-fixtures";
+
+import { clientFor, startSandboxServer, type SandboxServer } from "./support/sandbox-server";
+
+// SEQR's behaviours as the sandbox emulates them, driven through its HTTP API and SOAP endpoint: the commit
+// rule, versions, refund limits, the app's outcomes, notifications and every fault.
+
+let server: SandboxServer;
+let seqr: ReturnType<typeof clientFor>;
+
+beforeAll(async () => {
+  server = await startSandboxServer();
+  seqr = clientFor(server);
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  await server.api("POST", "/reset");
+  server.notifications.length = 0;
+});
+
+const ASTRID = "46700643933";
+
+async function balanceOf(msisdn: string): Promise<number> {
+  const { body } = await server.api("GET", "/subscribers");
+  return body.subscribers.find((subscriber: { msisdn: string }) => subscriber.msisdn === msisdn).balanceMinor;
+}
+
+async function issue(orderId = "order-1") {
+  const invoice = sampleInvoice({ clientInvoiceId: orderId, notificationUrl: `${server.notifyUrl}?order=${orderId}&sig=abc` });
+  const { invoiceReference } = await seqr.sendInvoice(invoice);
+  return invoiceReference;
+}
+
+async function startSession(query = "order=order-1") {
+  const { body } = await server.api("POST", "/app/scan", { url: `HTTP://SEQR.SE/000/SEQRSHOP?${query}` });
+  return body.sessionToken as string;
+}
+
+const pay = (reference: string, device: object = {}) => server.api("POST", `/app/invoices/${reference}/pay`, device);
+const invoiceState = async (reference: string) => (await server.api("GET", `/invoices/${reference}`)).body;
+
+describe("the commit rule", () => {
+  test("a payment nobody confirms is reversed after the window: CANCELED, money back, recorded", async () => {
+    await server.api("PUT", "/config", { commitWindowMs: 300 });
+    const reference = await issue();
+    const before = await balanceOf(ASTRID);
+    await pay(reference);
+    expect(await balanceOf(ASTRID)).toBe(before - 71_700);
+
+    await sleep(400);
+    const state = await invoiceState(reference);
+    expect(state).toMatchObject({ status: "CANCELED", version: 3, committedAt: null });
+    expect(state.reversedAt).not.toBeNull();
+    expect(await balanceOf(ASTRID)).toBe(before);
+    await expect(seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "CANCELED", ersReference: undefined });
+  });
+
+  test("a getPaymentStatus that sees PAID inside the window commits the payment for good", async () => {
+    await server.api("PUT", "/config", { commitWindowMs: 300 });
+    const reference = await issue();
+    await pay(reference);
+    await expect(seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "PAID" });
+    await sleep(400);
+    const state = await invoiceState(reference);
+    expect(state).toMatchObject({ status: "PAID", version: 2, reversedAt: null });
+    expect(new Date(state.committedAt).getTime()).toBeLessThan(new Date(state.commitDeadline).getTime());
+  });
+
+  test("expire-commit-window reverses an unconfirmed payment at once, and refuses a confirmed one", async () => {
+    const reference = await issue();
+    await pay(reference);
+    const expired = await server.api("POST", `/invoices/${reference}/expire-commit-window`);
+    expect(expired.body).toMatchObject({ status: "CANCELED", committedAt: null });
+
+    const confirmed = await issue("order-2");
+    await pay(confirmed);
+    await seqr.getPaymentStatus(confirmed);
+    const refused = await server.api("POST", `/invoices/${confirmed}/expire-commit-window`);
+    expect(refused.status).toBe(409);
+    expect((await invoiceState(confirmed)).status).toBe("PAID");
+  });
+});
+
+describe("versions", () => {
+  test("go up on every status change and update", async () => {
+    const reference = await issue();
+    expect((await seqr.getPaymentStatus(reference)).version).toBe(1);
+    await seqr.updateInvoice(reference, sampleInvoice({ clientInvoiceId: "order-1" }));
+    expect((await seqr.getPaymentStatus(reference)).version).toBe(2);
+    await pay(reference);
+    expect((await seqr.getPaymentStatus(reference, 2)).version).toBe(3);
+  });
+});
+
+describe("refunds", () => {
+  test("can never sum to more than the payment, even when they race", async () => {
+    const reference = await issue();
+    await pay(reference);
+    const { ersReference } = await seqr.getPaymentStatus(reference);
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 6 }, () =>
+        seqr.refundPayment({ ersReference: ersReference ?? "", amountMinor: 20_000, currency: "SEK", title: "Race" }),
+      ),
+    );
+    const refused = attempts.filter((attempt) => attempt.status === "rejected");
+    expect(attempts.filter((attempt) => attempt.status === "fulfilled")).toHaveLength(3);
+    for (const attempt of refused) expect((attempt as PromiseRejectedResult).reason).toMatchObject({ resultCode: 98 });
+    const state = await invoiceState(reference);
+    expect(state.refundedMinor).toBe(60_000);
+    expect(state.refunds).toHaveLength(3);
+  });
+
+  test("give the subscriber the money back", async () => {
+    const reference = await issue();
+    const before = await balanceOf(ASTRID);
+    await pay(reference);
+    const { ersReference } = await seqr.getPaymentStatus(reference);
+    await seqr.refundPayment({ ersReference: ersReference ?? "", amountMinor: 1_700, currency: "SEK", title: "Part" });
+    expect(await balanceOf(ASTRID)).toBe(before - 70_000);
+  });
+});
+
+describe("the simulated app", () => {
+  test("Pay opens the Success URL with TOKEN_invoiceReference and sends exactly one notification", async () => {
+    const token = await startSession();
+    const reference = await issue();
+    const { body } = await pay(reference, { sessionToken: token });
+    expect(body.open).toBe(`http://localhost:3000/success#${token}_${reference}`);
+    expect(server.notifications).toHaveLength(1);
+    const [notification] = server.notifications;
+    expect(notification?.contentType).toBe("application/x-www-form-urlencoded");
+    expect(Object.fromEntries(notification?.query ?? [])).toEqual({ order: "order-1", sig: "abc" });
+    expect(Object.fromEntries(notification?.form ?? [])).toEqual({
+      invoiceReference: reference,
+      clientInvoiceId: "order-1",
+      msisdn: ASTRID,
+      subscriberKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    const state = await invoiceState(reference);
+    expect(state.notifications).toEqual([expect.objectContaining({ outcome: "DELIVERED", httpStatus: 200, forged: false })]);
+  });
+
+  test("Decline makes the invoice FAILED and opens the Failure URL; no notification", async () => {
+    const token = await startSession();
+    const reference = await issue();
+    const { body } = await server.api("POST", `/app/invoices/${reference}/decline`, { sessionToken: token });
+    expect(body.open).toBe(`http://localhost:3000/failure#${token}`);
+    expect((await invoiceState(reference)).status).toBe("FAILED");
+    expect(server.notifications).toHaveLength(0);
+  });
+
+  test("Cancel makes the invoice CANCELED, ends the session and opens the Cancel URL", async () => {
+    const token = await startSession();
+    const reference = await issue();
+    const { body } = await server.api("POST", `/app/invoices/${reference}/cancel`, { sessionToken: token });
+    expect(body.open).toBe(`http://localhost:3000/cancel#${token}`);
+    expect((await invoiceState(reference)).status).toBe("CANCELED");
+    await expect(seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 61 });
+  });
+
+  test("a wallet without the money fails the payment and opens the Failure URL", async () => {
+    const { body: scanned } = await server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/SEQRSHOP", msisdn: "46709876543" });
+    const reference = await issue();
+    const { body } = await pay(reference, { msisdn: "46709876543", sessionToken: scanned.sessionToken });
+    expect(body.open).toBe(`http://localhost:3000/failure#${scanned.sessionToken}`);
+    expect((await invoiceState(reference)).status).toBe("FAILED");
+    expect(await balanceOf("46709876543")).toBe(5_000);
+  });
+
+  test("a paid or closed invoice cannot be paid again", async () => {
+    const reference = await issue();
+    await pay(reference);
+    const again = await pay(reference);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe("This invoice is paid.");
+    expect(server.notifications).toHaveLength(1);
+  });
+
+  test("scans service codes in any case and with the SEQR: scheme; unknown services are refused", async () => {
+    for (const url of ["http://seqr.se/000/seqrshop?order=a", "SEQR://SEQR.SE/000/SEQRSHOP?order=a"]) {
+      const { status, body } = await server.api("POST", "/app/scan", { url });
+      expect(status).toBe(200);
+      expect(body.open).toMatch(/^http:\/\/localhost:3000\/order#\d{10}-\d{8}$/);
+    }
+    const unknown = await server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/NOSUCH" });
+    expect(unknown.status).toBe(409);
+  });
+
+  test("opens a registered service's own Order URL", async () => {
+    const urls = {
+      orderUrl: "https://other.example/o",
+      successUrl: "https://other.example/s",
+      failureUrl: "https://other.example/f",
+      cancelUrl: "https://other.example/c",
+    };
+    expect((await server.api("PUT", "/services/OTHER", urls)).status).toBe(200);
+    const { body } = await server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/OTHER?x=1" });
+    expect(body.open).toMatch(/^https:\/\/other\.example\/o#/);
+  });
+});
+
+describe("notification faults", () => {
+  test("drop the next notification: nothing is posted, the drop is recorded", async () => {
+    await server.api("POST", "/faults", { kind: "drop-notifications", count: 1 });
+    const reference = await issue();
+    await pay(reference);
+    expect(server.notifications).toHaveLength(0);
+    expect((await invoiceState(reference)).notifications).toEqual([expect.objectContaining({ outcome: "DROPPED" })]);
+    // Only the next one: the one after is delivered.
+    const second = await issue("order-2");
+    await pay(second);
+    expect(server.notifications).toHaveLength(1);
+  });
+
+  test("deliver the next notification 5 times", async () => {
+    await server.api("POST", "/faults", { kind: "repeat-notification", copies: 5 });
+    const reference = await issue();
+    await pay(reference);
+    expect(server.notifications).toHaveLength(5);
+    expect(new Set(server.notifications.map((n) => n.form.get("invoiceReference")))).toEqual(new Set([reference]));
+  });
+
+  test("delay the next notification", async () => {
+    await server.api("POST", "/faults", { kind: "delay-notifications", delayMs: 400 });
+    const reference = await issue();
+    const started = Date.now();
+    await pay(reference);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(server.notifications).toHaveLength(1);
+  });
+
+  test("forge a notification for an invoice that is not paid", async () => {
+    const reference = await issue();
+    const forged = await server.api("POST", `/invoices/${reference}/forge-notification`);
+    expect(forged.status).toBe(200);
+    expect(forged.body.status).toBe("ISSUED");
+    expect(server.notifications).toHaveLength(1);
+    expect(server.notifications[0]?.form.get("invoiceReference")).toBe(reference);
+    expect(forged.body.notifications).toEqual([expect.objectContaining({ forged: true, outcome: "DELIVERED" })]);
+
+    await pay(reference);
+    expect((await server.api("POST", `/invoices/${reference}/forge-notification`)).status).toBe(409);
+  });
+
+  test("a notification URL that does not answer is recorded as FAILED and never retried", async () => {
+    const invoice = sampleInvoice({ notificationUrl: "http://127.0.0.1:9/notify" });
+    const { invoiceReference } = await seqr.sendInvoice(invoice);
+    await pay(invoiceReference);
+    const state = await invoiceState(invoiceReference);
+    expect(state.notifications).toEqual([expect.objectContaining({ outcome: "FAILED", httpStatus: null })]);
+  });
+});
+
+describe("the fault API", () => {
+  test("refuses a malformed fault with a clear 400 and arms nothing", async () => {
+    const bad = await server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: "93" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^resultCode: /);
+    const unknownOperation = await server.api("POST", "/faults", { kind: "soap-delay", operation: "pay", delayMs: 1 });
+    expect(unknownOperation.status).toBe(400);
+    expect((await server.api("GET", "/faults")).body.faults).toEqual([]);
+  });
+
+  test("answers a delayed call late, so a patient client still succeeds", async () => {
+    const reference = await issue();
+    await server.api("POST", "/faults", { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 300 });
+    const started = Date.now();
+    await expect(seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "ISSUED" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  test("reset forgets invoices, faults and balances", async () => {
+    const reference = await issue();
+    await pay(reference);
+    await server.api("POST", "/faults", { kind: "drop-notifications", count: 3 });
+    await server.api("PUT", "/config", { commitWindowMs: 1_000 });
+    await server.api("POST", "/reset");
+    expect((await server.api("GET", `/invoices/${reference}`)).status).toBe(404);
+    expect((await server.api("GET", "/faults")).body.faults).toEqual([]);
+    expect((await server.api("GET", "/config")).body.commitWindowMs).toBe(20_000);
+    expect(await balanceOf(ASTRID)).toBe(1_000_000);
+  });
+
+  test("config refuses values out of range and unknown keys", async () => {
+    expect((await server.api("PUT", "/config", { commitWindowMs: 5 })).status).toBe(400);
+    expect((await server.api("PUT", "/config", { commitWindow: 500 })).status).toBe(400);
+    expect((await server.api("GET", "/config")).body.commitWindowMs).toBe(20_000);
+  });
+});
+
+describe("the SOAP endpoint", () => {
+  const post = (body: string) =>
+    fetch(server.soapUrl, { method: "POST", headers: { "Content-Type": "text/xml; charset=utf-8" }, body });
+
+  test("answers malformed XML with a SOAP fault and changes nothing", async () => {
+    const response = await post("<soapenv:Envelope><soapenv:Body><ext:sendInvoice>");
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("<faultstring>Unmarshalling Error");
+  });
+
+  test("refuses a document with a DTD (no entity expansion)", async () => {
+    const response = await post(
+      `<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>` +
+        `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body/></soapenv:Envelope>`,
+    );
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("DTDs and entity declarations are not accepted");
+  });
+
+  test("answers an operation it does not have with a SOAP fault naming it", async () => {
+    const response = await post(
+      `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ext="http://external.interfaces.ers.seamless.com/">` +
+        `<soapenv:Body><ext:requestTopup/></soapenv:Body></soapenv:Envelope>`,
+    );
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("Unexpected wrapper element {http://external.interfaces.ers.seamless.com/}requestTopup");
+  });
+
+  test("answers 21 when a report is asked for with a terminal principal", async () => {
+    const response = await post(
+      `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ext="http://external.interfaces.ers.seamless.com/">` +
+        `<soapenv:Body><ext:markTransactionPeriod><context><initiatorPrincipalId><id>${SANDBOX_DEFAULTS.terminalId}</id>` +
+        `<type>TERMINALID</type></initiatorPrincipalId><password>${SANDBOX_DEFAULTS.terminalPassword}</password>` +
+        `<clientRequestTimeout>0</clientRequestTimeout></context></ext:markTransactionPeriod></soapenv:Body></soapenv:Envelope>`,
+    );
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    expect(text).toContain("<resultCode>21</resultCode><resultDescription>ACCESS_DENIED</resultDescription>");
+  });
+
+  test("serves its WSDL at ?wsdl with its own address", async () => {
+    const response = await fetch(`${server.soapUrl}?wsdl`);
+    const text = await response.text();
+    expect(response.headers.get("content-type")).toBe("text/xml; charset=utf-8");
+    expect(text).toContain(`<soap:address location="${server.soapUrl}"/>`);
+    expect(text).toContain('<wsdl:operation name="getClientSessionInfo">');
+  });
+
+  test("a token's error reaches the client as a SeqrError, not a crash", async () => {
+    const error = await seqr.getClientSessionInfo("garbage").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SeqrError);
+    expect(error).toMatchObject({ resultCode: 63 });
+  });
+});
