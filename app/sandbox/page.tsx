@@ -52,7 +52,7 @@ export default async function SandboxControlPage() {
         <ActionForm action={armFaultAction} className="inline-form" doneMessage="Armed." aria-label="Notification faults">
           <label>
             Notifications
-            <select name="kind" defaultValue="drop-notifications">
+            <select name="kind" defaultValue="drop-notifications" aria-label="Notifications">
               <option value="drop-notifications">drop the next N</option>
               <option value="repeat-notification">deliver the next one N times</option>
               <option value="delay-notifications">delay the next N by ms</option>
@@ -75,7 +75,7 @@ export default async function SandboxControlPage() {
         <ActionForm action={armFaultAction} className="inline-form" doneMessage="Armed." aria-label="SOAP faults">
           <label>
             SOAP calls
-            <select name="kind" defaultValue="soap-result">
+            <select name="kind" defaultValue="soap-result" aria-label="SOAP calls">
               <option value="soap-result">answer with result code</option>
               <option value="soap-delay">answer late (ms)</option>
               <option value="soap-http-status">fail with HTTP status</option>
@@ -83,7 +83,7 @@ export default async function SandboxControlPage() {
           </label>
           <label>
             Operation
-            <select name="operation" defaultValue="getPaymentStatus">
+            <select name="operation" defaultValue="getPaymentStatus" aria-label="Operation">
               {SOAP_OPERATIONS.map((operation) => (
                 <option key={operation}>{operation}</option>
               ))}

@@ -73,7 +73,7 @@ export default async function SimulatedAppPage({ searchParams }: { searchParams:
         <ActionForm action={chooseSubscriberAction} className="inline-form" aria-label="Switch subscriber">
           <label>
             Signed in as
-            <select name="msisdn" defaultValue={device.msisdn}>
+            <select name="msisdn" defaultValue={device.msisdn} aria-label="Signed in as">
               {subscribers.map((candidate) => (
                 <option key={candidate.msisdn} value={candidate.msisdn}>
                   {candidate.name} ({candidate.msisdn})
