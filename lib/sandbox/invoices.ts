@@ -35,6 +35,24 @@ export type InvoiceData = {
 
 export type InvoiceWithRefunds = SandboxInvoice & { refunds: { ersReference: string; amountMinor: number }[] };
 
+type Transaction = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+/** Money back to the wallet that paid the invoice, with its line in the wallet's history. */
+async function creditWallet(
+  tx: Transaction,
+  invoice: SandboxInvoice,
+  entry: { type: "REVERSAL" | "REFUND"; amountMinor: number; note: string | null },
+): Promise<void> {
+  if (!invoice.payerMsisdn) return;
+  await tx.sandboxSubscriber.update({
+    where: { msisdn: invoice.payerMsisdn },
+    data: { balanceMinor: { increment: entry.amountMinor } },
+  });
+  await tx.sandboxLedgerEntry.create({
+    data: { ...entry, msisdn: invoice.payerMsisdn, currency: invoice.currency, invoiceReference: invoice.reference },
+  });
+}
+
 /**
  * The commit rule (CONTRACT.md): a payment no getPaymentStatus saw as PAID before its deadline is reversed: the
  * invoice reads CANCELED, the subscriber gets the money back, and the reversal is in the ledger. Checked before
@@ -55,22 +73,11 @@ export async function reverseOverduePayments(now = new Date()): Promise<string[]
       });
       if (claimed.count === 0) return false;
       const invoice = await tx.sandboxInvoice.findUniqueOrThrow({ where: { reference } });
-      if (invoice.payerMsisdn) {
-        await tx.sandboxSubscriber.update({
-          where: { msisdn: invoice.payerMsisdn },
-          data: { balanceMinor: { increment: invoice.totalMinor } },
-        });
-        await tx.sandboxLedgerEntry.create({
-          data: {
-            msisdn: invoice.payerMsisdn,
-            type: "REVERSAL",
-            amountMinor: invoice.totalMinor,
-            currency: invoice.currency,
-            invoiceReference: reference,
-            note: "The merchant did not confirm the payment within the commit window; SEQR reversed it.",
-          },
-        });
-      }
+      await creditWallet(tx, invoice, {
+        type: "REVERSAL",
+        amountMinor: invoice.totalMinor,
+        note: "The merchant did not confirm the payment within the commit window; SEQR reversed it.",
+      });
       return true;
     });
     if (done) reversed.push(reference);
@@ -186,22 +193,7 @@ export async function refundPayment(
         cashierId: refund.cashierId ?? null,
       },
     });
-    if (invoice.payerMsisdn) {
-      await tx.sandboxSubscriber.update({
-        where: { msisdn: invoice.payerMsisdn },
-        data: { balanceMinor: { increment: refund.amountMinor } },
-      });
-      await tx.sandboxLedgerEntry.create({
-        data: {
-          msisdn: invoice.payerMsisdn,
-          type: "REFUND",
-          amountMinor: refund.amountMinor,
-          currency: refund.currency,
-          invoiceReference: invoice.reference,
-          note: refund.title ?? null,
-        },
-      });
-    }
+    await creditWallet(tx, invoice, { type: "REFUND", amountMinor: refund.amountMinor, note: refund.title ?? null });
     return true;
   });
   if (!accepted) throw new SeqrFailure(98, "the refunds would exceed the payment");

@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 
 import { expect, test } from "@playwright/test";
 
+import { LIVE_SETTINGS } from "@/tests/support/live-settings";
+
 // These tests start servers of their own on fixed ports: one at a time.
 test.describe.configure({ mode: "serial" });
 
@@ -44,14 +46,7 @@ test.describe("live mode", () => {
         ...process.env,
         NEXT_TELEMETRY_DISABLED: "1",
         DATABASE_URL: "file:./data/e2e-live.db",
-        SEQR_MODE: "live",
-        PUBLIC_BASE_URL: "https://shop.example",
-        SEQR_SOAP_URL: "https://seqr.example/soap/merchant/cashregister-2",
-        SEQR_TERMINAL_ID: "live_terminal",
-        SEQR_TERMINAL_PASSWORD: "live-password",
-        SEQR_SERVICE_ID: "LIVESHOP",
-        NOTIFICATION_SECRET: "a-live-notification-secret-of-32-chars",
-        ADMIN_PASSWORD: "a-live-admin-password",
+        ...LIVE_SETTINGS,
       },
       stdio: "ignore",
     });

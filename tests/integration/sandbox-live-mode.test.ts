@@ -3,20 +3,13 @@ import path from "node:path";
 
 import { beforeAll, describe, expect, test } from "vitest";
 
+import { LIVE_SETTINGS } from "@/tests/support/live-settings";
+
 // In live mode the sandbox does not exist: every /sandbox route handler answers 404 and every sandbox Server
 // Action refuses, whatever it is asked. (The proxy in front of them is checked end to end in tests/e2e.)
 
 beforeAll(() => {
-  Object.assign(process.env, {
-    SEQR_MODE: "live",
-    PUBLIC_BASE_URL: "https://shop.example",
-    SEQR_SOAP_URL: "https://seqr.example/soap/merchant/cashregister-2",
-    SEQR_TERMINAL_ID: "live_terminal",
-    SEQR_TERMINAL_PASSWORD: "live-password",
-    SEQR_SERVICE_ID: "LIVESHOP",
-    NOTIFICATION_SECRET: "a-live-notification-secret-of-32-chars",
-    ADMIN_PASSWORD: "a-live-admin-password",
-  });
+  Object.assign(process.env, LIVE_SETTINGS);
 });
 
 const context = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });

@@ -1,26 +1,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-import pino from "pino";
-
-import { SANDBOX_DEFAULTS } from "@/lib/env";
-import { createSeqrClient } from "@/lib/seqr/client";
+import { testSeqrClient } from "@/tests/support/seqr-client";
 
 // What a merchant's back end does in these tests: the shop's own SEQR client against the running sandbox, and a
 // notificationUrl that records what SEQR posts to it.
 
 export function seqrClient(baseUrl: string) {
-  return createSeqrClient({
-    soapUrl: `${baseUrl}/sandbox/soap`,
-    terminalId: SANDBOX_DEFAULTS.terminalId,
-    terminalPassword: SANDBOX_DEFAULTS.terminalPassword,
-    reportUserId: "9900",
-    clientId: "seqr-shop e2e",
-    timeoutMs: 10_000,
-    readRetry: { retries: 2, minTimeoutMs: 50, maxTimeoutMs: 200 },
-    reportRetry: { retries: 2, minTimeoutMs: 50, maxTimeoutMs: 200 },
-    logger: pino({ level: "silent" }),
-  });
+  return testSeqrClient(`${baseUrl}/sandbox/soap`, { timeoutMs: 10_000 });
 }
 
 export type CaughtNotification = { path: string; query: URLSearchParams; form: URLSearchParams; contentType?: string };

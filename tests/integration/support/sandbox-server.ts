@@ -2,10 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { getRequestListener } from "@hono/node-server";
-import pino from "pino";
-
-import { createSeqrClient, type SeqrClientConfig } from "@/lib/seqr/client";
-import { SANDBOX_DEFAULTS } from "@/lib/env";
+import type { SeqrClientConfig } from "@/lib/seqr/client";
+import { testSeqrClient } from "@/tests/support/seqr-client";
 
 // A real HTTP server on a free port that serves the sandbox's own route handlers (the same modules Next serves
 // under /sandbox) plus an endpoint that records the notifications it receives, so that integration tests run
@@ -123,16 +121,5 @@ export async function startSandboxServer(): Promise<SandboxServer> {
 
 /** The shop's client, pointed at a test sandbox, with quick retries so tests of retrying stay short. */
 export function clientFor(server: SandboxServer, overrides: Partial<SeqrClientConfig> = {}) {
-  return createSeqrClient({
-    soapUrl: server.soapUrl,
-    terminalId: SANDBOX_DEFAULTS.terminalId,
-    terminalPassword: SANDBOX_DEFAULTS.terminalPassword,
-    reportUserId: "9900",
-    clientId: "seqr-shop tests",
-    timeoutMs: 5_000,
-    readRetry: { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 50 },
-    reportRetry: { retries: 5, minTimeoutMs: 50, maxTimeoutMs: 200 },
-    logger: pino({ level: "silent" }),
-    ...overrides,
-  });
+  return testSeqrClient(server.soapUrl, overrides);
 }
