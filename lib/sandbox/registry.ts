@@ -4,8 +4,10 @@ import { SHOP_NAME } from "../shop/brand.ts";
 import { getSandboxConfig } from "./config.ts";
 
 // What SEQR knew about the world before any call: the shop's terminal, its External Service and a few test
-// subscribers. Settings are the truth for the terminal (its id and password are the shop's SEQR_TERMINAL_*);
-// the service and the subscribers are created when missing and may then be changed through the sandbox's API.
+// subscribers. Settings are the truth for the terminal (SEQR_TERMINAL_*) and for the shop's service
+// (SEQR_SERVICE_ID and PUBLIC_BASE_URL), brought back in line whenever a server process starts using the sandbox;
+// other services may be registered through the sandbox's API. Subscribers are created when missing, so their
+// wallets survive restarts.
 
 export const TEST_SUBSCRIBERS = [
   // CONTRACT.md's sample msisdn.
@@ -38,7 +40,7 @@ async function createRegistry(): Promise<void> {
   await db.sandboxService.upsert({
     where: { id: env.seqr.serviceId },
     create: { id: env.seqr.serviceId, name: SHOP_NAME, ...defaultServiceUrls() },
-    update: {},
+    update: defaultServiceUrls(),
   });
   for (const subscriber of TEST_SUBSCRIBERS) {
     await db.sandboxSubscriber.upsert({

@@ -322,6 +322,28 @@ describe("the SOAP endpoint", () => {
     expect(await response.text()).toContain("Unexpected wrapper element {http://external.interfaces.ers.seamless.com/}requestTopup");
   });
 
+  test.each([
+    ["more than 2 decimals", "349.005", "349.005"],
+    ["a comma for a decimal point", "349,00", "349,00"],
+    ["rows that do not sum to the total", "349.00", "348.99"],
+  ])("answers 49 for an amount with %s, and stores nothing", async (_case, rowValue, totalValue) => {
+    const response = await post(
+      `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ext="http://external.interfaces.ers.seamless.com/">` +
+        `<soapenv:Body><ext:sendInvoice><context><initiatorPrincipalId><id>${SANDBOX_DEFAULTS.terminalId}</id>` +
+        `<type>TERMINALID</type></initiatorPrincipalId><password>${SANDBOX_DEFAULTS.terminalPassword}</password>` +
+        `<clientRequestTimeout>0</clientRequestTimeout></context><invoice><title>Odd</title><invoiceRows><invoiceRow>` +
+        `<itemDescription>Dala horse</itemDescription><itemQuantity>1</itemQuantity>` +
+        `<itemTotalAmount><currency>SEK</currency><value>${rowValue}</value></itemTotalAmount></invoiceRow></invoiceRows>` +
+        `<totalAmount><currency>SEK</currency><value>${totalValue}</value></totalAmount></invoice></ext:sendInvoice>` +
+        `</soapenv:Body></soapenv:Envelope>`,
+    );
+    const text = await response.text();
+    expect(text).toContain("<resultCode>49</resultCode><resultDescription>INVALID_INVOICE_DATA</resultDescription>");
+    expect(text).not.toContain("invoiceReference");
+    const { db } = await import("@/lib/db");
+    expect(await db.sandboxInvoice.count()).toBe(0);
+  });
+
   test("answers 21 when a report is asked for with a terminal principal", async () => {
     const response = await post(
       `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ext="http://external.interfaces.ers.seamless.com/">` +
