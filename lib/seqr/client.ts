@@ -82,12 +82,11 @@ export type SeqrClient = ReturnType<typeof createSeqrClient>;
 export function createSeqrClient(config: SeqrClientConfig) {
   const doFetch = config.fetch ?? fetch;
 
-  function context(principalType: PrincipalType): SeqrContext {
+  function context(principalType: PrincipalType, clientReference: string): SeqrContext {
     return {
       channel: "WS",
       clientId: config.clientId,
-      // 32 hex characters: SEQR's limit, and unique enough for support to find one call.
-      clientReference: randomUUID().replaceAll("-", ""),
+      clientReference,
       principal:
         principalType === "RESELLERUSER"
           ? { id: config.terminalId, type: "RESELLERUSER", userId: config.reportUserId }
@@ -96,8 +95,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     };
   }
 
-  async function attempt(operation: string, principalType: PrincipalType, body: XmlBuildElement) {
-    const ctx = context(principalType);
+  async function attempt(operation: string, ctx: SeqrContext, body: XmlBuildElement): Promise<XmlElement> {
     const xml = buildSoapRequest(operation, { context: contextElement(ctx), ...body });
     let response: Response;
     let text: string;
@@ -116,7 +114,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     }
     const result = parseSoapResponse(operation, response.status, text);
     checkResult(operation, result);
-    return { result, clientReference: ctx.clientReference };
+    return result;
   }
 
   async function call(operation: string, body: XmlBuildElement, options: CallOptions = {}): Promise<XmlElement> {
@@ -125,14 +123,15 @@ export function createSeqrClient(config: SeqrClientConfig) {
     let clientReference: string | undefined;
     const run = async () => {
       attempts += 1;
-      const outcome = await attempt(operation, options.principalType ?? "TERMINALID", body);
-      clientReference = outcome.clientReference;
-      return outcome.result;
+      // 32 hex characters, SEQR's limit: each attempt's own, logged so that SEQR's support can find it.
+      clientReference = randomUUID().replaceAll("-", "");
+      return attempt(operation, context(options.principalType ?? "TERMINALID", clientReference), body);
     };
     const logLine = (fields: Record<string, unknown>) => ({
       operation,
       durationMs: Math.round(performance.now() - started),
       attempts,
+      clientReference,
       ...options.logContext,
       ...fields,
     });
@@ -148,7 +147,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
             shouldRetry: ({ error }) => error instanceof SeqrError && (options.retryOn ?? retryTransient)(error),
           })
         : await run();
-      config.logger.info(logLine({ resultCode: 0, clientReference }), "seqr call");
+      config.logger.info(logLine({ resultCode: 0 }), "seqr call");
       return result;
     } catch (error) {
       const seqrError =

@@ -1,4 +1,7 @@
+import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+
+import { SANDBOX_DEFAULTS } from "@/lib/env";
 
 import { SeqrError } from "@/lib/seqr/errors";
 import { sampleInvoice } from "@/tests/support/seqr-fixtures";
@@ -293,5 +296,35 @@ describe("getClientSessionInfo", () => {
       resultCode: 63,
       resultName: "UNKNOWN_TOKEN",
     });
+  });
+});
+
+describe("logging", () => {
+  test("one line per call with operation, duration and result code; never the password or a session token", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const logged = clientFor(server, { logger });
+    const { sessionToken } = (await server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/SEQRSHOP?order=x" })).body;
+
+    await logged.getClientSessionInfo(sessionToken);
+    const { invoiceReference } = await logged.sendInvoice(sampleInvoice());
+    await server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 1 });
+    await logged.getPaymentStatus(invoiceReference);
+    await logged.cancelInvoice("404").catch(() => undefined);
+
+    expect(lines.map((line) => [line.operation, line.resultCode, line.attempts])).toEqual([
+      ["getClientSessionInfo", 0, 1],
+      ["sendInvoice", 0, 1],
+      ["getPaymentStatus", 0, 2],
+      ["cancelInvoice", 54, 1],
+    ]);
+    for (const line of lines) {
+      expect(line.durationMs).toEqual(expect.any(Number));
+      expect(line.clientReference).toMatch(/^[0-9a-f]{32}$/);
+    }
+    expect(lines[3]).toMatchObject({ resultName: "UNKNOWN_INVOICE_REFERENCE", transient: false });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain(SANDBOX_DEFAULTS.terminalPassword);
+    expect(text).not.toContain(sessionToken);
   });
 });
