@@ -117,10 +117,12 @@ export function createSeqrClient(config: SeqrClientConfig) {
     return result;
   }
 
-  async function call(operation: string, body: XmlBuildElement, options: CallOptions = {}): Promise<XmlElement> {
+  /** `buildBody` runs inside the call, so that a request that cannot be built fails like any other call. */
+  async function call(operation: string, buildBody: () => XmlBuildElement, options: CallOptions = {}): Promise<XmlElement> {
     const started = performance.now();
     let attempts = 0;
     let clientReference: string | undefined;
+    let body: XmlBuildElement;
     const run = async () => {
       attempts += 1;
       // 32 hex characters, SEQR's limit: each attempt's own, logged so that SEQR's support can find it.
@@ -136,6 +138,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
       ...fields,
     });
     try {
+      body = buildBody();
       const policy = options.retry;
       const result = policy
         ? await pRetry(run, {
@@ -153,7 +156,11 @@ export function createSeqrClient(config: SeqrClientConfig) {
       const seqrError =
         error instanceof SeqrError
           ? error
-          : new SeqrError(operation, "protocol", { message: "could not build or read the SOAP message", cause: error });
+          : // The request itself could not be built (an amount SEQR cannot carry, text XML cannot hold).
+            new SeqrError(operation, "protocol", {
+              message: `could not build the request: ${error instanceof Error ? error.message : String(error)}`,
+              cause: error,
+            });
       config.logger.warn(
         logLine({
           resultCode: seqrError.resultCode,
@@ -171,7 +178,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     async sendInvoice(invoice: Invoice, tokens: readonly CustomerToken[] = []): Promise<SentInvoice> {
       const result = await call(
         "sendInvoice",
-        { invoice: invoiceElement(invoice), tokens: tokenElements(tokens) },
+        () => ({ invoice: invoiceElement(invoice), tokens: tokenElements(tokens) }),
         { logContext: { clientInvoiceId: invoice.clientInvoiceId } },
       );
       return toSentInvoice(result);
@@ -181,7 +188,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     async getPaymentStatus(invoiceReference: string, lastSeenVersion = 0): Promise<PaymentStatus> {
       const result = await call(
         "getPaymentStatus",
-        { invoiceReference, invoiceVersion: String(lastSeenVersion) },
+        () => ({ invoiceReference, invoiceVersion: String(lastSeenVersion) }),
         { retry: config.readRetry, logContext: { invoiceReference } },
       );
       return toPaymentStatus(result);
@@ -190,7 +197,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     /** Cancels an unpaid invoice. 95 (already canceled) counts as success (CONTRACT.md). */
     async cancelInvoice(invoiceReference: string): Promise<CancelResult> {
       try {
-        await call("cancelInvoice", { invoiceReference }, { logContext: { invoiceReference } });
+        await call("cancelInvoice", () => ({ invoiceReference }), { logContext: { invoiceReference } });
         return { alreadyCanceled: false };
       } catch (error) {
         if (error instanceof SeqrError && error.is(95)) return { alreadyCanceled: true };
@@ -202,7 +209,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     async refundPayment(refund: Refund): Promise<RefundResult> {
       const result = await call(
         "refundPayment",
-        { ersReference: refund.ersReference, invoice: refundInvoiceElement(refund) },
+        () => ({ ersReference: refund.ersReference, invoice: refundInvoiceElement(refund) }),
         { logContext: { ersReference: refund.ersReference, amountMinor: refund.amountMinor } },
       );
       return { refundErsReference: toRefundErsReference(result) };
@@ -211,7 +218,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     async updateInvoice(invoiceReference: string, invoice: Invoice, tokens: readonly CustomerToken[] = []) {
       await call(
         "updateInvoice",
-        { invoiceReference, invoice: invoiceElement(invoice), tokens: tokenElements(tokens) },
+        () => ({ invoiceReference, invoice: invoiceElement(invoice), tokens: tokenElements(tokens) }),
         { logContext: { invoiceReference, clientInvoiceId: invoice.clientInvoiceId } },
       );
     },
@@ -219,14 +226,14 @@ export function createSeqrClient(config: SeqrClientConfig) {
     async submitPaymentReceipt(document: ReceiptDocument): Promise<void> {
       await call(
         "submitPaymentReceipt",
-        {
+        () => ({
           ersReference: document.ersReference,
           receiptDocument: {
             mimeType: document.mimeType,
             receiptData: Buffer.from(document.data).toString("base64"),
             receiptType: document.receiptType ?? "PAYMENT_RECEIPT",
           },
-        },
+        }),
         { logContext: { ersReference: document.ersReference } },
       );
     },
@@ -235,7 +242,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     async markTransactionPeriod(parameters: Record<string, string> = {}): Promise<{ transactionPeriodId: string }> {
       const result = await call(
         "markTransactionPeriod",
-        { parameters: parameterMapElement(parameters) },
+        () => ({ parameters: parameterMapElement(parameters) }),
         { principalType: "RESELLERUSER" },
       );
       return { transactionPeriodId: toTransactionPeriodId(result) };
@@ -249,11 +256,11 @@ export function createSeqrClient(config: SeqrClientConfig) {
     }): Promise<Report> {
       const result = await call(
         "executeReport",
-        {
+        () => ({
           reportId: request.reportId,
           language: request.language ?? "en",
           parameters: parameterMapElement(request.parameters ?? {}),
-        },
+        }),
         {
           principalType: "RESELLERUSER",
           retry: config.reportRetry,
@@ -267,7 +274,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     /** What SEQR knows about an External Service session: msisdn, subscriberKey and the QR code's parameters. */
     async getClientSessionInfo(token: string): Promise<ClientSessionInfo> {
       // The token is a bearer credential for the shopper's session: it is sent, never logged.
-      const result = await call("getClientSessionInfo", { key: token }, { retry: config.readRetry });
+      const result = await call("getClientSessionInfo", () => ({ key: token }), { retry: config.readRetry });
       return toClientSessionInfo(result);
     },
   };

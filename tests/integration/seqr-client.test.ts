@@ -328,3 +328,15 @@ describe("logging", () => {
     expect(text).not.toContain(sessionToken);
   });
 });
+
+describe("requests the shop cannot send", () => {
+  test("an amount SEQR cannot carry fails before anything is sent, saying why", async () => {
+    const before = (await server.api("GET", "/faults")).body;
+    const error = await seqrError(seqr.sendInvoice(sampleInvoice({ currency: "KWD" })));
+    expect(error).toMatchObject({ kind: "protocol", transient: false });
+    expect(error.message).toBe("sendInvoice: could not build the request: KWD has 3 decimals; SEQR amounts carry at most 2");
+    expect(before.faults).toEqual([]);
+    const { db } = await import("@/lib/db");
+    expect(await db.sandboxInvoice.count()).toBe(0);
+  });
+});
