@@ -34,7 +34,12 @@ export async function readSessionInfo(token: string, now = new Date()): Promise<
   if (!session) throw new SeqrFailure(63, "unknown token");
   if (session.status === "CANCELED") throw new SeqrFailure(61, "the session was canceled in the app");
   if (session.expiresAt <= now) throw new SeqrFailure(60, "the session has expired");
-  if (session.status === "IN_PROGRESS") throw new SeqrFailure(62, "the subscriber is paying in the app");
+  // In progress while the subscriber has an invoice of this session open, for as long as an opened invoice
+  // counts as being paid; a subscriber who walked away leaves the session usable again.
+  const { invoiceInProgressMs } = await getSandboxConfig();
+  if (session.status === "IN_PROGRESS" && session.updatedAt.getTime() + invoiceInProgressMs > now.getTime()) {
+    throw new SeqrFailure(62, "the subscriber is paying in the app");
+  }
   const subscriber = await db.sandboxSubscriber.findUniqueOrThrow({ where: { msisdn: session.msisdn } });
   const fixed: [string, string][] = [
     ["msisdn", subscriber.msisdn],

@@ -205,6 +205,28 @@ describe("the simulated app", () => {
   });
 });
 
+describe("sessions", () => {
+  test("are in progress (62) while an invoice is open in the app, and usable again once that has passed", async () => {
+    await server.api("PUT", "/config", { invoiceInProgressMs: 300 });
+    const token = await startSession();
+    const reference = await issue();
+    await server.api("POST", "/app/scan", { url: `HTTP://SEQR.SE/R${reference}`, sessionToken: token });
+    await expect(seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 62 });
+    await expect(seqr.cancelInvoice(reference)).rejects.toMatchObject({ resultCode: 51 });
+    await sleep(350);
+    await expect(seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
+    await expect(seqr.cancelInvoice(reference)).resolves.toEqual({ alreadyCanceled: false });
+  });
+
+  test("expire after their lifetime (60)", async () => {
+    await server.api("PUT", "/config", { sessionTtlMs: 200 });
+    const token = await startSession();
+    await expect(seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
+    await sleep(250);
+    await expect(seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 60 });
+  });
+});
+
 describe("notification faults", () => {
   test("drop the next notification: nothing is posted, the drop is recorded", async () => {
     await server.api("POST", "/faults", { kind: "drop-notifications", count: 1 });
