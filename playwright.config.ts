@@ -36,8 +36,9 @@ export default defineConfig({
   },
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
-    // Start-up checks concern the server, not the browser: the desktop project covers them.
-    { name: "phone", use: { ...devices["Pixel 7"] }, testIgnore: /startup\.spec\.ts/ },
+    // Start-up checks concern the server, not the browser, and the sandbox's control page is a desktop tool:
+    // the desktop project covers them.
+    { name: "phone", use: { ...devices["Pixel 7"] }, testIgnore: /(startup|sandbox-control)\.spec\.ts/ },
   ],
   webServer: {
     command: [
