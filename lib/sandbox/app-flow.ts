@@ -1,7 +1,8 @@
 import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import { getSandboxConfig } from "./config.ts";
-import { commitDeadlineFrom, newErsReference, reverseOverduePayments } from "./invoices.ts";
+import { newErsReference } from "./ids.ts";
+import { commitDeadlineFrom, reverseOverduePayments } from "./invoices.ts";
 import { notifyMerchant } from "./notifier.ts";
 import { parseSeqrCode } from "./seqr-urls.ts";
 import { findSession, setSessionStatus, startSession } from "./sessions.ts";

@@ -33,8 +33,6 @@ export type InvoiceData = {
   notificationUrl?: string;
 };
 
-export type InvoiceWithRefunds = SandboxInvoice & { refunds: { ersReference: string; amountMinor: number }[] };
-
 type Transaction = Parameters<Parameters<typeof db.$transaction>[0]>[0];
 
 /** Money back to the wallet that paid the invoice, with its line in the wallet's history. */
@@ -200,13 +198,6 @@ export async function refundPayment(
   return refundReference;
 }
 
-export async function findInvoice(reference: string): Promise<InvoiceWithRefunds | null> {
-  return db.sandboxInvoice.findUnique({
-    where: { reference },
-    include: { refunds: { select: { ersReference: true, amountMinor: true }, orderBy: { createdAt: "asc" } } },
-  });
-}
-
 /** The commit deadline for a payment made now. */
 export async function commitDeadlineFrom(now: Date): Promise<Date> {
   const { commitWindowMs } = await getSandboxConfig();
@@ -223,4 +214,3 @@ export async function expireCommitWindow(reference: string, now = new Date()): P
   return moved.count > 0;
 }
 
-export { newErsReference };

@@ -13,10 +13,6 @@ export const SEQR_INVOICE_STATUSES = [
 ] as const;
 export type SeqrInvoiceStatus = (typeof SEQR_INVOICE_STATUSES)[number];
 
-export function isFinalSeqrStatus(status: SeqrInvoiceStatus): boolean {
-  return status !== "ISSUED" && status !== "PENDING_ISSUER_ACKNOWLEDGE";
-}
-
 export type SeqrPaymentMode = "IMMEDIATE_DEBIT" | "RESERVATION_DESIRED" | "RESERVATION_REQUIRED";
 export type SeqrAcknowledgmentMode = "NO_ACKNOWLEDGMENT" | "OPTIONAL_ACKNOWLEDGMENT" | "REQUIRE_ACKNOWLEDGMENT";
 
