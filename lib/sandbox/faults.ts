@@ -63,13 +63,17 @@ export async function armFault(input: FaultInput): Promise<SandboxFault> {
   });
 }
 
-/** Uses one armed fault of this kind (oldest first), or returns null when none is armed. */
-export async function consumeFault(kind: FaultKind, operation?: string): Promise<SandboxFault | null> {
+/**
+ * Uses one armed fault of the first of `kinds` that has one (oldest first within a kind), or returns null when
+ * none is armed. One query finds the candidates, so a call with nothing armed costs one read.
+ */
+async function consumeFirst(kinds: readonly FaultKind[], operation: string | null): Promise<SandboxFault | null> {
   for (;;) {
-    const fault = await db.sandboxFault.findFirst({
-      where: { kind, operation: operation ?? null, remaining: { gt: 0 } },
+    const armed = await db.sandboxFault.findMany({
+      where: { kind: { in: [...kinds] }, operation, remaining: { gt: 0 } },
       orderBy: { createdAt: "asc" },
     });
+    const fault = kinds.map((kind) => armed.find((candidate) => candidate.kind === kind)).find((found) => found);
     if (!fault) return null;
     const used = await db.sandboxFault.updateMany({
       where: { id: fault.id, remaining: { gt: 0 } },
@@ -80,13 +84,14 @@ export async function consumeFault(kind: FaultKind, operation?: string): Promise
   }
 }
 
-/** The first armed SOAP fault for this operation, of any SOAP kind. */
-export async function consumeSoapFault(operation: string): Promise<SandboxFault | null> {
-  for (const kind of ["soap-http-status", "soap-result", "soap-delay"] as const) {
-    const fault = await consumeFault(kind, operation);
-    if (fault) return fault;
-  }
-  return null;
+/** Uses one armed fault of this kind (oldest first), or returns null when none is armed. */
+export function consumeFault(kind: FaultKind, operation?: string): Promise<SandboxFault | null> {
+  return consumeFirst([kind], operation ?? null);
+}
+
+/** The armed SOAP fault for this operation: an HTTP status before a result code before a delay. */
+export function consumeSoapFault(operation: string): Promise<SandboxFault | null> {
+  return consumeFirst(["soap-http-status", "soap-result", "soap-delay"], operation);
 }
 
 export async function listArmedFaults(): Promise<SandboxFault[]> {

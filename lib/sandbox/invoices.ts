@@ -1,4 +1,5 @@
 import { db } from "../db.ts";
+import { AppError } from "../errors.ts";
 import type { Prisma, SandboxInvoice } from "../generated/prisma/client.ts";
 import { getSandboxConfig } from "./config.ts";
 import { newErsReference, newInvoiceReference } from "./ids.ts";
@@ -204,13 +205,18 @@ export async function commitDeadlineFrom(now: Date): Promise<Date> {
   return new Date(now.getTime() + commitWindowMs);
 }
 
-/** The fault API's "expire the commit window now": the deadline moves to now and the sweep runs. */
-export async function expireCommitWindow(reference: string, now = new Date()): Promise<boolean> {
+/**
+ * The fault API's "expire the commit window now": the deadline moves to now and the sweep runs. Only a PAID
+ * invoice nobody has confirmed has a commit window (409 otherwise).
+ */
+export async function expireCommitWindow(reference: string, now = new Date()): Promise<void> {
   const moved = await db.sandboxInvoice.updateMany({
     where: { reference, status: "PAID", committedAt: null },
     data: { commitDeadline: now },
   });
+  if (moved.count === 0) {
+    throw new AppError("NOT_AWAITING_COMMIT", 409, "Only a PAID invoice that nobody has confirmed yet has a commit window.");
+  }
   await reverseOverduePayments(now);
-  return moved.count > 0;
 }
 

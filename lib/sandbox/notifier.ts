@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { db } from "../db.ts";
+import { AppError } from "../errors.ts";
 import { log } from "../log.ts";
 import { consumeFault } from "./faults.ts";
 import { DEFAULT_SUBSCRIBER_MSISDN } from "./registry.ts";
@@ -74,6 +75,15 @@ export async function notifyMerchant(invoiceReference: string, options: { forged
   } catch (error) {
     notifierLog.error({ err: error, invoiceReference }, "notification could not be sent");
   }
+}
+
+/** The fault API's forgery: the notification of an invoice that is not paid, sent as if it were. */
+export async function forgeNotification(invoiceReference: string): Promise<void> {
+  const invoice = await db.sandboxInvoice.findUnique({ where: { reference: invoiceReference } });
+  if (!invoice) throw new AppError("UNKNOWN_INVOICE", 404, `There is no invoice ${invoiceReference}.`);
+  if (!invoice.notificationUrl) throw new AppError("NO_NOTIFICATION_URL", 409, "The invoice has no notificationUrl.");
+  if (invoice.status === "PAID") throw new AppError("INVOICE_PAID", 409, "The invoice is paid: that would not be a forgery.");
+  await notifyMerchant(invoiceReference, { forged: true });
 }
 
 export async function listNotifications(invoiceReference?: string) {

@@ -9,15 +9,7 @@ import { buildXml, parseXml, XmlError, type XmlBuildElement, type XmlBuildNode, 
 import { formatAmount } from "./amounts.ts";
 import { consumeSoapFault, SOAP_OPERATIONS, type SoapOperation } from "./faults.ts";
 import type { InvoiceRowData } from "./invoices.ts";
-import {
-  cancelInvoice,
-  issueInvoice,
-  readPaymentStatus,
-  refundPayment,
-  reverseOverduePayments,
-  updateInvoice,
-} from "./invoices.ts";
-import { ensureSandboxRegistry } from "./registry.ts";
+import { cancelInvoice, issueInvoice, readPaymentStatus, refundPayment, updateInvoice } from "./invoices.ts";
 import { executeReport, markTransactionPeriod } from "./reports.ts";
 import { readSessionInfo } from "./sessions.ts";
 import { SeqrFailure } from "./seqr-failure.ts";
@@ -239,6 +231,10 @@ function isOperation(name: string): name is SoapOperation {
   return (SOAP_OPERATIONS as readonly string[]).includes(name);
 }
 
+/**
+ * Answers one SOAP request. The caller (the /sandbox/soap route, through sandboxRoute) has made sure the sandbox
+ * is on and its registry exists; operations that read an invoice's state run the commit rule's sweep themselves.
+ */
 export async function handleSoapRequest(request: Request): Promise<Response> {
   const started = performance.now();
   const declaredLength = Number(request.headers.get("content-length") ?? "0");
@@ -258,7 +254,6 @@ export async function handleSoapRequest(request: Request): Promise<Response> {
   if (!isOperation(operation)) return soapFault(`Unexpected wrapper element {${SEQR_NAMESPACE}}${operation} found`);
   const requestElement = element(soapBody[operation]) ?? {};
 
-  await ensureSandboxRegistry();
   let resultCode = 0;
   try {
     const fault = await consumeSoapFault(operation);
@@ -270,7 +265,6 @@ export async function handleSoapRequest(request: Request): Promise<Response> {
     if (fault?.kind === "soap-result" && fault.resultCode !== null) throw new SeqrFailure(fault.resultCode, "injected");
 
     const terminalId = await authenticate(operation, element(requestElement.context));
-    await reverseOverduePayments();
     return await handlers[operation](terminalId, requestElement);
   } catch (error) {
     if (error instanceof SeqrFailure) {
