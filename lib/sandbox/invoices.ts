@@ -57,31 +57,27 @@ async function creditWallet(
  * invoice reads CANCELED, the subscriber gets the money back, and the reversal is in the ledger. Checked before
  * every look at an invoice, which to any observer is the same as a timer firing at the deadline.
  */
-export async function reverseOverduePayments(now = new Date()): Promise<string[]> {
+export async function reverseOverduePayments(now = new Date()): Promise<void> {
   const overdue = await db.sandboxInvoice.findMany({
     where: { status: "PAID", committedAt: null, commitDeadline: { lte: now } },
     select: { reference: true },
   });
-  const reversed: string[] = [];
   for (const { reference } of overdue) {
-    const done = await db.$transaction(async (tx) => {
+    await db.$transaction(async (tx) => {
       // Write first: only one process wins the reversal of a given invoice.
       const claimed = await tx.sandboxInvoice.updateMany({
         where: { reference, status: "PAID", committedAt: null, commitDeadline: { lte: now } },
         data: { status: "CANCELED", reversedAt: now, version: { increment: 1 } },
       });
-      if (claimed.count === 0) return false;
+      if (claimed.count === 0) return;
       const invoice = await tx.sandboxInvoice.findUniqueOrThrow({ where: { reference } });
       await creditWallet(tx, invoice, {
         type: "REVERSAL",
         amountMinor: invoice.totalMinor,
         note: "The merchant did not confirm the payment within the commit window; SEQR reversed it.",
       });
-      return true;
     });
-    if (done) reversed.push(reference);
   }
-  return reversed;
 }
 
 async function ownInvoice(terminalId: string, reference: string): Promise<SandboxInvoice> {
