@@ -29,7 +29,10 @@ export function defaultSandboxConfig(): SandboxConfig {
 }
 
 export async function getSandboxConfig(): Promise<SandboxConfig> {
-  const row = await db.sandboxConfig.upsert({ where: { id: 1 }, create: defaultSandboxConfig(), update: {} });
+  // A plain read on the hot path; the row is written only the first time (upsert: another process may race us).
+  const row =
+    (await db.sandboxConfig.findUnique({ where: { id: 1 } })) ??
+    (await db.sandboxConfig.upsert({ where: { id: 1 }, create: defaultSandboxConfig(), update: {} }));
   return {
     commitWindowMs: row.commitWindowMs,
     sessionTtlMs: row.sessionTtlMs,
