@@ -69,6 +69,9 @@ const rawSchema = z.object({
   SEQR_REQUEST_TIMEOUT_MS: optionalString.pipe(milliseconds(1_000, 120_000).optional()),
   SEQR_REPORT_USER_ID: optionalString.pipe(z.string().max(64, "must be at most 64 characters").optional()),
   SANDBOX_COMMIT_WINDOW_MS: optionalString.pipe(milliseconds(1_000, 600_000).optional()),
+  INVOICE_TIMEOUT_MS: optionalString.pipe(milliseconds(5_000, 7 * 24 * 3_600_000).optional()),
+  RECONCILER: optionalString.pipe(z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional()),
+  RECONCILER_INTERVAL_MS: optionalString.pipe(milliseconds(100, 60_000).optional()),
   NOTIFICATION_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (it signs notification URLs)").optional(),
   ),
@@ -131,6 +134,16 @@ const envSchema = rawSchema
       sandbox: {
         /** SEQR reverses a payment nobody confirms within this window (CONTRACT.md, the commit rule). */
         commitWindowMs: raw.SANDBOX_COMMIT_WINDOW_MS ?? 20_000,
+      },
+      orders: {
+        /** An invoice still unpaid this long after it was issued is canceled and its order EXPIRED. */
+        invoiceTimeoutMs: raw.INVOICE_TIMEOUT_MS ?? 10 * 60_000,
+      },
+      reconciler: {
+        /** Whether `next start` runs the reconciler in-process; `npm run reconcile` runs it on its own. */
+        inProcess: (raw.RECONCILER ?? "on") === "on",
+        /** How often it looks for invoices due for a check. */
+        intervalMs: raw.RECONCILER_INTERVAL_MS ?? 1_000,
       },
       notificationSecret: raw.NOTIFICATION_SECRET ?? SANDBOX_DEFAULTS.notificationSecret,
       adminPassword: raw.ADMIN_PASSWORD ?? SANDBOX_DEFAULTS.adminPassword,
