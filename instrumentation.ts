@@ -4,6 +4,12 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     // Validate every setting now: a bad one stops the server with one line naming it (lib/env.ts), instead of
     // failing on some shopper's first request.
-    await import("./lib/env.ts");
+    const { env } = await import("./lib/env.ts");
+    // The reconciler confirms payments whose notification never came (lib/orders/reconciler.ts). Several
+    // processes may run it: they share the work through leases.
+    if (env.reconciler.inProcess) {
+      const { startReconciler } = await import("./lib/orders/reconciler.ts");
+      startReconciler();
+    }
   }
 }

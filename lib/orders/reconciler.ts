@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+
+import { db } from "../db.ts";
+import { env } from "../env.ts";
+import { log } from "../log.ts";
+import { seqr, SeqrError } from "../seqr/index.ts";
+import { syncPaymentStatus } from "./sync-payment-status.ts";
+
+// The safety net under the fire-and-forget notification: every live invoice is asked about on a schedule, often
+// at first (a lost notification must still be confirmed inside SEQR's 20 s commit window, CONTRACT.md), then
+// less often; an invoice still unpaid after the timeout is canceled and its order EXPIRED. Several reconcilers
+// (one per server process, plus `npm run reconcile`) may run at once: each invoice is claimed with a lease by a
+// conditional update, so only one of them works on it at a time.
+
+const LEASE_MS = 30_000;
+const BATCH_SIZE = 20;
+const FAST_PHASE_MS = 60_000;
+const FAST_INTERVAL_MS = 2_000;
+const MAX_INTERVAL_MS = 60_000;
+
+const reconcilerLog = log.child({ component: "reconciler" });
+
+/**
+ * When to look at a live invoice next, from its age: every 2 s during its first minute, then doubling each
+ * further minute (4 s, 8 s, 16 s…) up to once a minute.
+ */
+export function nextCheckDelayMs(ageMs: number): number {
+  if (ageMs < FAST_PHASE_MS) return FAST_INTERVAL_MS;
+  const minutesPast = Math.floor((ageMs - FAST_PHASE_MS) / 60_000) + 1;
+  return Math.min(MAX_INTERVAL_MS, FAST_INTERVAL_MS * 2 ** minutesPast);
+}
+
+export type ReconcilerOptions = {
+  owner?: string;
+  invoiceTimeoutMs?: number;
+  now?: () => Date;
+};
+
+export type ReconcileReport = { claimed: number; checked: number; expired: number; errors: number };
+
+/** One pass: claim due invoices, check or expire each, release them. */
+export async function reconcileOnce(options: ReconcilerOptions = {}): Promise<ReconcileReport> {
+  const owner = options.owner ?? `reconciler-${randomUUID()}`;
+  const timeoutMs = options.invoiceTimeoutMs ?? env.orders.invoiceTimeoutMs;
+  const now = options.now ?? (() => new Date());
+  const report: ReconcileReport = { claimed: 0, checked: 0, expired: 0, errors: 0 };
+
+  const start = now();
+  const due = await db.paymentAttempt.findMany({
+    where: {
+      seqrStatus: { in: ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] },
+      nextCheckAt: { lte: start },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: start } }],
+    },
+    orderBy: { nextCheckAt: "asc" },
+    take: BATCH_SIZE,
+    select: { id: true },
+  });
+
+  for (const { id } of due) {
+    const claimedAt = now();
+    const claim = await db.paymentAttempt.updateMany({
+      where: { id, OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }] },
+      data: { leaseOwner: owner, leaseUntil: new Date(claimedAt.getTime() + LEASE_MS) },
+    });
+    if (claim.count === 0) continue; // another reconciler took it
+    report.claimed += 1;
+    const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { id } });
+    try {
+      const ageMs = claimedAt.getTime() - attempt.issuedAt.getTime();
+      if (ageMs >= timeoutMs) {
+        if (await expireInvoice(attempt, now)) report.expired += 1;
+      } else {
+        const result = await syncPaymentStatus(attempt.orderId, { trigger: "reconciler", now });
+        if (result.error) report.errors += 1;
+        report.checked += 1;
+      }
+    } catch (error) {
+      report.errors += 1;
+      reconcilerLog.error({ err: error, orderId: attempt.orderId, invoiceReference: attempt.invoiceReference }, "reconcile failed");
+    } finally {
+      const released = now();
+      await db.paymentAttempt.updateMany({
+        where: { id, leaseOwner: owner },
+        data: {
+          leaseOwner: null,
+          leaseUntil: null,
+          // Final invoices have nextCheckAt null already (syncPaymentStatus); this only moves live ones along.
+          ...(await isStillLive(id)
+            ? { nextCheckAt: new Date(released.getTime() + nextCheckDelayMs(released.getTime() - attempt.issuedAt.getTime())) }
+            : {}),
+        },
+      });
+    }
+  }
+  return report;
+}
+
+async function isStillLive(attemptId: string): Promise<boolean> {
+  const attempt = await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { seqrStatus: true } });
+  return attempt?.seqrStatus === "ISSUED" || attempt?.seqrStatus === "PENDING_ISSUER_ACKNOWLEDGE";
+}
+
+type AttemptRow = { id: string; orderId: string; invoiceReference: string };
+
+/**
+ * Cancels an invoice that stayed unpaid past the timeout, then lets SEQR's answer decide: a canceled invoice
+ * expires the order; one that was paid meanwhile (50) or is being paid (51) is synced and checked again later.
+ */
+async function expireInvoice(attempt: AttemptRow, now: () => Date): Promise<boolean> {
+  // Mark the reason first: when SEQR then reports CANCELED, the state machine reads it as EXPIRED.
+  await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: "EXPIRED" } });
+  try {
+    const result = await seqr.cancelInvoice(attempt.invoiceReference);
+    await db.paymentEvent.create({
+      data: {
+        orderId: attempt.orderId,
+        paymentAttemptId: attempt.id,
+        type: "INVOICE_CANCELED",
+        source: "reconciler",
+        seqrResultCode: result.alreadyCanceled ? 95 : 0,
+        detail: { reason: "EXPIRED", alreadyCanceled: result.alreadyCanceled },
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof SeqrError)) throw error;
+    await db.paymentEvent.create({
+      data: {
+        orderId: attempt.orderId,
+        paymentAttemptId: attempt.id,
+        type: "ERROR",
+        source: "reconciler",
+        seqrResultCode: error.resultCode,
+        detail: { operation: "cancelInvoice", error: error.resultName },
+      },
+    });
+    // 50: paid after all; 51: the shopper is paying right now. Either way the invoice is not ours to cancel.
+    if (!error.is(50) && !error.is(51)) return false;
+    await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
+  }
+  const result = await syncPaymentStatus(attempt.orderId, { trigger: "reconciler", now });
+  return result.status === "EXPIRED";
+}
+
+/** Runs reconcileOnce every `intervalMs` until the returned stop function is called. Passes never overlap. */
+export function startReconciler(options: ReconcilerOptions & { intervalMs?: number } = {}): () => Promise<void> {
+  const owner = options.owner ?? `reconciler-${randomUUID()}`;
+  const intervalMs = options.intervalMs ?? env.reconciler.intervalMs;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const tick = () => {
+    running = reconcileOnce({ ...options, owner })
+      .then((report) => {
+        if (report.claimed > 0) reconcilerLog.debug({ owner, ...report }, "reconcile pass");
+      })
+      .catch((error: unknown) => reconcilerLog.error({ err: error, owner }, "reconcile pass failed"))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  reconcilerLog.info({ owner, intervalMs }, "reconciler started");
+
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}

@@ -1,0 +1,118 @@
+import type { OrderStatus } from "../generated/prisma/enums.ts";
+import type { PaymentStatus, SeqrInvoiceStatus } from "../seqr/types.ts";
+
+// The order's own states, and the one place that translates SEQR's invoice status into them.
+//
+//   PENDING ──invoice sent──▶ INVOICED ──PAID──▶ PAID ──refund──▶ PARTIALLY_REFUNDED ──▶ REFUNDED
+//                              │  ▲  ├──PAID, receipt disagrees──▶ NEEDS_ATTENTION
+//                              │  │  ├──FAILED──▶ FAILED ───┐
+//                              │  │  ├──CANCELED─▶ CANCELED ─┤ try again: a new invoice
+//                              │  └──┴──────────────────────┘
+//                              └──unpaid after the timeout (canceled by us)──▶ EXPIRED ──PAID──▶ PAID (flagged)
+//
+// PAID is final except for refunds. Anything SEQR says that has no arrow here changes nothing.
+
+export type { OrderStatus };
+
+export const ORDER_STATUSES = [
+  "PENDING",
+  "INVOICED",
+  "PAID",
+  "FAILED",
+  "CANCELED",
+  "EXPIRED",
+  "NEEDS_ATTENTION",
+  "PARTIALLY_REFUNDED",
+  "REFUNDED",
+] as const satisfies readonly OrderStatus[];
+
+const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING: ["INVOICED"],
+  INVOICED: ["PAID", "NEEDS_ATTENTION", "FAILED", "CANCELED", "EXPIRED"],
+  FAILED: ["INVOICED"],
+  CANCELED: ["INVOICED"],
+  // SEQR took the money although we had given up on the invoice: record it, never lose it.
+  EXPIRED: ["PAID", "NEEDS_ATTENTION"],
+  PAID: ["PARTIALLY_REFUNDED", "REFUNDED"],
+  NEEDS_ATTENTION: ["PARTIALLY_REFUNDED", "REFUNDED"],
+  PARTIALLY_REFUNDED: ["PARTIALLY_REFUNDED", "REFUNDED"],
+  REFUNDED: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** States in which the shopper has paid: SEQR's answer about the invoice can no longer change them. */
+export const SETTLED_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  "PAID",
+  "NEEDS_ATTENTION",
+  "PARTIALLY_REFUNDED",
+  "REFUNDED",
+]);
+
+/** States in which the shopper may press Pay (again). */
+export const PAYABLE_STATUSES: ReadonlySet<OrderStatus> = new Set(["PENDING", "INVOICED", "FAILED", "CANCELED"]);
+
+/** SEQR: anything but ISSUED and PENDING_ISSUER_ACKNOWLEDGE is final (CONTRACT.md). */
+export function isLiveInvoiceStatus(status: SeqrInvoiceStatus): boolean {
+  return status === "ISSUED" || status === "PENDING_ISSUER_ACKNOWLEDGE";
+}
+
+/** Why an order needs the merchant; stored in Order.attentionReason. */
+export const ATTENTION_REASONS = {
+  AMOUNT_MISMATCH: "SEQR's receipt disagrees with the order's amount or currency.",
+  PAID_AFTER_EXPIRY: "SEQR reports the invoice paid after the shop had expired the order.",
+  UNEXPECTED_RESERVATION: "SEQR reports a reservation, which this shop never asks for.",
+  OUT_OF_STOCK_AT_PAYMENT: "The order was paid but there was not enough stock left to fulfil it.",
+} as const;
+export type AttentionReason = keyof typeof ATTENTION_REASONS;
+
+export type Transition = { to: OrderStatus; attentionReason?: AttentionReason };
+
+type OrderFacts = { status: OrderStatus; totalMinor: number; currency: string };
+type AttemptFacts = { amountMinor: number; currency: string; cancelReason: string | null };
+
+/**
+ * What SEQR's answer about an order's current invoice means for the order, or null when it changes nothing.
+ * Never returns an illegal transition.
+ */
+export function decideTransition(order: OrderFacts, attempt: AttemptFacts, answer: PaymentStatus): Transition | null {
+  const transition = translate(order, attempt, answer);
+  if (!transition || transition.to === order.status || !canTransition(order.status, transition.to)) return null;
+  return transition;
+}
+
+function translate(order: OrderFacts, attempt: AttemptFacts, answer: PaymentStatus): Transition | null {
+  switch (answer.status) {
+    case "ISSUED":
+    case "PENDING_ISSUER_ACKNOWLEDGE":
+      return null;
+    case "PAID": {
+      if (!receiptMatches(order, attempt, answer)) return { to: "NEEDS_ATTENTION", attentionReason: "AMOUNT_MISMATCH" };
+      if (order.status === "EXPIRED") return { to: "PAID", attentionReason: "PAID_AFTER_EXPIRY" };
+      return { to: "PAID" };
+    }
+    case "FAILED":
+      return { to: "FAILED" };
+    case "CANCELED":
+      // We cancel an invoice ourselves only when it timed out; the shopper cancels in the app.
+      return { to: attempt.cancelReason === "EXPIRED" ? "EXPIRED" : "CANCELED" };
+    case "EXPIRED":
+      return { to: "EXPIRED" };
+    case "RESERVED":
+      return { to: "NEEDS_ATTENTION", attentionReason: "UNEXPECTED_RESERVATION" };
+  }
+}
+
+/** The money SEQR says it took must be exactly the order's, in the order's currency. */
+export function receiptMatches(order: OrderFacts, attempt: AttemptFacts, answer: PaymentStatus): boolean {
+  const total = answer.receipt?.invoice?.total;
+  if (!total) return false;
+  return (
+    total.amountMinor === order.totalMinor &&
+    total.currency === order.currency &&
+    attempt.amountMinor === order.totalMinor &&
+    attempt.currency === order.currency
+  );
+}

@@ -1,0 +1,27 @@
+import "../lib/env-files.ts";
+
+import { db } from "../lib/db.ts";
+import { log } from "../lib/log.ts";
+import { reconcileOnce, startReconciler } from "../lib/orders/reconciler.ts";
+
+// `npm run reconcile`: the reconciler on its own, for a deployment that runs it apart from the web servers (set
+// RECONCILER=off there) or beside them (they share the work through leases). `-- --once` runs a single pass and
+// prints what it did.
+
+if (process.argv.includes("--once")) {
+  try {
+    const report = await reconcileOnce();
+    log.info(report, "reconcile pass");
+  } finally {
+    await db.$disconnect();
+  }
+} else {
+  const stop = startReconciler();
+  const shutdown = () => {
+    void stop()
+      .then(() => db.$disconnect())
+      .finally(() => process.exit(0));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
