@@ -51,6 +51,16 @@ const routes: Route[] = [
   },
 ];
 
+/** The shop's machine-facing routes, served beside the sandbox by startShopServer(). */
+const shopRoutes: Route[] = [
+  { pattern: /^\/api\/seqr\/notification$/, params: [], load: () => import("@/app/api/seqr/notification/route") },
+  {
+    pattern: /^\/api\/orders\/([^/]+)\/status$/,
+    params: ["clientInvoiceId"],
+    load: () => import("@/app/api/orders/[clientInvoiceId]/status/route"),
+  },
+];
+
 /** JSON from the sandbox API, read loosely: tests assert its shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON paths and assert on them
 export type ApiBody = any;
@@ -70,7 +80,10 @@ export type SandboxServer = {
   close: () => Promise<void>;
 };
 
-export async function startSandboxServer(): Promise<SandboxServer> {
+export async function startSandboxServer(
+  options: { server?: http.Server; withShopRoutes?: boolean } = {},
+): Promise<SandboxServer> {
+  const served = options.withShopRoutes ? [...routes, ...shopRoutes] : routes;
   const notifications: ReceivedNotification[] = [];
   const listener = getRequestListener(async (request) => {
     const url = new URL(request.url);
@@ -82,7 +95,7 @@ export async function startSandboxServer(): Promise<SandboxServer> {
       });
       return new Response("ok");
     }
-    for (const route of routes) {
+    for (const route of served) {
       const match = route.pattern.exec(url.pathname);
       if (!match) continue;
       const routeModule = await route.load();
@@ -93,8 +106,9 @@ export async function startSandboxServer(): Promise<SandboxServer> {
     }
     return new Response("not found", { status: 404 });
   });
-  const server = http.createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const server = options.server ?? http.createServer();
+  server.on("request", listener);
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -117,6 +131,16 @@ export async function startSandboxServer(): Promise<SandboxServer> {
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * The sandbox plus the shop's notification and status routes on the server of shop-address.ts (import that
+ * first), which PUBLIC_BASE_URL points at: the shop's SEQR client talks SOAP to it and SEQR's notifications for
+ * the shop's invoices come back to it, all over real HTTP.
+ */
+export async function startShopServer(): Promise<SandboxServer> {
+  const { shopHttpServer } = await import("./shop-address.ts");
+  return startSandboxServer({ server: shopHttpServer, withShopRoutes: true });
 }
 
 /** The shop's client, pointed at a test sandbox, with quick retries so tests of retrying stay short. */
