@@ -1,0 +1,11 @@
+import type { Metadata } from "next";
+
+import { PaymentOutcome } from "../payment-outcome";
+
+export const metadata: Metadata = { title: "Payment not completed" };
+
+// The External Service's Failure URL (CONTRACT.md, step 8). The page never believes its own name: it shows what
+// the server finds out about the payment.
+export default function FailurePage() {
+  return <PaymentOutcome page="failure" />;
+}

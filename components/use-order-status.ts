@@ -1,0 +1,67 @@
+"use client";
+
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { z } from "zod";
+
+const POLL_INTERVAL_MS = 1_000;
+const statusAnswer = z.object({ status: z.string() });
+
+/**
+ * Follows an order's status by asking GET /api/orders/<id>/status about once a second while `active`. Network
+ * hiccups are ignored: the next tick asks again.
+ */
+export function useOrderStatus(clientInvoiceId: string | null, initial: string | null, active: boolean): string | null {
+  // What the poller saw, and for which initial status: a new initial status (the server re-rendered) wins.
+  const [polled, setPolled] = useState<{ from: string | null; status: string } | null>(null);
+  useEffect(() => {
+    if (!clientInvoiceId || !active) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      try {
+        const response = await fetch(`/api/orders/${encodeURIComponent(clientInvoiceId)}/status`, { cache: "no-store" });
+        const parsed = statusAnswer.safeParse(response.ok ? await response.json() : null);
+        if (!stopped && parsed.success) setPolled({ from: initial, status: parsed.data.status });
+      } catch {
+        // Offline for a moment: try again on the next tick.
+      }
+      if (!stopped) timer = setTimeout(() => void tick(), POLL_INTERVAL_MS);
+    };
+    timer = setTimeout(() => void tick(), POLL_INTERVAL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [clientInvoiceId, active, initial]);
+  return polled && polled.from === initial ? polled.status : initial;
+}
+
+export type Fragment = { token: string; invoiceReference?: string };
+
+function subscribeToHash(onChange: () => void) {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
+
+/**
+ * The URL fragment as the SEQR app opened the page: undefined while rendering on the server (the fragment never
+ * reaches it), null when there is none, otherwise the TOKEN (and on the Success URL the invoice reference).
+ */
+export function useFragment(withReference: boolean): Fragment | null | undefined {
+  const hash = useSyncExternalStore(subscribeToHash, () => window.location.hash, () => undefined);
+  return hash === undefined ? undefined : parseFragment(hash, withReference);
+}
+
+/** `#TOKEN`, or `#TOKEN_<invoiceReference>` on the Success URL (CONTRACT.md, step 8). */
+export function parseFragment(rawHash: string, withReference: boolean): Fragment | null {
+  let hash: string;
+  try {
+    hash = decodeURIComponent(rawHash.replace(/^#/, "")).trim();
+  } catch {
+    return null;
+  }
+  if (!hash) return null;
+  if (!withReference) return { token: hash };
+  const match = /^(.+)_(\d{1,32})$/.exec(hash);
+  return match ? { token: match[1] ?? "", invoiceReference: match[2] } : { token: hash };
+}
