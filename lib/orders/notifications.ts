@@ -23,7 +23,7 @@ export const notificationForm = z.object({
   subscriberKey: z.string().max(128).optional(),
 });
 
-const MAX_BODY_BYTES = 4_096;
+export const MAX_NOTIFICATION_BYTES = 4_096;
 const notificationLog = log.child({ component: "seqr-notification" });
 
 /** Refuses a notification: one log line, no change anywhere. */
@@ -43,7 +43,7 @@ export async function receiveNotification(
   if (!verifyOrderSignature(clientInvoiceId, sig)) {
     refuse(403, "BAD_SIGNATURE", "the notification URL's signature does not match", { clientInvoiceId, sourceAddress });
   }
-  if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) refuse(413, "TOO_LARGE", "the notification is too large", { clientInvoiceId, sourceAddress });
+  if (Buffer.byteLength(body, "utf8") > MAX_NOTIFICATION_BYTES) refuse(413, "TOO_LARGE", "the notification is too large", { clientInvoiceId, sourceAddress });
   const form = notificationForm.safeParse(Object.fromEntries(new URLSearchParams(body)));
   if (!form.success) refuse(400, "INVALID_NOTIFICATION", "the notification's form is malformed", { clientInvoiceId, sourceAddress });
   if (form.data.clientInvoiceId && form.data.clientInvoiceId !== clientInvoiceId) {

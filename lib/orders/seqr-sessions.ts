@@ -78,6 +78,9 @@ export async function openOrderSession(token: string): Promise<OpenedSession> {
         { lines: [{ productId: product.id, quantity: 1 }], source: "PRODUCT_QR", trigger: "order-page" },
         { sessions: { create: session }, customerMsisdn: info.msisdn, customerSubscriberKey: info.subscriberKey },
       );
+      await db.paymentEvent.create({
+        data: { orderId: order.id, type: "SESSION_OPENED", source: "order-page", detail: { msisdn: info.msisdn } },
+      });
       return { orderId: order.id, clientInvoiceId: order.clientInvoiceId, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

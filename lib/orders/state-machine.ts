@@ -65,6 +65,7 @@ export const ATTENTION_REASONS = {
   PAID_AFTER_EXPIRY: "SEQR reports the invoice paid after the shop had expired the order.",
   UNEXPECTED_RESERVATION: "SEQR reports a reservation, which this shop never asks for.",
   OUT_OF_STOCK_AT_PAYMENT: "The order was paid but there was not enough stock left to fulfil it.",
+  PAID_ON_REPLACED_INVOICE: "SEQR reports an invoice paid that the shop had already replaced with a new one.",
 } as const;
 export type AttentionReason = keyof typeof ATTENTION_REASONS;
 

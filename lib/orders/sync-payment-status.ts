@@ -31,7 +31,7 @@ export async function syncPaymentStatus(
   const now = options.now ?? (() => new Date());
   const order = await db.order.findUnique({
     where: { id: orderId },
-    include: { attempts: { orderBy: { createdAt: "desc" }, take: 1 } },
+    include: { attempts: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 } },
   });
   if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
   const attempt = order.attempts[0];
@@ -43,6 +43,8 @@ export async function syncPaymentStatus(
     answer = await seqr.getPaymentStatus(attempt.invoiceReference, attempt.seqrVersion);
   } catch (error) {
     if (!(error instanceof SeqrError)) throw error;
+    // Asked, without an answer: pollers wait their interval before asking again (lib/orders/order-status.ts).
+    await db.paymentAttempt.update({ where: { id: attempt.id }, data: { lastCheckedAt: now() } });
     await db.paymentEvent.create({
       data: {
         orderId,
@@ -94,7 +96,26 @@ export async function syncPaymentStatus(
     if (applied.count === 0) return undefined;
 
     const current = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
-    const transition = decideTransition(current, attempt, answer);
+    // Read inside the transaction: a Pay or the reconciler may have moved on while SEQR was answering.
+    const latest = await tx.paymentAttempt.findFirstOrThrow({ where: { orderId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    if (latest.id !== attempt.id) {
+      // An answer about an invoice the order has since replaced says nothing about the order, unless SEQR took
+      // money on it: then the merchant must know.
+      if (answer.status === "PAID") {
+        await tx.order.update({ where: { id: orderId }, data: { attentionReason: "PAID_ON_REPLACED_INVOICE" } });
+        await tx.paymentEvent.create({
+          data: {
+            orderId,
+            paymentAttemptId: attempt.id,
+            type: "ERROR",
+            source: options.trigger,
+            detail: { reason: "PAID_ON_REPLACED_INVOICE", ersReference: answer.ersReference ?? null },
+          },
+        });
+      }
+      return undefined;
+    }
+    const transition = decideTransition(current, latest, answer);
     if (!transition) return undefined;
     // The conditional update makes concurrent triggers apply a transition once: the loser matches no row.
     const moved = await tx.order.updateMany({

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 
 import { env } from "@/lib/env";
 import { seqrAppLink, WIZARD_CANCEL_ACTION } from "@/lib/seqr/links";
@@ -9,7 +10,8 @@ export const metadata: Metadata = { title: "Pay with SEQR" };
 
 // The External Service's Order URL: the SEQR app opens /order#TOKEN. Everything depends on the fragment, which
 // only the browser sees, so the page is a shell around one client island.
-export default function OrderPage() {
+export default async function OrderPage() {
+  await connection(); // the app link comes from settings, read when the server runs, not when it is built
   // SEQR-ACTION://WIZARD/CANCEL ends the service and returns to the app (CONTRACT.md, step 8).
   return <OrderSession leaveLink={seqrAppLink(WIZARD_CANCEL_ACTION, env.seqr.appUrl)} />;
 }

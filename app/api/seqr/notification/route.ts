@@ -1,9 +1,13 @@
 // POST /api/seqr/notification – SEQR says "something changed"; we never believe it, we ask (lib/orders/notifications.ts).
-import { errorResponse } from "@/lib/errors";
+import { errorResponse, problem } from "@/lib/errors";
 import { clientAddress } from "@/lib/http/client-address";
-import { receiveNotification } from "@/lib/orders/notifications";
+import { MAX_NOTIFICATION_BYTES, receiveNotification } from "@/lib/orders/notifications";
 
 export async function POST(request: Request) {
+  // SEQR's form has four short fields: refuse a large body before reading it.
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_NOTIFICATION_BYTES) {
+    return problem(413, "TOO_LARGE", "The notification is too large.");
+  }
   try {
     const query = Object.fromEntries(new URL(request.url).searchParams);
     await receiveNotification(query, await request.text(), clientAddress(request));
