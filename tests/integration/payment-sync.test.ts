@@ -1,0 +1,323 @@
+import "./support/shop-address";
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+
+import { seedCatalog } from "@/lib/catalog/seed-catalog";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { requestPayment } from "@/lib/orders/request-payment";
+import { syncPaymentStatus } from "@/lib/orders/sync-payment-status";
+import { SeqrError } from "@/lib/seqr/errors";
+
+import { startShopServer, type SandboxServer } from "./support/sandbox-server";
+import {
+  eventsOfType,
+  orderFor,
+  orderState,
+  pollUntil,
+  rejectionOf,
+  sandboxDriver,
+  shopSnapshot,
+  stockOf,
+} from "./support/shop-flow";
+
+// syncPaymentStatus, the one way an order learns about its payment: it asks SEQR (the sandbox, over SOAP) and
+// applies the answer through the state machine, once, however many triggers race.
+
+let server: SandboxServer;
+let sandbox: ReturnType<typeof sandboxDriver>;
+
+beforeAll(async () => {
+  server = await startShopServer();
+  sandbox = sandboxDriver(server);
+  await seedCatalog(db);
+});
+afterEach(async () => sandbox.clearFaults());
+afterAll(async () => server.close());
+
+async function invoicedOrder(sku = "LINGON-JAM-400", quantity = 1) {
+  const { order, product } = await orderFor(sku, quantity);
+  const { invoiceReference } = await requestPayment(order.id);
+  return { order, product, invoiceReference };
+}
+
+/** Pays in the app with SEQR's notification lost, so that only the test's own calls tell the shop. */
+async function payWithoutNotification(invoiceReference: string, device: object = {}) {
+  await sandbox.arm({ kind: "drop-notifications", count: 1 });
+  await sandbox.pay(invoiceReference, device);
+}
+
+describe("a paid invoice", () => {
+  test("6 concurrent syncs apply PAID once: one transition, one fulfilment, one outbox message, stock taken once", async () => {
+    const { order, product, invoiceReference } = await invoicedOrder("BIRCH-BOARD-L", 2);
+    const stockBefore = await stockOf(product.id);
+    await payWithoutNotification(invoiceReference);
+
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => syncPaymentStatus(order.id, { trigger: index % 2 ? "reconciler" : "status-route" })),
+    );
+
+    for (const result of results) {
+      expect(result.status).toBe("PAID");
+      expect(result.error).toBeUndefined();
+    }
+    expect(results.filter((result) => result.changed)).toEqual([
+      expect.objectContaining({ changed: { from: "INVOICED", to: "PAID" }, queried: true }),
+    ]);
+    const state = await orderState(order.id);
+    expect(state.status).toBe("PAID");
+    expect(state.paidAt).not.toBeNull();
+    expect(state.fulfilledAt).not.toBeNull();
+    expect(eventsOfType(state, "STATUS_CHANGED").filter((event) => event.toStatus === "PAID")).toHaveLength(1);
+    expect(eventsOfType(state, "FULFILLED")).toHaveLength(1);
+    expect(eventsOfType(state, "ERROR")).toHaveLength(0);
+    expect(state.outbox).toHaveLength(1);
+    expect(await stockOf(product.id)).toBe(stockBefore - 2);
+
+    const seqrSide = await sandbox.invoice(invoiceReference);
+    expect(state.attempts).toHaveLength(1);
+    expect(state.attempts[0]).toMatchObject({
+      seqrStatus: "PAID",
+      seqrVersion: seqrSide.version,
+      ersReference: seqrSide.ersReference,
+      nextCheckAt: null,
+      receipt: expect.objectContaining({ paymentReference: seqrSide.ersReference, clientInvoiceId: order.clientInvoiceId }),
+    });
+    expect(state.attempts[0]?.finalizedAt).not.toBeNull();
+    // Commit rule: the shop's query saw PAID inside the window, so SEQR keeps the money.
+    expect(seqrSide.committedAt).not.toBeNull();
+    expect(new Date(seqrSide.committedAt).getTime()).toBeLessThan(new Date(seqrSide.commitDeadline).getTime());
+  });
+
+  test("an order already PAID is not asked about again (queried: false), and nothing is written", async () => {
+    const { order, invoiceReference } = await invoicedOrder();
+    await sandbox.pay(invoiceReference); // the notification makes it PAID
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PAID");
+    // Were SEQR asked, it would answer "busy" and the fault would be used up.
+    await sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 5 });
+    const before = await shopSnapshot();
+
+    const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+    expect(result).toEqual({ status: "PAID", queried: false });
+    expect(await shopSnapshot()).toEqual(before);
+    expect(await sandbox.armedFaults()).toEqual([expect.objectContaining({ operation: "getPaymentStatus", remaining: 5 })]);
+  });
+
+  test("the commit rule: the payment is committed at SEQR by the shop's query, not before, and not reversed", async () => {
+    const { order, invoiceReference } = await invoicedOrder();
+    await payWithoutNotification(invoiceReference);
+    expect(await sandbox.invoice(invoiceReference)).toMatchObject({ status: "PAID", committedAt: null });
+
+    await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+    const seqrSide = await sandbox.invoice(invoiceReference);
+    expect(seqrSide).toMatchObject({ status: "PAID", reversedAt: null });
+    expect(seqrSide.committedAt).not.toBeNull();
+    // A committed payment has no window left to miss.
+    expect((await server.api("POST", `/invoices/${invoiceReference}/expire-commit-window`)).status).toBe(409);
+    expect((await sandbox.invoice(invoiceReference)).status).toBe("PAID");
+  });
+
+  test("a receipt that disagrees with the order's total: NEEDS_ATTENTION (AMOUNT_MISMATCH), nothing fulfilled", async () => {
+    const { order, product, invoiceReference } = await invoicedOrder();
+    const stockBefore = await stockOf(product.id);
+    // The order's amount changes after SEQR was asked for the original one.
+    await db.order.update({ where: { id: order.id }, data: { totalMinor: { increment: 100 } } });
+    await payWithoutNotification(invoiceReference);
+
+    const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+    expect(result).toMatchObject({ status: "NEEDS_ATTENTION", queried: true, changed: { from: "INVOICED", to: "NEEDS_ATTENTION" } });
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "NEEDS_ATTENTION", attentionReason: "AMOUNT_MISMATCH", fulfilledAt: null });
+    expect(eventsOfType(state, "STATUS_CHANGED").at(-1)).toMatchObject({
+      fromStatus: "INVOICED",
+      toStatus: "NEEDS_ATTENTION",
+      detail: { seqrStatus: "PAID", attentionReason: "AMOUNT_MISMATCH" },
+    });
+    expect(eventsOfType(state, "FULFILLED")).toHaveLength(0);
+    expect(state.outbox).toHaveLength(0);
+    expect(await stockOf(product.id)).toBe(stockBefore);
+    // The money is SEQR's record to keep: the payment is still committed, for the merchant to sort out.
+    expect((await sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
+    // Settled: later syncs leave it for the merchant.
+    expect(await syncPaymentStatus(order.id, { trigger: "reconciler" })).toEqual({ status: "NEEDS_ATTENTION", queried: false });
+  });
+
+  test("paid when the stock has gone meanwhile: PAID, flagged OUT_OF_STOCK_AT_PAYMENT, nothing taken or sent", async () => {
+    const { order, product, invoiceReference } = await invoicedOrder("ENAMEL-KETTLE", 2);
+    const stockBefore = await stockOf(product.id);
+    await db.product.update({ where: { id: product.id }, data: { stock: 1 } });
+    try {
+      await payWithoutNotification(invoiceReference);
+
+      const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+      expect(result).toMatchObject({ status: "PAID", changed: { from: "INVOICED", to: "PAID" } });
+      const state = await orderState(order.id);
+      expect(state).toMatchObject({ status: "PAID", attentionReason: "OUT_OF_STOCK_AT_PAYMENT", fulfilledAt: null });
+      expect(eventsOfType(state, "ERROR")).toEqual([
+        expect.objectContaining({ detail: { reason: "OUT_OF_STOCK_AT_PAYMENT", skus: ["ENAMEL-KETTLE"] } }),
+      ]);
+      expect(eventsOfType(state, "FULFILLED")).toHaveLength(0);
+      expect(state.outbox).toHaveLength(0);
+      expect(await stockOf(product.id)).toBe(1);
+    } finally {
+      await db.product.update({ where: { id: product.id }, data: { stock: stockBefore } });
+    }
+  });
+});
+
+describe("a payment SEQR reversed", () => {
+  test("nobody confirmed it inside the commit window: SEQR reports CANCELED, the order is CANCELED, nothing fulfilled", async () => {
+    const { order, product, invoiceReference } = await invoicedOrder();
+    const stockBefore = await stockOf(product.id);
+    await payWithoutNotification(invoiceReference);
+    const reversed = await server.api("POST", `/invoices/${invoiceReference}/expire-commit-window`);
+    expect(reversed.body).toMatchObject({ status: "CANCELED", committedAt: null });
+
+    const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+    expect(result).toMatchObject({ status: "CANCELED", changed: { from: "INVOICED", to: "CANCELED" } });
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "CANCELED", paidAt: null, fulfilledAt: null });
+    expect(state.attempts[0]).toMatchObject({ seqrStatus: "CANCELED", ersReference: null });
+    expect(eventsOfType(state, "FULFILLED")).toHaveLength(0);
+    expect(state.outbox).toHaveLength(0);
+    expect(await stockOf(product.id)).toBe(stockBefore);
+  });
+});
+
+describe("an unpaid invoice", () => {
+  test("declined in the app: FAILED, nothing fulfilled", async () => {
+    const { order, product, invoiceReference } = await invoicedOrder();
+    const stockBefore = await stockOf(product.id);
+    await sandbox.decline(invoiceReference);
+
+    const result = await syncPaymentStatus(order.id, { trigger: "outcome-page" });
+
+    expect(result).toMatchObject({ status: "FAILED", queried: true, changed: { from: "INVOICED", to: "FAILED" } });
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "FAILED", paidAt: null, fulfilledAt: null });
+    expect(state.attempts[0]).toMatchObject({ seqrStatus: "FAILED", ersReference: null, nextCheckAt: null });
+    expect(state.attempts[0]?.finalizedAt).not.toBeNull();
+    expect(eventsOfType(state, "STATUS_CHANGED").at(-1)).toMatchObject({
+      source: "outcome-page",
+      fromStatus: "INVOICED",
+      toStatus: "FAILED",
+      detail: { seqrStatus: "FAILED" },
+    });
+    expect(state.outbox).toHaveLength(0);
+    expect(await stockOf(product.id)).toBe(stockBefore);
+  });
+
+  test("not enough money in the wallet: the payment fails, FAILED", async () => {
+    const { order, invoiceReference } = await invoicedOrder("MERINO-THROW");
+    // Cecilia's wallet holds 50 SEK; the throw costs 1 295 SEK.
+    await sandbox.pay(invoiceReference, { msisdn: "46709876543" });
+
+    expect(await syncPaymentStatus(order.id, { trigger: "outcome-page" })).toMatchObject({ status: "FAILED" });
+    expect((await orderState(order.id)).outbox).toHaveLength(0);
+  });
+
+  test("canceled in the app: CANCELED", async () => {
+    const { order, invoiceReference } = await invoicedOrder();
+    await sandbox.cancel(invoiceReference);
+
+    const result = await syncPaymentStatus(order.id, { trigger: "outcome-page" });
+
+    expect(result).toMatchObject({ status: "CANCELED", queried: true, changed: { from: "INVOICED", to: "CANCELED" } });
+    const state = await orderState(order.id);
+    expect(state.status).toBe("CANCELED");
+    expect(state.attempts[0]).toMatchObject({ seqrStatus: "CANCELED", nextCheckAt: null });
+    expect(eventsOfType(state, "STATUS_CHANGED").at(-1)).toMatchObject({ fromStatus: "INVOICED", toStatus: "CANCELED" });
+  });
+
+  test("still ISSUED: queried, nothing changes", async () => {
+    const { order } = await invoicedOrder();
+
+    const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+    expect(result).toEqual({ status: "INVOICED", queried: true });
+    const state = await orderState(order.id);
+    expect(state.attempts[0]).toMatchObject({ seqrStatus: "ISSUED", finalizedAt: null });
+    expect(state.attempts[0]?.lastCheckedAt).not.toBeNull();
+    expect(eventsOfType(state, "STATUS_QUERIED").at(-1)).toMatchObject({ source: "reconciler", detail: { status: "ISSUED" } });
+  });
+});
+
+describe("when SEQR cannot be asked", () => {
+  test("SEQR answers 93 (busy): result.error set, order and attempt unchanged but for when it was asked, the failed query recorded", async () => {
+    const { order, invoiceReference } = await invoicedOrder();
+    await payWithoutNotification(invoiceReference);
+    await sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 20 });
+    const attemptBefore = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference } });
+
+    const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+    expect(result.status).toBe("INVOICED");
+    expect(result.queried).toBe(false);
+    expect(result.changed).toBeUndefined();
+    expect(result.error).toBeInstanceOf(SeqrError);
+    expect(result.error).toMatchObject({ kind: "result", resultCode: 93, resultName: "SYSTEM_BUSY", transient: true });
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "INVOICED", paidAt: null, fulfilledAt: null });
+    // Only lastCheckedAt moves, so that pollers wait their interval before asking a busy SEQR again.
+    expect(state.attempts).toEqual([{ ...attemptBefore, lastCheckedAt: expect.any(Date), updatedAt: expect.any(Date) }]);
+    expect(state.attempts[0]?.lastCheckedAt?.getTime()).toBeGreaterThan(attemptBefore.lastCheckedAt?.getTime() ?? 0);
+    expect(eventsOfType(state, "STATUS_QUERIED").at(-1)).toMatchObject({
+      source: "reconciler",
+      paymentAttemptId: attemptBefore.id,
+      seqrResultCode: 93,
+      detail: { error: "result", resultName: "SYSTEM_BUSY", transient: true },
+    });
+    expect(eventsOfType(state, "STATUS_CHANGED").filter((event) => event.toStatus === "PAID")).toHaveLength(0);
+    expect(state.outbox).toHaveLength(0);
+    expect((await sandbox.invoice(invoiceReference)).committedAt).toBeNull();
+
+    // Once SEQR answers again, the next trigger applies the payment (inside the commit window).
+    await sandbox.clearFaults();
+    expect(await syncPaymentStatus(order.id, { trigger: "reconciler" })).toMatchObject({ status: "PAID", changed: { to: "PAID" } });
+    expect((await sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
+  });
+
+  test("an order without an invoice is not asked about; an unknown order is a 404 AppError", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    expect(await syncPaymentStatus(order.id, { trigger: "checkout" })).toEqual({ status: "PENDING", queried: false });
+    expect(eventsOfType(await orderState(order.id), "STATUS_QUERIED")).toHaveLength(0);
+
+    const error = await rejectionOf(syncPaymentStatus("no-such-order", { trigger: "admin" }));
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "ORDER_NOT_FOUND", status: 404 });
+  });
+});
+
+describe("an answer about an invoice the order has moved on from", () => {
+  // A slow check of the declined invoice comes back after Pay has issued a new one: the old answer must not move
+  // the order, or the new payment would land on a FAILED order that can never become PAID.
+  test("a slow check of the declined invoice must not fail the order while its new invoice is live and paid", async () => {
+    const { order, product } = await orderFor("LINGON-JAM-400");
+    const stockBefore = await stockOf(product.id);
+    const declined = await requestPayment(order.id);
+    await sandbox.decline(declined.invoiceReference);
+    expect(await syncPaymentStatus(order.id, { trigger: "outcome-page" })).toMatchObject({ status: "FAILED" });
+
+    // One check of the declined invoice is slow to come back (SEQR slow to answer, or retrying a 93)…
+    await sandbox.arm({ kind: "soap-delay", operation: "getPaymentStatus", delayMs: 800, count: 1 });
+    const slowCheck = syncPaymentStatus(order.id, { trigger: "outcome-page" });
+    await pollUntil(() => sandbox.armedFaults(), (faults) => faults.length === 0);
+    // …while the shopper presses "Try again", which issues a new invoice.
+    const retry = await requestPayment(order.id);
+    expect(retry.reused).toBe(false);
+    await slowCheck;
+
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("INVOICED");
+    await sandbox.pay(retry.invoiceReference);
+    const state = await orderState(order.id);
+    expect(state.status).toBe("PAID");
+    expect(state.outbox).toHaveLength(1);
+    expect(await stockOf(product.id)).toBe(stockBefore - 1);
+    await expect(requestPayment(order.id)).rejects.toMatchObject({ code: "ORDER_NOT_PAYABLE" });
+  });
+});

@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { expect } from "vitest";
+
+import { db } from "@/lib/db";
+import { createOrder } from "@/lib/orders/create-order";
+import type { z } from "zod";
+
+import type { faultInput } from "@/lib/sandbox/faults";
+
+import type { ApiBody, SandboxServer } from "./sandbox-server";
+
+// Helpers for tests that drive the shop's own order flow (lib/orders) against the sandbox started by
+// startShopServer(). Import ./shop-address first in the test file, as with startShopServer itself.
+
+export const ASTRID = "46700643933";
+export const BERTIL = "46701234567";
+
+/** A fresh CART order for `quantity` of the product with this sku. */
+export async function orderFor(sku: string, quantity = 1) {
+  const product = await db.product.findUniqueOrThrow({ where: { sku } });
+  const order = await createOrder({ lines: [{ productId: product.id, quantity }], source: "CART", trigger: "checkout" });
+  return { order, product };
+}
+
+export async function stockOf(productId: string): Promise<number> {
+  return (await db.product.findUniqueOrThrow({ where: { id: productId }, select: { stock: true } })).stock;
+}
+
+/** The order with everything the tests assert on, events in the order they were written. */
+export async function orderState(orderId: string) {
+  return db.order.findUniqueOrThrow({
+    where: { id: orderId },
+    include: {
+      attempts: { orderBy: { createdAt: "asc" } },
+      events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      outbox: true,
+      sessions: true,
+    },
+  });
+}
+
+export type OrderState = Awaited<ReturnType<typeof orderState>>;
+
+export function eventsOfType(state: OrderState, type: OrderState["events"][number]["type"]) {
+  return state.events.filter((event) => event.type === type);
+}
+
+/** Everything of the shop's own tables a refused request must leave exactly as it was. */
+export async function shopSnapshot() {
+  return {
+    orders: await db.order.findMany({ orderBy: { id: "asc" } }),
+    attempts: await db.paymentAttempt.findMany({ orderBy: { id: "asc" } }),
+    events: await db.paymentEvent.findMany({ orderBy: { id: "asc" } }),
+    sessions: await db.seqrSession.findMany({ orderBy: { id: "asc" } }),
+    outbox: await db.outboxMessage.findMany({ orderBy: { id: "asc" } }),
+    stock: await db.product.findMany({ select: { sku: true, stock: true }, orderBy: { sku: "asc" } }),
+  };
+}
+
+/** The simulated SEQR app and the sandbox's fault API, over HTTP. */
+export function sandboxDriver(server: SandboxServer) {
+  async function appAction(action: "pay" | "decline" | "cancel", invoiceReference: string, device: object = {}) {
+    const response = await server.api("POST", `/app/invoices/${invoiceReference}/${action}`, device);
+    expect(response.status, `app ${action}: ${JSON.stringify(response.body)}`).toBe(200);
+    return response.body as { open: string };
+  }
+  return {
+    pay: (invoiceReference: string, device: object = {}) => appAction("pay", invoiceReference, device),
+    decline: (invoiceReference: string, device: object = {}) => appAction("decline", invoiceReference, device),
+    cancel: (invoiceReference: string, device: object = {}) => appAction("cancel", invoiceReference, device),
+    async scan(url: string, device: object = {}): Promise<ApiBody> {
+      const response = await server.api("POST", "/app/scan", { url, ...device });
+      expect(response.status, `scan: ${JSON.stringify(response.body)}`).toBe(200);
+      return response.body;
+    },
+    async arm(fault: z.input<typeof faultInput>): Promise<void> {
+      const response = await server.api("POST", "/faults", fault);
+      expect(response.status, `arm fault: ${JSON.stringify(response.body)}`).toBe(201);
+    },
+    async armedFaults(): Promise<ApiBody[]> {
+      return (await server.api("GET", "/faults")).body.faults;
+    },
+    async clearFaults(): Promise<void> {
+      await server.api("DELETE", "/faults");
+    },
+    async invoice(invoiceReference: string): Promise<ApiBody> {
+      const response = await server.api("GET", `/invoices/${invoiceReference}`);
+      expect(response.status).toBe(200);
+      return response.body;
+    },
+  };
+}
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the call to fail, it succeeded");
+}
+
+/** A response body meant for strangers: no stack frames, no source paths, no internal error text. */
+export function expectNoInternals(text: string): void {
+  expect(text).not.toMatch(/\n\s+at\s/);
+  expect(text).not.toMatch(/\.(?:ts|js|tsx|mjs)(?::\d+)?/);
+  expect(text).not.toMatch(/node_modules|prisma|stack|PrismaClient|SQLITE/i);
+}
+
+/** Polls `read` until `done` holds for its value or the deadline passes; returns the last value read. */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() >= deadline) return value;
+    await sleep(25);
+  }
+}
