@@ -2,6 +2,8 @@ import Link from "next/link";
 
 import { SHOP_NAME, SHOP_TAGLINE } from "@/lib/shop/brand";
 
+import { CartLink } from "./cart/cart-link";
+
 export default function ShopLayout({ children }: { children: React.ReactNode }) {
   return (
     <>
@@ -11,6 +13,7 @@ export default function ShopLayout({ children }: { children: React.ReactNode }) 
             {SHOP_NAME}
           </Link>
           <span className="tagline">{SHOP_TAGLINE}</span>
+          <CartLink />
         </div>
       </header>
       <main className="site-main">{children}</main>

@@ -7,6 +7,7 @@ import { connection } from "next/server";
 import { findProductBySku } from "@/lib/catalog/queries";
 import { formatMoney } from "@/lib/money";
 
+import { AddToCart } from "../../cart/add-to-cart";
 import { StockNote } from "../../stock-note";
 
 type Props = { params: Promise<{ sku: string }> };
@@ -36,6 +37,7 @@ export default async function ProductPage({ params }: Props) {
           <h1>{product.name}</h1>
           <p className="price">{formatMoney({ amountMinor: product.priceMinor, currency: product.currency })}</p>
           <StockNote stock={product.stock} />
+          <AddToCart sku={product.sku} stock={product.stock} />
           <p>{product.description}</p>
           <dl className="facts">
             <dt>Article no.</dt>

@@ -1,0 +1,62 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+
+import { addToCart, removeFromCart, setCartQuantity } from "@/lib/cart/cart";
+import { ensureCartId, readCartId } from "@/lib/cart/cart-cookie";
+import { checkoutCart } from "@/lib/cart/checkout-cart";
+import { cartQuantityField, lineQuantityField } from "@/lib/cart/quantities";
+import { skuSchema } from "@/lib/catalog/product-schema";
+import { validatedAction, type ActionResult } from "@/lib/validated-action";
+
+// The cart's forms. Each answers with a message for the form to show; none trusts a price or a total from the
+// browser, only SKUs and quantities.
+
+export type CartActionResult = ActionResult<{ message: string }>;
+
+/** Every shop page shows the cart's line count in its header. */
+function refreshShopPages(): void {
+  revalidatePath("/", "layout");
+}
+
+export const addToCartAction = validatedAction(
+  z.object({ sku: skuSchema, quantity: lineQuantityField }),
+  async ({ sku, quantity }) => {
+    const line = await addToCart(await ensureCartId(), sku, quantity);
+    refreshShopPages();
+    return { message: `Added to your cart, which now holds ${line.quantity} × ${line.name}.` };
+  },
+);
+
+export const updateCartLineAction = validatedAction(
+  z.object({ sku: skuSchema, quantity: cartQuantityField }),
+  async ({ sku, quantity }) => {
+    const line = await setCartQuantity(await readCartId(), sku, quantity);
+    refreshShopPages();
+    return { message: line.quantity === 0 ? `Removed ${line.name}.` : `Updated to ${line.quantity}.` };
+  },
+);
+
+export const removeFromCartAction = validatedAction(z.object({ sku: skuSchema }), async ({ sku }) => {
+  const line = await removeFromCart(await readCartId(), sku);
+  refreshShopPages();
+  return { message: `Removed ${line.name}.` };
+});
+
+const placeOrder = validatedAction(z.object({}), async () => {
+  const order = await checkoutCart(await readCartId());
+  refreshShopPages();
+  return { message: "Your order is placed.", clientInvoiceId: order.clientInvoiceId };
+});
+
+/**
+ * Places the order and opens its checkout page. The redirect happens out here: redirect() works by throwing,
+ * and validatedAction would catch that as a failure.
+ */
+export async function checkoutAction(_previous: CartActionResult, formData: FormData): Promise<CartActionResult> {
+  const result = await placeOrder(null, formData);
+  if (result?.ok) redirect(`/checkout/${result.data.clientInvoiceId}`);
+  return result;
+}

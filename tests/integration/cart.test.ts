@@ -1,0 +1,267 @@
+import { beforeAll, describe, expect, test } from "vitest";
+
+import { addToCart, cartLineCount, readCart, removeFromCart, setCartQuantity } from "@/lib/cart/cart";
+import { newCartId } from "@/lib/cart/cart-id";
+import { checkoutCart } from "@/lib/cart/checkout-cart";
+import { seedCatalog } from "@/lib/catalog/seed-catalog";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+
+// Every test works on a cart of its own; the catalog is the demo catalog (MUG-FJORD-35: 229,00 kr, 40 in stock,
+// 25 % VAT; LINGON-JAM-400: 69,00 kr, 12 % VAT; MERINO-THROW: 8 in stock).
+
+beforeAll(async () => {
+  await seedCatalog(db);
+});
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+const quantities = async (cartId: string) =>
+  Object.fromEntries((await readCart(cartId)).lines.map((line) => [line.sku, line.quantity]));
+
+describe("the cart", () => {
+  test("reads as empty with no cart id or an unknown one", async () => {
+    expect(await readCart(null)).toEqual({ lines: [], totals: null });
+    expect(await readCart(newCartId())).toEqual({ lines: [], totals: null });
+    expect(await cartLineCount(null)).toBe(0);
+  });
+
+  test("is created by its first add and shows the product's current price", async () => {
+    const cartId = newCartId();
+    expect(await db.cart.findUnique({ where: { id: cartId } })).toBeNull();
+
+    expect(await addToCart(cartId, "MUG-FJORD-35", 2)).toEqual({ sku: "MUG-FJORD-35", name: "Stoneware mug, fjord blue", quantity: 2 });
+
+    expect(await db.cart.findUnique({ where: { id: cartId } })).not.toBeNull();
+    const cart = await readCart(cartId);
+    expect(cart.lines).toEqual([
+      {
+        sku: "MUG-FJORD-35",
+        name: "Stoneware mug, fjord blue",
+        active: true,
+        unitPrice: { amountMinor: 22900, currency: "SEK" },
+        quantity: 2,
+        lineTotal: { amountMinor: 45800, currency: "SEK" },
+        problem: null,
+      },
+    ]);
+    // 25 % VAT included: 45800 × 0.25 / 1.25 = 9160.
+    expect(cart.totals).toEqual({ total: { amountMinor: 45800, currency: "SEK" }, vat: { amountMinor: 9160, currency: "SEK" } });
+    expect(await cartLineCount(cartId)).toBe(1);
+  });
+
+  test("adding a product again adds to its line", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 2);
+    expect((await addToCart(cartId, "MUG-FJORD-35", 3)).quantity).toBe(5);
+    await addToCart(cartId, "LINGON-JAM-400", 1);
+
+    expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 5, "LINGON-JAM-400": 1 });
+    expect(await cartLineCount(cartId)).toBe(2);
+    expect((await readCart(cartId)).totals?.total).toEqual({ amountMinor: 5 * 22900 + 6900, currency: "SEK" });
+  });
+
+  test("prices come from the product when the cart is read, not from when it was added", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "KOKKAFFE-500", 2);
+    await db.product.update({ where: { sku: "KOKKAFFE-500" }, data: { priceMinor: 12900 } });
+
+    const [line] = (await readCart(cartId)).lines;
+    expect(line?.unitPrice.amountMinor).toBe(12900);
+    expect(line?.lineTotal.amountMinor).toBe(25800);
+  });
+
+  test("adding more than is in stock, counting what the cart holds, is refused and changes nothing", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MERINO-THROW", 5);
+
+    const error = await refusal(addToCart(cartId, "MERINO-THROW", 4));
+    expect(error).toMatchObject({ code: "QUANTITY_NOT_AVAILABLE", status: 409 });
+    expect(error.message).toBe("Only 8 of Merino throw blanket are left and your cart already holds 5: you can add 3 more.");
+    expect(await quantities(cartId)).toEqual({ "MERINO-THROW": 5 });
+
+    expect((await addToCart(cartId, "MERINO-THROW", 3)).quantity).toBe(8);
+  });
+
+  test("a first add of more than is in stock creates no cart", async () => {
+    const cartId = newCartId();
+    const error = await refusal(addToCart(cartId, "MERINO-THROW", 9));
+    expect(error.message).toBe("Only 8 of Merino throw blanket are left.");
+    expect(await db.cart.findUnique({ where: { id: cartId } })).toBeNull();
+  });
+
+  test("a sold-out product cannot be added", async () => {
+    await db.product.update({ where: { sku: "LINEN-TOWEL-RED" }, data: { stock: 0 } });
+    const error = await refusal(addToCart(newCartId(), "LINEN-TOWEL-RED", 1));
+    expect(error).toMatchObject({ status: 409, message: "Linen tea towel, striped is sold out." });
+  });
+
+  test("a line holds at most 99", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "LINGON-JAM-400", 99);
+    const error = await refusal(addToCart(cartId, "LINGON-JAM-400", 1));
+    expect(error).toMatchObject({ status: 409 });
+    expect(error.message).toContain("at most 99");
+    expect(await quantities(cartId)).toEqual({ "LINGON-JAM-400": 99 });
+  });
+
+  test.each([0, -1, 1.5, 100, Number.NaN])("a quantity of %s is refused", async (quantity) => {
+    const cartId = newCartId();
+    expect(await refusal(addToCart(cartId, "MUG-FJORD-35", quantity))).toMatchObject({ code: "INVALID_QUANTITY", status: 400 });
+    expect(await cartLineCount(cartId)).toBe(0);
+  });
+
+  test.each(["NO-SUCH-THING", "mug-fjord-35", "' OR 1=1 --", ""])("an unknown SKU %j is refused", async (sku) => {
+    const cartId = newCartId();
+    expect(await refusal(addToCart(cartId, sku, 1))).toMatchObject({ code: "PRODUCT_NOT_FOUND", status: 404 });
+    expect(await db.cart.findUnique({ where: { id: cartId } })).toBeNull();
+  });
+
+  test("a product taken off sale cannot be added or increased, shows as unorderable, and can be removed", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "CANDLE-PINE", 1);
+    await addToCart(cartId, "MUG-FJORD-35", 1);
+    await db.product.update({ where: { sku: "CANDLE-PINE" }, data: { active: false } });
+
+    expect(await refusal(addToCart(cartId, "CANDLE-PINE", 1))).toMatchObject({ status: 404 });
+    expect(await refusal(setCartQuantity(cartId, "CANDLE-PINE", 2))).toMatchObject({ status: 404 });
+    const cart = await readCart(cartId);
+    expect(cart.lines.find((line) => line.sku === "CANDLE-PINE")).toMatchObject({ active: false, problem: expect.stringContaining("No longer sold") });
+    expect(cart.totals?.total.amountMinor).toBe(22900);
+
+    await removeFromCart(cartId, "CANDLE-PINE");
+    expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 1 });
+  });
+
+  test("updating a line sets its quantity, within the stock", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "ENAMEL-KETTLE", 1);
+
+    expect(await setCartQuantity(cartId, "ENAMEL-KETTLE", 4)).toMatchObject({ quantity: 4 });
+    expect(await quantities(cartId)).toEqual({ "ENAMEL-KETTLE": 4 });
+
+    const error = await refusal(setCartQuantity(cartId, "ENAMEL-KETTLE", 13));
+    expect(error).toMatchObject({ status: 409, message: "Only 12 of Enamel kettle, 1.5 l are left." });
+    expect(await quantities(cartId)).toEqual({ "ENAMEL-KETTLE": 4 });
+  });
+
+  test("updating a product that is not in the cart is refused", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 1);
+    expect(await refusal(setCartQuantity(cartId, "ENAMEL-KETTLE", 2))).toMatchObject({ code: "NOT_IN_CART", status: 404 });
+    expect(await refusal(setCartQuantity(null, "ENAMEL-KETTLE", 2))).toMatchObject({ code: "NOT_IN_CART" });
+    expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 1 });
+  });
+
+  test("a quantity of 0 removes the line", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 3);
+    await addToCart(cartId, "WOOL-SOCKS-GREY", 1);
+
+    expect(await setCartQuantity(cartId, "MUG-FJORD-35", 0)).toMatchObject({ quantity: 0 });
+    expect(await quantities(cartId)).toEqual({ "WOOL-SOCKS-GREY": 1 });
+  });
+
+  test("removing a line leaves the others, and removing it twice is harmless", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 3);
+    await addToCart(cartId, "WOOL-SOCKS-GREY", 1);
+
+    await removeFromCart(cartId, "WOOL-SOCKS-GREY");
+    await removeFromCart(cartId, "WOOL-SOCKS-GREY");
+    expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 3 });
+    expect(await refusal(removeFromCart(cartId, "NO-SUCH-THING"))).toMatchObject({ status: 404 });
+  });
+
+  test("one cart's changes never touch another's", async () => {
+    const mine = newCartId();
+    const yours = newCartId();
+    await addToCart(mine, "MUG-FJORD-35", 1);
+    await addToCart(yours, "MUG-FJORD-35", 2);
+    await removeFromCart(mine, "MUG-FJORD-35");
+    expect(await quantities(yours)).toEqual({ "MUG-FJORD-35": 2 });
+  });
+
+  test("adds at the same moment never together exceed the stock", async () => {
+    const cartId = newCartId();
+    const attempts = await Promise.allSettled(Array.from({ length: 6 }, () => addToCart(cartId, "MERINO-THROW", 2)));
+    expect(attempts.filter((attempt) => attempt.status === "fulfilled")).toHaveLength(4);
+    expect(await quantities(cartId)).toEqual({ "MERINO-THROW": 8 });
+  });
+});
+
+describe("checking out", () => {
+  test("creates a PENDING order with the products' prices, totals computed here, and empties the cart", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "DALA-HORSE-RED", 2);
+    await addToCart(cartId, "LINGON-JAM-400", 3);
+
+    const created = await checkoutCart(cartId);
+
+    const order = await db.order.findUniqueOrThrow({
+      where: { id: created.id },
+      include: { items: { orderBy: { sku: "asc" } }, events: true },
+    });
+    expect(order).toMatchObject({
+      clientInvoiceId: created.clientInvoiceId,
+      status: "PENDING",
+      source: "CART",
+      currency: "SEK",
+      totalMinor: 2 * 34900 + 3 * 6900,
+      // 69800 × 25/125 = 13960; 20700 × 12/112 = 2217.86 → 2218.
+      taxMinor: 13960 + 2218,
+    });
+    expect(order.items.map(({ sku, name, unitPriceMinor, quantity, taxRateBps, lineTotalMinor }) => ({ sku, name, unitPriceMinor, quantity, taxRateBps, lineTotalMinor }))).toEqual([
+      { sku: "DALA-HORSE-RED", name: "Dala horse, hand-painted", unitPriceMinor: 34900, quantity: 2, taxRateBps: 2500, lineTotalMinor: 69800 },
+      { sku: "LINGON-JAM-400", name: "Lingonberry jam, 400 g", unitPriceMinor: 6900, quantity: 3, taxRateBps: 1200, lineTotalMinor: 20700 },
+    ]);
+    expect(order.events).toMatchObject([{ type: "ORDER_CREATED", source: "checkout", toStatus: "PENDING" }]);
+
+    expect(await readCart(cartId)).toEqual({ lines: [], totals: null });
+    expect(await cartLineCount(cartId)).toBe(0);
+  });
+
+  test("the order keeps the price it was placed at when the product's price changes later", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "BIRCH-BOARD-L", 1);
+    const created = await checkoutCart(cartId);
+    await db.product.update({ where: { sku: "BIRCH-BOARD-L" }, data: { priceMinor: 99900 } });
+
+    const order = await db.order.findUniqueOrThrow({ where: { id: created.id }, include: { items: true } });
+    expect(order.totalMinor).toBe(44900);
+    expect(order.items[0]?.unitPriceMinor).toBe(44900);
+  });
+
+  test("an empty cart is refused with a clear message and creates no order", async () => {
+    const before = await db.order.count();
+    for (const cartId of [null, newCartId()]) {
+      expect(await refusal(checkoutCart(cartId))).toMatchObject({
+        code: "EMPTY_CART",
+        status: 400,
+        message: "Your cart is empty. Add a product to it before you check out.",
+      });
+    }
+    const emptied = newCartId();
+    await addToCart(emptied, "MUG-FJORD-35", 1);
+    await removeFromCart(emptied, "MUG-FJORD-35");
+    expect(await refusal(checkoutCart(emptied))).toMatchObject({ code: "EMPTY_CART" });
+    expect(await db.order.count()).toBe(before);
+  });
+
+  test("a line the stock no longer covers is refused by the order and stays in the cart", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "WOOL-SOCKS-GREY", 5);
+    await db.product.update({ where: { sku: "WOOL-SOCKS-GREY" }, data: { stock: 3 } });
+    expect((await readCart(cartId)).lines[0]?.problem).toBe("Only 3 left.");
+
+    expect(await refusal(checkoutCart(cartId))).toMatchObject({ code: "OUT_OF_STOCK", status: 409 });
+    expect(await quantities(cartId)).toEqual({ "WOOL-SOCKS-GREY": 5 });
+  });
+});
