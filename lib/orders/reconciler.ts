@@ -12,7 +12,11 @@ import { syncPaymentStatus } from "./sync-payment-status.ts";
 // (one per server process, plus `npm run reconcile`) may run at once: each invoice is claimed with a lease by a
 // conditional update, so only one of them works on it at a time.
 
-const LEASE_MS = 30_000;
+/**
+ * Shorter than SEQR's 20 s commit window: a reconciler that dies holding an invoice must not keep the others from
+ * confirming its payment in time. A pass that outlives its lease does no harm: every change is conditional.
+ */
+const LEASE_MS = 15_000;
 const BATCH_SIZE = 20;
 const FAST_PHASE_MS = 60_000;
 const FAST_INTERVAL_MS = 2_000;
@@ -59,8 +63,14 @@ export async function reconcileOnce(options: ReconcilerOptions = {}): Promise<Re
 
   for (const { id } of due) {
     const claimedAt = now();
+    // Claim only what is still live and due: another reconciler may have finished it since the list was read.
     const claim = await db.paymentAttempt.updateMany({
-      where: { id, OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }] },
+      where: {
+        id,
+        seqrStatus: { in: ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] },
+        nextCheckAt: { lte: claimedAt },
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }],
+      },
       data: { leaseOwner: owner, leaseUntil: new Date(claimedAt.getTime() + LEASE_MS) },
     });
     if (claim.count === 0) continue; // another reconciler took it
@@ -139,6 +149,8 @@ async function expireInvoice(attempt: AttemptRow, now: () => Date): Promise<bool
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
   }
   const result = await syncPaymentStatus(attempt.orderId, { trigger: "reconciler", now });
+  // SEQR still has it live (a cancel that did not take): it was not canceled by us after all.
+  if (await isStillLive(attempt.id)) await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
   return result.status === "EXPIRED";
 }
 
