@@ -38,6 +38,14 @@ export async function syncPaymentStatus(
   // A settled order has been paid: no answer about the invoice can change it (refunds are the admin's).
   if (!attempt || SETTLED_STATUSES.has(order.status)) return { status: order.status, queried: false };
 
+  // Every question to SEQR is recorded, answered or not.
+  const queried = {
+    orderId,
+    paymentAttemptId: attempt.id,
+    type: "STATUS_QUERIED",
+    source: options.trigger,
+    sourceAddress: options.sourceAddress ?? null,
+  } as const;
   let answer: PaymentStatus;
   try {
     answer = await seqr.getPaymentStatus(attempt.invoiceReference, attempt.seqrVersion);
@@ -47,11 +55,7 @@ export async function syncPaymentStatus(
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { lastCheckedAt: now() } });
     await db.paymentEvent.create({
       data: {
-        orderId,
-        paymentAttemptId: attempt.id,
-        type: "STATUS_QUERIED",
-        source: options.trigger,
-        sourceAddress: options.sourceAddress ?? null,
+        ...queried,
         seqrResultCode: error.resultCode ?? null,
         detail: { error: error.kind, resultName: error.resultName ?? null, transient: error.transient },
       },
@@ -78,11 +82,7 @@ export async function syncPaymentStatus(
     });
     await tx.paymentEvent.create({
       data: {
-        orderId,
-        paymentAttemptId: attempt.id,
-        type: "STATUS_QUERIED",
-        source: options.trigger,
-        sourceAddress: options.sourceAddress ?? null,
+        ...queried,
         seqrResultCode: 0,
         detail: {
           status: answer.status,

@@ -1,15 +1,13 @@
 import "./support/shop-address";
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
-import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { ORDER_CONFIRMATION } from "@/lib/orders/fulfil-order";
 import { newClientInvoiceId } from "@/lib/orders/ids";
 import { notificationUrlFor, signOrderId } from "@/lib/orders/notification-url";
 import { requestPayment } from "@/lib/orders/request-payment";
 
-import { startShopServer, type SandboxServer } from "./support/sandbox-server";
 import { shopBaseUrl } from "./support/shop-address";
 import {
   ASTRID,
@@ -17,25 +15,16 @@ import {
   expectNoInternals,
   orderFor,
   orderState,
-  sandboxDriver,
   shopSnapshot,
   stockOf,
+  serveShopForThisFile,
 } from "./support/shop-flow";
 
 // POST /api/seqr/notification over real HTTP: SEQR's unsigned "something happened" is only a reason to ask
 // getPaymentStatus; the shop's own signature on the URL and the body's invoice must check out first, and a
 // refused notification changes nothing at all, not even by asking SEQR.
 
-let server: SandboxServer;
-let sandbox: ReturnType<typeof sandboxDriver>;
-
-beforeAll(async () => {
-  server = await startShopServer();
-  sandbox = sandboxDriver(server);
-  await seedCatalog(db);
-});
-afterEach(async () => sandbox.clearFaults());
-afterAll(async () => server.close());
+const shop = serveShopForThisFile();
 
 const FORM = "application/x-www-form-urlencoded";
 
@@ -67,9 +56,9 @@ async function invoicedOrder(sku = "LINGON-JAM-400", quantity = 1) {
  */
 async function paidButNotNotified(sku = "LINGON-JAM-400", quantity = 1) {
   const invoiced = await invoicedOrder(sku, quantity);
-  await sandbox.arm({ kind: "drop-notifications", count: 1 });
-  await sandbox.pay(invoiced.invoiceReference);
-  const seqrSide = await sandbox.invoice(invoiced.invoiceReference);
+  await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+  await shop.sandbox.pay(invoiced.invoiceReference);
+  const seqrSide = await shop.sandbox.invoice(invoiced.invoiceReference);
   expect(seqrSide).toMatchObject({ status: "PAID", committedAt: null });
   expect(seqrSide.notifications).toEqual([expect.objectContaining({ outcome: "DROPPED" })]);
   expect((await db.order.findUniqueOrThrow({ where: { id: invoiced.order.id } })).status).toBe("INVOICED");
@@ -128,7 +117,7 @@ describe("a genuine notification", () => {
       }),
     ]);
     // The shop's query inside the handler is what commits the payment at SEQR (the commit rule).
-    const seqrSide = await sandbox.invoice(invoiceReference);
+    const seqrSide = await shop.sandbox.invoice(invoiceReference);
     expect(seqrSide.committedAt).not.toBeNull();
     expect(seqrSide.reversedAt).toBeNull();
   });
@@ -136,11 +125,11 @@ describe("a genuine notification", () => {
   test("delivered 5 times at once: one PAID transition, one fulfilment, one outbox message, stock taken once", async () => {
     const { order, product, invoiceReference } = await invoicedOrder("MUG-FJORD-35", 2);
     const stockBefore = await stockOf(product.id);
-    await sandbox.arm({ kind: "repeat-notification", copies: 5 });
+    await shop.sandbox.arm({ kind: "repeat-notification", copies: 5 });
 
-    await sandbox.pay(invoiceReference);
+    await shop.sandbox.pay(invoiceReference);
 
-    const seqrSide = await sandbox.invoice(invoiceReference);
+    const seqrSide = await shop.sandbox.invoice(invoiceReference);
     expect(seqrSide.notifications).toHaveLength(5);
     // Every copy was answered 200: the duplicates are absorbed, not failed.
     for (const notification of seqrSide.notifications) {
@@ -167,7 +156,7 @@ describe("a genuine notification", () => {
     const { order, product, invoiceReference } = await invoicedOrder();
     const stockBefore = await stockOf(product.id);
 
-    const forged = await server.api("POST", `/invoices/${invoiceReference}/forge-notification`);
+    const forged = await shop.server.api("POST", `/invoices/${invoiceReference}/forge-notification`);
 
     expect(forged.status).toBe(200);
     expect(forged.body.notifications).toEqual([
@@ -185,7 +174,7 @@ describe("a genuine notification", () => {
     expect(state.attempts[0]?.lastCheckedAt).not.toBeNull();
     expect(state.outbox).toHaveLength(0);
     expect(await stockOf(product.id)).toBe(stockBefore);
-    expect((await sandbox.invoice(invoiceReference)).status).toBe("ISSUED");
+    expect((await shop.sandbox.invoice(invoiceReference)).status).toBe("ISSUED");
   });
 });
 
@@ -227,7 +216,7 @@ describe("a refused notification changes nothing and does not even ask SEQR", ()
 
     expect(await shopSnapshot()).toEqual(before);
     expect(await db.paymentEvent.count({ where: { orderId: order.id, type: "NOTIFICATION_RECEIVED" } })).toBe(0);
-    expect((await sandbox.invoice(invoiceReference)).committedAt).toBeNull();
+    expect((await shop.sandbox.invoice(invoiceReference)).committedAt).toBeNull();
   });
 
   test("a validly signed id that is no order: 404, nothing changed", async () => {
@@ -243,7 +232,7 @@ describe("a refused notification changes nothing and does not even ask SEQR", ()
     expect(response.status).toBe(404);
     expect(response.json).toEqual({ error: { code: "ORDER_NOT_FOUND", message: expect.any(String) } });
     expect(await shopSnapshot()).toEqual(before);
-    expect((await sandbox.invoice(invoiceReference)).committedAt).toBeNull();
+    expect((await shop.sandbox.invoice(invoiceReference)).committedAt).toBeNull();
   });
 
   test("a malformed body, another order's id or invoice: 400 (413 when too large), nothing changed", async () => {
@@ -287,8 +276,8 @@ describe("a refused notification changes nothing and does not even ask SEQR", ()
     }
 
     expect(await shopSnapshot()).toEqual(before);
-    expect((await sandbox.invoice(paid.invoiceReference)).committedAt).toBeNull();
-    expect((await sandbox.invoice(otherOrder.invoiceReference)).status).toBe("ISSUED");
+    expect((await shop.sandbox.invoice(paid.invoiceReference)).committedAt).toBeNull();
+    expect((await shop.sandbox.invoice(otherOrder.invoiceReference)).status).toBe("ISSUED");
 
     // The same order accepts its genuine notification: the refusals above were about the requests, not the order.
     const genuine = await postNotification(paid.url, paid.body);

@@ -1,8 +1,7 @@
 import "./support/shop-address";
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
-import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -12,28 +11,18 @@ import { openOrderSession } from "@/lib/orders/seqr-sessions";
 import { TEST_SUBSCRIBERS } from "@/lib/sandbox/registry";
 import { invoiceQrText, serviceQrText, WIZARD_CANCEL_ACTION } from "@/lib/seqr/links";
 
-import { startShopServer, type SandboxServer } from "./support/sandbox-server";
-import { BERTIL, eventsOfType, orderFor, orderState, rejectionOf, sandboxDriver, shopSnapshot } from "./support/shop-flow";
+import { BERTIL, eventsOfType, orderFor, orderState, rejectionOf, shopSnapshot, serveShopForThisFile } from "./support/shop-flow";
 
 // openOrderSession, the Order URL's back end: the External Service TOKEN from the app is exchanged for the
 // customer and the QR code's parameters (getClientSessionInfo against the sandbox), which say what to pay for.
 
-let server: SandboxServer;
-let sandbox: ReturnType<typeof sandboxDriver>;
-
-beforeAll(async () => {
-  server = await startShopServer();
-  sandbox = sandboxDriver(server);
-  await seedCatalog(db);
-});
-afterEach(async () => sandbox.clearFaults());
-afterAll(async () => server.close());
+const shop = serveShopForThisFile();
 
 const bertil = TEST_SUBSCRIBERS.find((subscriber) => subscriber.msisdn === BERTIL);
 
 /** Scans the shop's service QR code with these parameters in the simulated app; returns the session TOKEN. */
 async function scanServiceCode(parameters: Record<string, string>, msisdn = BERTIL): Promise<string> {
-  const scanned = await sandbox.scan(serviceQrText(env.seqr.serviceId, parameters), { msisdn });
+  const scanned = await shop.sandbox.scan(serviceQrText(env.seqr.serviceId, parameters), { msisdn });
   expect(scanned.open).toBe(`${env.publicBaseUrl}/order#${scanned.sessionToken}`);
   return scanned.sessionToken as string;
 }
@@ -146,7 +135,7 @@ describe("a TOKEN SEQR will not answer for", () => {
   test("60 expired → SESSION_EXPIRED", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
     const token = await scanServiceCode({ order: order.clientInvoiceId });
-    expect((await server.api("POST", `/sessions/${token}`, { action: "expire" })).status).toBe(200);
+    expect((await shop.server.api("POST", `/sessions/${token}`, { action: "expire" })).status).toBe(200);
     const before = await shopSnapshot();
 
     await expectAppError(openOrderSession(token), "SESSION_EXPIRED", 410);
@@ -157,7 +146,7 @@ describe("a TOKEN SEQR will not answer for", () => {
   test("61 canceled with SEQR-ACTION://WIZARD/CANCEL → SESSION_CANCELED", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
     const token = await scanServiceCode({ order: order.clientInvoiceId });
-    await sandbox.scan(WIZARD_CANCEL_ACTION, { msisdn: BERTIL, sessionToken: token });
+    await shop.sandbox.scan(WIZARD_CANCEL_ACTION, { msisdn: BERTIL, sessionToken: token });
     const before = await shopSnapshot();
 
     await expectAppError(openOrderSession(token), "SESSION_CANCELED", 410);
@@ -170,7 +159,7 @@ describe("a TOKEN SEQR will not answer for", () => {
     const token = await scanServiceCode({ order: order.clientInvoiceId });
     await openOrderSession(token);
     const { invoiceReference } = await requestPayment(order.id);
-    await sandbox.scan(invoiceQrText(invoiceReference), { msisdn: BERTIL, sessionToken: token });
+    await shop.sandbox.scan(invoiceQrText(invoiceReference), { msisdn: BERTIL, sessionToken: token });
     const before = await shopSnapshot();
 
     await expectAppError(openOrderSession(token), "SESSION_IN_PROGRESS", 409);
@@ -189,7 +178,7 @@ describe("a TOKEN SEQR will not answer for", () => {
   test("SEQR busy (93) → SEQR_UNAVAILABLE 503, nothing recorded", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
     const token = await scanServiceCode({ order: order.clientInvoiceId });
-    await sandbox.arm({ kind: "soap-result", operation: "getClientSessionInfo", resultCode: 93, count: 20 });
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getClientSessionInfo", resultCode: 93, count: 20 });
     const before = await shopSnapshot();
 
     await expectAppError(openOrderSession(token), "SEQR_UNAVAILABLE", 503);

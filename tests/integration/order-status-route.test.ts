@@ -1,29 +1,17 @@
 import "./support/shop-address";
 
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 
-import { seedCatalog } from "@/lib/catalog/seed-catalog";
-import { db } from "@/lib/db";
 import { newClientInvoiceId } from "@/lib/orders/ids";
 import { requestPayment } from "@/lib/orders/request-payment";
 
-import { startShopServer, type SandboxServer } from "./support/sandbox-server";
 import { shopBaseUrl } from "./support/shop-address";
-import { eventsOfType, expectNoInternals, orderFor, orderState, sandboxDriver, shopSnapshot } from "./support/shop-flow";
+import { eventsOfType, expectNoInternals, orderFor, orderState, shopSnapshot, serveShopForThisFile } from "./support/shop-flow";
 
 // GET /api/orders/<clientInvoiceId>/status over real HTTP: the checkout page's poller gets the status and nothing
 // else, never from a cache; while an invoice is live the route asks SEQR now and then on its behalf.
 
-let server: SandboxServer;
-let sandbox: ReturnType<typeof sandboxDriver>;
-
-beforeAll(async () => {
-  server = await startShopServer();
-  sandbox = sandboxDriver(server);
-  await seedCatalog(db);
-});
-afterEach(async () => sandbox.clearFaults());
-afterAll(async () => server.close());
+const shop = serveShopForThisFile();
 
 async function getStatus(clientInvoiceId: string) {
   const response = await fetch(`${shopBaseUrl}/api/orders/${encodeURIComponent(clientInvoiceId)}/status`);
@@ -48,8 +36,8 @@ test("a PENDING order: 200 with exactly {status}, Cache-Control no-store, SEQR n
 test("an invoiced order paid while the notification was lost: the route asks SEQR and answers PAID", async () => {
   const { order } = await orderFor("LINGON-JAM-400");
   const { invoiceReference } = await requestPayment(order.id);
-  await sandbox.arm({ kind: "drop-notifications", count: 1 });
-  await sandbox.pay(invoiceReference);
+  await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+  await shop.sandbox.pay(invoiceReference);
 
   const response = await getStatus(order.clientInvoiceId);
 
@@ -60,7 +48,7 @@ test("an invoiced order paid while the notification was lost: the route asks SEQ
   expect(state.status).toBe("PAID");
   expect(eventsOfType(state, "STATUS_CHANGED").at(-1)).toMatchObject({ source: "status-route", fromStatus: "INVOICED", toStatus: "PAID" });
   expect(eventsOfType(state, "FULFILLED")).toHaveLength(1);
-  expect((await sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
+  expect((await shop.sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
 
   // Settled: answered from the database, SEQR is not asked again.
   const queries = eventsOfType(state, "STATUS_QUERIED").length;

@@ -1,8 +1,7 @@
 import "./support/shop-address";
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
-import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { createOrder } from "@/lib/orders/create-order";
@@ -11,22 +10,12 @@ import { requestPayment } from "@/lib/orders/request-payment";
 import { syncPaymentStatus } from "@/lib/orders/sync-payment-status";
 import { seqr } from "@/lib/seqr";
 
-import { startShopServer, type SandboxServer } from "./support/sandbox-server";
-import { eventsOfType, orderFor, orderState, rejectionOf, sandboxDriver, stockOf } from "./support/shop-flow";
+import { eventsOfType, orderFor, orderState, rejectionOf, stockOf, serveShopForThisFile } from "./support/shop-flow";
 
 // requestPayment, the Pay button: one live SEQR invoice per order however often and from however many screens
 // it is pressed; a new invoice only once SEQR says the previous one can no longer be paid.
 
-let server: SandboxServer;
-let sandbox: ReturnType<typeof sandboxDriver>;
-
-beforeAll(async () => {
-  server = await startShopServer();
-  sandbox = sandboxDriver(server);
-  await seedCatalog(db);
-});
-afterEach(async () => sandbox.clearFaults());
-afterAll(async () => server.close());
+const shop = serveShopForThisFile();
 
 /** Every invoice SEQR (the sandbox, same database) holds for this order. */
 async function seqrInvoicesFor(clientInvoiceId: string) {
@@ -77,7 +66,7 @@ describe("one live invoice per order", () => {
   test("after the shopper cancels in the app, Pay issues a new invoice: CANCELED → INVOICED", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
     const first = await requestPayment(order.id);
-    await sandbox.cancel(first.invoiceReference);
+    await shop.sandbox.cancel(first.invoiceReference);
 
     const second = await requestPayment(order.id);
 
@@ -94,22 +83,22 @@ describe("one live invoice per order", () => {
       ["INVOICED", "CANCELED"],
       ["CANCELED", "INVOICED"],
     ]);
-    expect((await sandbox.invoice(first.invoiceReference)).status).toBe("CANCELED");
-    expect((await sandbox.invoice(second.invoiceReference)).status).toBe("ISSUED");
+    expect((await shop.sandbox.invoice(first.invoiceReference)).status).toBe("CANCELED");
+    expect((await shop.sandbox.invoice(second.invoiceReference)).status).toBe("ISSUED");
   });
 
   test("after a decline, trying again pays: a new invoice, paid, PAID and fulfilled once", async () => {
     const { order, product } = await orderFor("KOKKAFFE-500", 3);
     const stockBefore = await stockOf(product.id);
     const first = await requestPayment(order.id);
-    await sandbox.decline(first.invoiceReference);
+    await shop.sandbox.decline(first.invoiceReference);
     expect(await syncPaymentStatus(order.id, { trigger: "outcome-page" })).toMatchObject({ status: "FAILED" });
 
     const retry = await requestPayment(order.id);
     expect(retry.reused).toBe(false);
     expect(retry.invoiceReference).not.toBe(first.invoiceReference);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("INVOICED");
-    await sandbox.pay(retry.invoiceReference);
+    await shop.sandbox.pay(retry.invoiceReference);
 
     const state = await orderState(order.id);
     expect(state.status).toBe("PAID");
@@ -126,8 +115,8 @@ describe("what Pay refuses", () => {
     const { order, product } = await orderFor("LINGON-JAM-400");
     const stockBefore = await stockOf(product.id);
     const { invoiceReference } = await requestPayment(order.id);
-    await sandbox.arm({ kind: "drop-notifications", count: 1 });
-    await sandbox.pay(invoiceReference);
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.pay(invoiceReference);
 
     const error = await rejectionOf(requestPayment(order.id));
 
@@ -145,7 +134,7 @@ describe("what Pay refuses", () => {
   test("SEQR busy while the current invoice is checked: 503, no second invoice", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
     const first = await requestPayment(order.id);
-    await sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 20 });
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 20 });
 
     const error = await rejectionOf(requestPayment(order.id));
 
@@ -159,7 +148,7 @@ describe("what Pay refuses", () => {
 
   test("concurrent Pays while SEQR fails one sendInvoice: never two invoices, the lease never left behind", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
-    await sandbox.arm({ kind: "soap-result", operation: "sendInvoice", resultCode: 93, count: 1 });
+    await shop.sandbox.arm({ kind: "soap-result", operation: "sendInvoice", resultCode: 93, count: 1 });
 
     const outcomes = await Promise.allSettled([requestPayment(order.id), requestPayment(order.id), requestPayment(order.id)]);
 
@@ -182,7 +171,7 @@ describe("what Pay refuses", () => {
 
   test("sendInvoice answering 93: AppError 503, no attempt, the lease released, an ERROR event; Pay works again", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
-    await sandbox.arm({ kind: "soap-result", operation: "sendInvoice", resultCode: 93, count: 1 });
+    await shop.sandbox.arm({ kind: "soap-result", operation: "sendInvoice", resultCode: 93, count: 1 });
 
     const error = await rejectionOf(requestPayment(order.id));
 
@@ -200,7 +189,7 @@ describe("what Pay refuses", () => {
     ]);
     expect(await seqrInvoicesFor(order.clientInvoiceId)).toHaveLength(0);
     // sendInvoice is never retried by itself: one use of the fault, one answer.
-    expect(await sandbox.armedFaults()).toEqual([]);
+    expect(await shop.sandbox.armedFaults()).toEqual([]);
 
     // Nothing is left holding the order: the next Pay issues the invoice at once.
     const again = await requestPayment(order.id);
@@ -211,7 +200,7 @@ describe("what Pay refuses", () => {
   test("a PAID order: 409, no new invoice", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
     const { invoiceReference } = await requestPayment(order.id);
-    await sandbox.pay(invoiceReference);
+    await shop.sandbox.pay(invoiceReference);
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PAID");
 
     const error = await rejectionOf(requestPayment(order.id));
@@ -257,7 +246,7 @@ test("the invoice sent to SEQR: one row per line with description, sku, quantity
   expect(stored.totalMinor).toBe(3 * jam.priceMinor + socks.priceMinor);
 
   const { invoiceReference } = await requestPayment(order.id);
-  const invoice = await sandbox.invoice(invoiceReference);
+  const invoice = await shop.sandbox.invoice(invoiceReference);
 
   expect(invoice).toMatchObject({
     clientInvoiceId: order.clientInvoiceId,

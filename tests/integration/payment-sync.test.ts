@@ -1,39 +1,28 @@
 import "./support/shop-address";
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
-import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { requestPayment } from "@/lib/orders/request-payment";
 import { syncPaymentStatus } from "@/lib/orders/sync-payment-status";
 import { SeqrError } from "@/lib/seqr/errors";
 
-import { startShopServer, type SandboxServer } from "./support/sandbox-server";
 import {
   eventsOfType,
   orderFor,
   orderState,
   pollUntil,
   rejectionOf,
-  sandboxDriver,
   shopSnapshot,
   stockOf,
+  serveShopForThisFile,
 } from "./support/shop-flow";
 
 // syncPaymentStatus, the one way an order learns about its payment: it asks SEQR (the sandbox, over SOAP) and
 // applies the answer through the state machine, once, however many triggers race.
 
-let server: SandboxServer;
-let sandbox: ReturnType<typeof sandboxDriver>;
-
-beforeAll(async () => {
-  server = await startShopServer();
-  sandbox = sandboxDriver(server);
-  await seedCatalog(db);
-});
-afterEach(async () => sandbox.clearFaults());
-afterAll(async () => server.close());
+const shop = serveShopForThisFile();
 
 async function invoicedOrder(sku = "LINGON-JAM-400", quantity = 1) {
   const { order, product } = await orderFor(sku, quantity);
@@ -43,8 +32,8 @@ async function invoicedOrder(sku = "LINGON-JAM-400", quantity = 1) {
 
 /** Pays in the app with SEQR's notification lost, so that only the test's own calls tell the shop. */
 async function payWithoutNotification(invoiceReference: string, device: object = {}) {
-  await sandbox.arm({ kind: "drop-notifications", count: 1 });
-  await sandbox.pay(invoiceReference, device);
+  await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+  await shop.sandbox.pay(invoiceReference, device);
 }
 
 describe("a paid invoice", () => {
@@ -74,7 +63,7 @@ describe("a paid invoice", () => {
     expect(state.outbox).toHaveLength(1);
     expect(await stockOf(product.id)).toBe(stockBefore - 2);
 
-    const seqrSide = await sandbox.invoice(invoiceReference);
+    const seqrSide = await shop.sandbox.invoice(invoiceReference);
     expect(state.attempts).toHaveLength(1);
     expect(state.attempts[0]).toMatchObject({
       seqrStatus: "PAID",
@@ -91,32 +80,32 @@ describe("a paid invoice", () => {
 
   test("an order already PAID is not asked about again (queried: false), and nothing is written", async () => {
     const { order, invoiceReference } = await invoicedOrder();
-    await sandbox.pay(invoiceReference); // the notification makes it PAID
+    await shop.sandbox.pay(invoiceReference); // the notification makes it PAID
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PAID");
     // Were SEQR asked, it would answer "busy" and the fault would be used up.
-    await sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 5 });
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 5 });
     const before = await shopSnapshot();
 
     const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
 
     expect(result).toEqual({ status: "PAID", queried: false });
     expect(await shopSnapshot()).toEqual(before);
-    expect(await sandbox.armedFaults()).toEqual([expect.objectContaining({ operation: "getPaymentStatus", remaining: 5 })]);
+    expect(await shop.sandbox.armedFaults()).toEqual([expect.objectContaining({ operation: "getPaymentStatus", remaining: 5 })]);
   });
 
   test("the commit rule: the payment is committed at SEQR by the shop's query, not before, and not reversed", async () => {
     const { order, invoiceReference } = await invoicedOrder();
     await payWithoutNotification(invoiceReference);
-    expect(await sandbox.invoice(invoiceReference)).toMatchObject({ status: "PAID", committedAt: null });
+    expect(await shop.sandbox.invoice(invoiceReference)).toMatchObject({ status: "PAID", committedAt: null });
 
     await syncPaymentStatus(order.id, { trigger: "reconciler" });
 
-    const seqrSide = await sandbox.invoice(invoiceReference);
+    const seqrSide = await shop.sandbox.invoice(invoiceReference);
     expect(seqrSide).toMatchObject({ status: "PAID", reversedAt: null });
     expect(seqrSide.committedAt).not.toBeNull();
     // A committed payment has no window left to miss.
-    expect((await server.api("POST", `/invoices/${invoiceReference}/expire-commit-window`)).status).toBe(409);
-    expect((await sandbox.invoice(invoiceReference)).status).toBe("PAID");
+    expect((await shop.server.api("POST", `/invoices/${invoiceReference}/expire-commit-window`)).status).toBe(409);
+    expect((await shop.sandbox.invoice(invoiceReference)).status).toBe("PAID");
   });
 
   test("a receipt that disagrees with the order's total: NEEDS_ATTENTION (AMOUNT_MISMATCH), nothing fulfilled", async () => {
@@ -140,7 +129,7 @@ describe("a paid invoice", () => {
     expect(state.outbox).toHaveLength(0);
     expect(await stockOf(product.id)).toBe(stockBefore);
     // The money is SEQR's record to keep: the payment is still committed, for the merchant to sort out.
-    expect((await sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
+    expect((await shop.sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
     // Settled: later syncs leave it for the merchant.
     expect(await syncPaymentStatus(order.id, { trigger: "reconciler" })).toEqual({ status: "NEEDS_ATTENTION", queried: false });
   });
@@ -174,7 +163,7 @@ describe("a payment SEQR reversed", () => {
     const { order, product, invoiceReference } = await invoicedOrder();
     const stockBefore = await stockOf(product.id);
     await payWithoutNotification(invoiceReference);
-    const reversed = await server.api("POST", `/invoices/${invoiceReference}/expire-commit-window`);
+    const reversed = await shop.server.api("POST", `/invoices/${invoiceReference}/expire-commit-window`);
     expect(reversed.body).toMatchObject({ status: "CANCELED", committedAt: null });
 
     const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
@@ -193,7 +182,7 @@ describe("an unpaid invoice", () => {
   test("declined in the app: FAILED, nothing fulfilled", async () => {
     const { order, product, invoiceReference } = await invoicedOrder();
     const stockBefore = await stockOf(product.id);
-    await sandbox.decline(invoiceReference);
+    await shop.sandbox.decline(invoiceReference);
 
     const result = await syncPaymentStatus(order.id, { trigger: "outcome-page" });
 
@@ -215,7 +204,7 @@ describe("an unpaid invoice", () => {
   test("not enough money in the wallet: the payment fails, FAILED", async () => {
     const { order, invoiceReference } = await invoicedOrder("MERINO-THROW");
     // Cecilia's wallet holds 50 SEK; the throw costs 1 295 SEK.
-    await sandbox.pay(invoiceReference, { msisdn: "46709876543" });
+    await shop.sandbox.pay(invoiceReference, { msisdn: "46709876543" });
 
     expect(await syncPaymentStatus(order.id, { trigger: "outcome-page" })).toMatchObject({ status: "FAILED" });
     expect((await orderState(order.id)).outbox).toHaveLength(0);
@@ -223,7 +212,7 @@ describe("an unpaid invoice", () => {
 
   test("canceled in the app: CANCELED", async () => {
     const { order, invoiceReference } = await invoicedOrder();
-    await sandbox.cancel(invoiceReference);
+    await shop.sandbox.cancel(invoiceReference);
 
     const result = await syncPaymentStatus(order.id, { trigger: "outcome-page" });
 
@@ -251,7 +240,7 @@ describe("when SEQR cannot be asked", () => {
   test("SEQR answers 93 (busy): result.error set, order and attempt unchanged but for when it was asked, the failed query recorded", async () => {
     const { order, invoiceReference } = await invoicedOrder();
     await payWithoutNotification(invoiceReference);
-    await sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 20 });
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 20 });
     const attemptBefore = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference } });
 
     const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
@@ -274,12 +263,12 @@ describe("when SEQR cannot be asked", () => {
     });
     expect(eventsOfType(state, "STATUS_CHANGED").filter((event) => event.toStatus === "PAID")).toHaveLength(0);
     expect(state.outbox).toHaveLength(0);
-    expect((await sandbox.invoice(invoiceReference)).committedAt).toBeNull();
+    expect((await shop.sandbox.invoice(invoiceReference)).committedAt).toBeNull();
 
     // Once SEQR answers again, the next trigger applies the payment (inside the commit window).
-    await sandbox.clearFaults();
+    await shop.sandbox.clearFaults();
     expect(await syncPaymentStatus(order.id, { trigger: "reconciler" })).toMatchObject({ status: "PAID", changed: { to: "PAID" } });
-    expect((await sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
+    expect((await shop.sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
   });
 
   test("an order without an invoice is not asked about; an unknown order is a 404 AppError", async () => {
@@ -300,20 +289,20 @@ describe("an answer about an invoice the order has moved on from", () => {
     const { order, product } = await orderFor("LINGON-JAM-400");
     const stockBefore = await stockOf(product.id);
     const declined = await requestPayment(order.id);
-    await sandbox.decline(declined.invoiceReference);
+    await shop.sandbox.decline(declined.invoiceReference);
     expect(await syncPaymentStatus(order.id, { trigger: "outcome-page" })).toMatchObject({ status: "FAILED" });
 
     // One check of the declined invoice is slow to come back (SEQR slow to answer, or retrying a 93)…
-    await sandbox.arm({ kind: "soap-delay", operation: "getPaymentStatus", delayMs: 800, count: 1 });
+    await shop.sandbox.arm({ kind: "soap-delay", operation: "getPaymentStatus", delayMs: 800, count: 1 });
     const slowCheck = syncPaymentStatus(order.id, { trigger: "outcome-page" });
-    await pollUntil(() => sandbox.armedFaults(), (faults) => faults.length === 0);
+    await pollUntil(() => shop.sandbox.armedFaults(), (faults) => faults.length === 0);
     // …while the shopper presses "Try again", which issues a new invoice.
     const retry = await requestPayment(order.id);
     expect(retry.reused).toBe(false);
     await slowCheck;
 
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("INVOICED");
-    await sandbox.pay(retry.invoiceReference);
+    await shop.sandbox.pay(retry.invoiceReference);
     const state = await orderState(order.id);
     expect(state.status).toBe("PAID");
     expect(state.outbox).toHaveLength(1);

@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
+import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { createOrder } from "@/lib/orders/create-order";
 import type { z } from "zod";
 
 import type { faultInput } from "@/lib/sandbox/faults";
 
-import type { ApiBody, SandboxServer } from "./sandbox-server";
+import { startShopServer, type ApiBody, type SandboxServer } from "./sandbox-server";
 
 // Helpers for tests that drive the shop's own order flow (lib/orders) against the sandbox started by
 // startShopServer(). Import ./shop-address first in the test file, as with startShopServer itself.
@@ -117,4 +118,30 @@ export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => b
     if (done(value) || Date.now() >= deadline) return value;
     await sleep(25);
   }
+}
+
+/**
+ * The shop and the sandbox on one real HTTP server for this test file (./shop-address must be the file's first
+ * import), the catalog seeded, and faults disarmed after every test so that no test leaks one into the next.
+ */
+export function serveShopForThisFile(): { readonly server: SandboxServer; readonly sandbox: ReturnType<typeof sandboxDriver> } {
+  let server: SandboxServer | undefined;
+  let sandbox: ReturnType<typeof sandboxDriver> | undefined;
+  beforeAll(async () => {
+    server = await startShopServer();
+    sandbox = sandboxDriver(server);
+    await seedCatalog(db);
+  });
+  afterEach(async () => sandbox?.clearFaults());
+  afterAll(async () => server?.close());
+  return {
+    get server() {
+      if (!server) throw new Error("the shop server starts in beforeAll");
+      return server;
+    },
+    get sandbox() {
+      if (!sandbox) throw new Error("the shop server starts in beforeAll");
+      return sandbox;
+    },
+  };
 }
