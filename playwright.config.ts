@@ -19,6 +19,10 @@ const chromium = {
   ],
 };
 
+const desktop = { ...devices["Desktop Chrome"], channel: undefined };
+/** Specs that arm or disarm the sandbox's faults: the "faults" project runs them, alone. */
+const GLOBAL_FAULT_SPECS = /(payment-faults|sandbox-control)\.spec\.ts/;
+
 export default defineConfig({
   testDir: "tests/e2e",
   fullyParallel: true,
@@ -35,10 +39,19 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
-    // Start-up checks concern the server, not the browser, and the sandbox's control page is a desktop tool:
-    // the desktop project covers them.
-    { name: "phone", use: { ...devices["Pixel 7"] }, testIgnore: /(startup|sandbox-control)\.spec\.ts/ },
+    { name: "desktop", use: { ...desktop }, testIgnore: GLOBAL_FAULT_SPECS },
+    // Start-up checks concern the server, not the browser: the desktop project covers them.
+    { name: "phone", use: { ...devices["Pixel 7"] }, testIgnore: [GLOBAL_FAULT_SPECS, /startup\.spec\.ts/] },
+    // Faults are global to the sandbox: an armed fault (or "Disarm all faults") would hit whichever test pays
+    // next. These specs run after every other project has finished, on one worker, one test at a time.
+    {
+      name: "faults",
+      use: { ...desktop },
+      testMatch: GLOBAL_FAULT_SPECS,
+      dependencies: ["desktop", "phone"],
+      fullyParallel: false,
+      workers: 1,
+    },
   ],
   webServer: {
     command: [

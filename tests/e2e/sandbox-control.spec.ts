@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 
 // The control page's fault toggles work from the browser. The control page is a desktop tool, and faults are
-// global to the sandbox, so only the desktop project runs this file (playwright.config.ts). Only a fault on
-// executeReport is armed: no other end-to-end test calls it, so tests running at the same time are not disturbed.
+// global to the sandbox ("Disarm all faults" disarms everyone's), so the "faults" project runs this file, alone,
+// after the journeys (playwright.config.ts). Only a fault on executeReport is armed, which no journey calls.
 
 test("arms a SOAP fault from the control page, lists it, then disarms it", async ({ page, request }) => {
   await page.goto("/sandbox");

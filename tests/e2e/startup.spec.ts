@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 
 import { expect, test } from "@playwright/test";
 
@@ -7,16 +7,30 @@ import { LIVE_SETTINGS } from "@/tests/support/live-settings";
 // These tests start servers of their own on fixed ports: one at a time.
 test.describe.configure({ mode: "serial" });
 
+/**
+ * `npx next start` runs the server as a grandchild: signalling npx alone leaves the server running (and holding
+ * its port for the next run). Each server is started in a process group of its own, and the whole group is ended.
+ */
+function killProcessGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
 // The production server refuses to start on bad settings, with one line naming the variable. Runs the same
 // build the other tests use, on a port of its own; the server must exit by itself.
 async function startServer(env: Record<string, string>) {
   const child = spawn("npx", ["next", "start", "--port", "3199"], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const timer = setTimeout(() => killProcessGroup(child, "SIGKILL"), 20_000);
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   clearTimeout(timer);
   return { code, stderrLines: stderr.split("\n").filter((line) => line.trim() !== "") };
@@ -49,6 +63,7 @@ test.describe("live mode", () => {
         ...LIVE_SETTINGS,
       },
       stdio: "ignore",
+      detached: true,
     });
     try {
       await expect
@@ -68,7 +83,7 @@ test.describe("live mode", () => {
         expect(response.status(), `${method} ${url}`).toBe(404);
       }
     } finally {
-      child.kill("SIGTERM");
+      killProcessGroup(child, "SIGTERM");
     }
   });
 });
