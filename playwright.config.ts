@@ -39,9 +39,14 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "desktop", use: { ...desktop }, testIgnore: GLOBAL_FAULT_SPECS },
+    { name: "desktop", use: { ...desktop }, testIgnore: GLOBAL_FAULT_SPECS, grepInvert: /@phone-only/ },
     // Start-up checks concern the server, not the browser: the desktop project covers them.
-    { name: "phone", use: { ...devices["Pixel 7"] }, testIgnore: [GLOBAL_FAULT_SPECS, /startup\.spec\.ts/] },
+    {
+      name: "phone",
+      use: { ...devices["Pixel 7"] },
+      testIgnore: [GLOBAL_FAULT_SPECS, /startup\.spec\.ts/],
+      grepInvert: /@desktop-only/,
+    },
     // Faults are global to the sandbox: an armed fault (or "Disarm all faults") would hit whichever test pays
     // next. These specs run after every other project has finished, on one worker, one test at a time.
     {

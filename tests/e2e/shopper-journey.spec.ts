@@ -21,8 +21,8 @@ const JAM = catalogProduct("LINGON-JAM-400");
 const SOCKS = catalogProduct("WOOL-SOCKS-GREY");
 const COFFEE = catalogProduct("KOKKAFFE-500");
 
-test.describe("on a desktop", () => {
-  test.skip(({ isMobile }) => isMobile, "the phone has its own journey");
+// Each device has its own journey: the projects pick theirs by tag (playwright.config.ts).
+test.describe("on a desktop", { tag: "@desktop-only" }, () => {
 
   test("the checkout's QR code, scanned with the SEQR app, pays the order, and the checkout turns paid by itself", async ({
     page,
@@ -68,8 +68,7 @@ test.describe("on a desktop", () => {
   });
 });
 
-test.describe("on a phone", () => {
-  test.skip(({ isMobile }) => !isMobile, "the desktop has its own journey");
+test.describe("on a phone", { tag: "@phone-only" }, () => {
 
   test("cart, checkout, Open in SEQR, Pay, Pay: the success page shows the receipt", async ({ page, request }) => {
     const clientInvoiceId = await checkoutFromProductPage(page, JAM.sku);
