@@ -18,6 +18,7 @@ import { syncPaymentStatus } from "./sync-payment-status.ts";
  */
 const LEASE_MS = 15_000;
 const BATCH_SIZE = 20;
+const CONCURRENCY = 4;
 const FAST_PHASE_MS = 60_000;
 const FAST_INTERVAL_MS = 2_000;
 const MAX_INTERVAL_MS = 60_000;
@@ -36,6 +37,8 @@ export function nextCheckDelayMs(ageMs: number): number {
 
 export type ReconcilerOptions = {
   owner?: string;
+  /** How many invoices one pass works on at once. */
+  concurrency?: number;
   invoiceTimeoutMs?: number;
   now?: () => Date;
 };
@@ -61,49 +64,62 @@ export async function reconcileOnce(options: ReconcilerOptions = {}): Promise<Re
     select: { id: true },
   });
 
-  for (const { id } of due) {
-    const claimedAt = now();
-    // Claim only what is still live and due: another reconciler may have finished it since the list was read.
-    const claim = await db.paymentAttempt.updateMany({
-      where: {
-        id,
-        seqrStatus: { in: ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] },
-        nextCheckAt: { lte: claimedAt },
-        OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }],
-      },
-      data: { leaseOwner: owner, leaseUntil: new Date(claimedAt.getTime() + LEASE_MS) },
-    });
-    if (claim.count === 0) continue; // another reconciler took it
-    report.claimed += 1;
-    const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { id } });
-    try {
-      const ageMs = claimedAt.getTime() - attempt.issuedAt.getTime();
-      if (ageMs >= timeoutMs) {
-        if (await expireInvoice(attempt, now)) report.expired += 1;
-      } else {
-        const result = await syncPaymentStatus(attempt.orderId, { trigger: "reconciler", now });
-        if (result.error) report.errors += 1;
-        report.checked += 1;
-      }
-    } catch (error) {
-      report.errors += 1;
-      reconcilerLog.error({ err: error, orderId: attempt.orderId, invoiceReference: attempt.invoiceReference }, "reconcile failed");
-    } finally {
-      const released = now();
-      await db.paymentAttempt.updateMany({
-        where: { id, leaseOwner: owner },
-        data: {
-          leaseOwner: null,
-          leaseUntil: null,
-          // Final invoices have nextCheckAt null already (syncPaymentStatus); this only moves live ones along.
-          ...(await isStillLive(id)
-            ? { nextCheckAt: new Date(released.getTime() + nextCheckDelayMs(released.getTime() - attempt.issuedAt.getTime())) }
-            : {}),
-        },
-      });
+  // A few at a time: one slow SEQR answer must not hold up the others past their commit window.
+  const queue = due.map(({ id }) => id);
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      await reconcileAttempt(id, { owner, timeoutMs, now, report });
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? CONCURRENCY, queue.length) }, worker));
   return report;
+}
+
+/** Claims one invoice, checks it with SEQR (or expires it after the timeout), and releases it. */
+async function reconcileAttempt(
+  id: string,
+  { owner, timeoutMs, now, report }: { owner: string; timeoutMs: number; now: () => Date; report: ReconcileReport },
+): Promise<void> {
+  const claimedAt = now();
+  // Claim only what is still live and due: another reconciler may have finished it since the list was read.
+  const claim = await db.paymentAttempt.updateMany({
+    where: {
+      id,
+      seqrStatus: { in: ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] },
+      nextCheckAt: { lte: claimedAt },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }],
+    },
+    data: { leaseOwner: owner, leaseUntil: new Date(claimedAt.getTime() + LEASE_MS) },
+  });
+  if (claim.count === 0) return; // another reconciler took it
+  report.claimed += 1;
+  const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { id } });
+  try {
+    const ageMs = claimedAt.getTime() - attempt.issuedAt.getTime();
+    if (ageMs >= timeoutMs) {
+      if (await expireInvoice(attempt, now)) report.expired += 1;
+    } else {
+      const result = await syncPaymentStatus(attempt.orderId, { trigger: "reconciler", now });
+      if (result.error) report.errors += 1;
+      report.checked += 1;
+    }
+  } catch (error) {
+    report.errors += 1;
+    reconcilerLog.error({ err: error, orderId: attempt.orderId, invoiceReference: attempt.invoiceReference }, "reconcile failed");
+  } finally {
+    const released = now();
+    await db.paymentAttempt.updateMany({
+      where: { id, leaseOwner: owner },
+      data: {
+        leaseOwner: null,
+        leaseUntil: null,
+        // Final invoices have nextCheckAt null already (syncPaymentStatus); this only moves live ones along.
+        ...(await isStillLive(id)
+          ? { nextCheckAt: new Date(released.getTime() + nextCheckDelayMs(released.getTime() - attempt.issuedAt.getTime())) }
+          : {}),
+      },
+    });
+  }
 }
 
 async function isStillLive(attemptId: string): Promise<boolean> {

@@ -385,8 +385,8 @@ describe("several reconcilers at once", () => {
   });
 
   test("an invoice another reconciler finished after this pass listed it is not worked on again", async () => {
-    // Two unpaid invoices past the timeout. Reconciler "slow" lists both and claims the first; SEQR takes a
-    // while to answer its cancelInvoice. Meanwhile reconciler "fast" runs a whole pass: the first is leased, so
+    // Two unpaid invoices past the timeout. Reconciler "slow", working on one invoice at a time, lists both and
+    // claims the first; SEQR takes a while to answer its cancelInvoice. Meanwhile reconciler "fast" runs a whole pass: the first is leased, so
     // it expires the second. Then "slow" comes to the second, already EXPIRED and released.
     const first = await invoicedOrder(server);
     const second = await invoicedOrder(server);
@@ -397,7 +397,7 @@ describe("several reconcilers at once", () => {
     await armFault(server, { kind: "soap-delay", operation: "cancelInvoice", delayMs: 1_500, count: 1 });
     const now = firstCheckDue();
 
-    const slow = reconcileOnce({ owner: "slow", invoiceTimeoutMs: 1, now });
+    const slow = reconcileOnce({ owner: "slow", invoiceTimeoutMs: 1, now, concurrency: 1 });
     await waitFor("the slow reconciler to claim the first invoice", async () => {
       const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: first.invoiceReference } });
       return attempt.leaseOwner === "slow";
@@ -418,6 +418,23 @@ describe("several reconcilers at once", () => {
     }
     // Each invoice was expired once, so the two reports count two expiries between them.
     expect(slowReport.expired + fast.expired).toBe(2);
+  });
+
+  test("one slow SEQR answer does not hold up the other invoices of the same pass", async () => {
+    const orders = [await paidButUnnotifiedOrder(server), await paidButUnnotifiedOrder(server)];
+    // Whichever invoice is asked about first waits 5 s for SEQR's answer; the other must not wait behind it.
+    const slowAnswerMs = 5_000;
+    await armFault(server, { kind: "soap-delay", operation: "getPaymentStatus", delayMs: slowAnswerMs, count: 1 });
+    const passStarted = Date.now();
+    const pass = reconcileOnce({ owner: "parallel", now: firstCheckDue() });
+
+    await waitFor("one of the orders to be confirmed", async () => {
+      const statuses = await Promise.all(orders.map(async (order) => (await effectsOf(order.orderId)).order.status));
+      return statuses.includes("PAID");
+    });
+    expect(Date.now() - passStarted, "the first confirmation came only after the slow answer").toBeLessThan(slowAnswerMs);
+    expect(await pass).toMatchObject({ claimed: 2, errors: 0 });
+    for (const order of orders) expect((await effectsOf(order.orderId)).order.status).toBe("PAID");
   });
 
   test("startReconciler runs passes until stopped; after stop() resolves no pass runs", async () => {
