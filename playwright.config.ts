@@ -76,6 +76,8 @@ export default defineConfig({
       PUBLIC_BASE_URL: BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
+      // Short enough for a test to watch an unpaid invoice expire; far longer than any test takes to pay one.
+      INVOICE_TIMEOUT_MS: "45000",
     },
   },
 });

@@ -66,6 +66,30 @@ test.describe("on a desktop", { tag: "@desktop-only" }, () => {
     expect(await page.evaluate(() => (window as unknown as { checkoutMark?: string }).checkoutMark)).toBe("still here");
     expect(await orderStatus(request, clientInvoiceId)).toBe("PAID");
   });
+
+  test("an invoice left unpaid past the timeout is canceled, the checkout says the order expired, and its items go back in the cart", async ({
+    page,
+    context,
+    request,
+  }) => {
+    // The server's INVOICE_TIMEOUT_MS is 45 s here (playwright.config.ts); its own reconciler does the rest.
+    test.setTimeout(120_000);
+    const clientInvoiceId = await checkoutFromProductPage(page, SOCKS.sku, 2);
+    const phone = await context.newPage();
+    await scanInApp(phone, serviceCode({ order: clientInvoiceId }));
+    const invoiceReference = await payOnOrderPage(phone);
+    await phone.close(); // the shopper walks away without paying
+
+    await expect(page.getByRole("heading", { level: 1, name: "This order has expired" })).toBeVisible({ timeout: 90_000 });
+    expect(await orderStatus(request, clientInvoiceId)).toBe("EXPIRED");
+    const atSeqr = await (await request.get(`/sandbox/api/invoices/${invoiceReference}`)).json();
+    expect(atSeqr.status).toBe("CANCELED");
+
+    await page.getByRole("button", { name: "Put these items back in my cart" }).click();
+    await page.waitForURL(/\/cart$/);
+    const cartLine = page.getByRole("list", { name: "Cart" }).getByRole("listitem").filter({ hasText: SOCKS.name });
+    await expect(cartLine.getByRole("spinbutton")).toHaveValue("2");
+  });
 });
 
 test.describe("on a phone", { tag: "@phone-only" }, () => {

@@ -7,8 +7,10 @@ import { z } from "zod";
 import { addToCart, removeFromCart, setCartQuantity } from "@/lib/cart/cart";
 import { ensureCartId, readCartId } from "@/lib/cart/cart-cookie";
 import { checkoutCart } from "@/lib/cart/checkout-cart";
+import { reorderIntoCart } from "@/lib/cart/reorder";
 import { cartQuantityField, lineQuantityField } from "@/lib/cart/quantities";
 import { skuSchema } from "@/lib/catalog/product-schema";
+import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
 import { validatedAction, type ActionResult } from "@/lib/validated-action";
 
 // The cart's forms. Each answers with a message for the form to show; none trusts a price or a total from the
@@ -58,5 +60,21 @@ const placeOrder = validatedAction(z.object({}), async () => {
 export async function checkoutAction(_previous: CartActionResult, formData: FormData): Promise<CartActionResult> {
   const result = await placeOrder(null, formData);
   if (result?.ok) redirect(`/checkout/${result.data.clientInvoiceId}`);
+  return result;
+}
+
+const putOrderBackInCart = validatedAction(z.object({ order: clientInvoiceIdSchema }), async ({ order }) => {
+  const { added, skipped } = await reorderIntoCart(await ensureCartId(), order);
+  refreshShopPages();
+  if (added.length === 0) {
+    return { message: "None of these items can be ordered now.", added: false };
+  }
+  return { message: skipped.length > 0 ? `Not available any more: ${skipped.join(", ")}.` : "Back in your cart.", added: true };
+});
+
+/** "Try again" on an expired order's checkout page: its items go back into the cart, then the cart opens. */
+export async function reorderAction(_previous: CartActionResult, formData: FormData): Promise<CartActionResult> {
+  const result = await putOrderBackInCart(null, formData);
+  if (result?.ok && result.data.added) redirect("/cart");
   return result;
 }

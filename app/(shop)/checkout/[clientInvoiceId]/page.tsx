@@ -9,6 +9,8 @@ import { readOrderStatus } from "@/lib/orders/order-status";
 import { loadOrderView, stageOf } from "@/lib/orders/views";
 import { seqrAppLink, serviceQrText } from "@/lib/seqr/links";
 
+import { reorderAction } from "../../cart/actions";
+import { CartForm, SubmitButton } from "../../cart/cart-form";
 import { CheckoutPayment } from "./checkout-payment";
 import "./checkout.css";
 
@@ -45,9 +47,15 @@ export default async function CheckoutPage({ params }: Props) {
         <h1>This order has expired</h1>
         <p>It was not paid in time, so we canceled its invoice. Nothing was charged.</p>
         <OrderSummary order={order} />
-        <Link href="/" className="button secondary">
-          Back to the shop
-        </Link>
+        <div className="pay-actions">
+          <CartForm action={reorderAction} aria-label="Try again">
+            <input type="hidden" name="order" value={order.clientInvoiceId} />
+            <SubmitButton className="button primary">Put these items back in my cart</SubmitButton>
+          </CartForm>
+          <Link href="/" className="button secondary">
+            Back to the shop
+          </Link>
+        </div>
       </article>
     );
   }

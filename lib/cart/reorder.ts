@@ -1,0 +1,37 @@
+import { db } from "../db.ts";
+import { AppError } from "../errors.ts";
+import { clientInvoiceIdSchema } from "../orders/schemas.ts";
+import { addToCart } from "./cart.ts";
+
+export type Reordered = { added: string[]; skipped: string[] };
+
+/**
+ * "Try again" for an order that expired: its items go back into the cart, priced afresh when the cart is shown,
+ * as many as are in stock now. Items no longer sold or out of stock are named, not silently dropped.
+ */
+export async function reorderIntoCart(cartId: string, clientInvoiceId: string): Promise<Reordered> {
+  const id = clientInvoiceIdSchema.safeParse(clientInvoiceId);
+  const order = id.success
+    ? await db.order.findUnique({ where: { clientInvoiceId: id.data }, include: { items: { orderBy: { id: "asc" } } } })
+    : null;
+  if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
+
+  const result: Reordered = { added: [], skipped: [] };
+  for (const item of order.items) {
+    const product = await db.product.findFirst({ where: { sku: item.sku, active: true }, select: { stock: true } });
+    const quantity = Math.min(item.quantity, product?.stock ?? 0);
+    if (quantity <= 0) {
+      result.skipped.push(item.name);
+      continue;
+    }
+    try {
+      await addToCart(cartId, item.sku, quantity);
+      result.added.push(item.name);
+    } catch (error) {
+      // The cart already holds as many as the stock allows: nothing to add.
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      result.skipped.push(item.name);
+    }
+  }
+  return result;
+}

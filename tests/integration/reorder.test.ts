@@ -1,0 +1,69 @@
+import { beforeAll, expect, test } from "vitest";
+
+import { addToCart, readCart } from "@/lib/cart/cart";
+import { newCartId } from "@/lib/cart/cart-id";
+import { reorderIntoCart } from "@/lib/cart/reorder";
+import { seedCatalog } from "@/lib/catalog/seed-catalog";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { createOrder } from "@/lib/orders/create-order";
+
+// "Try again" for an expired order: its items back in the cart, as far as the shop can still sell them.
+
+beforeAll(async () => {
+  await seedCatalog(db);
+});
+
+async function orderOf(lines: [sku: string, quantity: number][]) {
+  const products = await db.product.findMany({ where: { sku: { in: lines.map(([sku]) => sku) } } });
+  const idOf = (sku: string) => products.find((product) => product.sku === sku)?.id ?? "";
+  return createOrder({ lines: lines.map(([sku, quantity]) => ({ productId: idOf(sku), quantity })), source: "CART", trigger: "checkout" });
+}
+
+const quantities = async (cartId: string) =>
+  Object.fromEntries((await readCart(cartId)).lines.map((line) => [line.sku, line.quantity]));
+
+test("puts the order's items back in the cart with their quantities", async () => {
+  const order = await orderOf([
+    ["MUG-FJORD-35", 2],
+    ["LINGON-JAM-400", 3],
+  ]);
+  const cartId = newCartId();
+  const result = await reorderIntoCart(cartId, order.clientInvoiceId);
+  expect(result.skipped).toEqual([]);
+  expect(result.added).toHaveLength(2);
+  expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 2, "LINGON-JAM-400": 3 });
+});
+
+test("names what can no longer be sold, and takes no more than the stock", async () => {
+  const order = await orderOf([
+    ["MERINO-THROW", 3],
+    ["LINGON-JAM-400", 1],
+  ]);
+  const stockBefore = (await db.product.findUniqueOrThrow({ where: { sku: "MERINO-THROW" } })).stock;
+  const jam = await db.product.update({ where: { sku: "LINGON-JAM-400" }, data: { active: false } });
+  const merino = await db.product.update({ where: { sku: "MERINO-THROW" }, data: { stock: 2 } });
+  try {
+    const cartId = newCartId();
+    const result = await reorderIntoCart(cartId, order.clientInvoiceId);
+    expect(result).toEqual({ added: [merino.name], skipped: [jam.name] });
+    expect(await quantities(cartId)).toEqual({ "MERINO-THROW": 2 });
+
+    // A cart that already holds all there is gets nothing more, and says so.
+    const again = await reorderIntoCart(cartId, order.clientInvoiceId);
+    expect(again).toEqual({ added: [], skipped: [merino.name, jam.name] });
+    expect(await quantities(cartId)).toEqual({ "MERINO-THROW": 2 });
+  } finally {
+    await db.product.update({ where: { sku: "LINGON-JAM-400" }, data: { active: true } });
+    await db.product.update({ where: { sku: "MERINO-THROW" }, data: { stock: stockBefore } });
+  }
+});
+
+test("an unknown or malformed order id is refused and the cart is untouched", async () => {
+  const cartId = newCartId();
+  await addToCart(cartId, "MUG-FJORD-35", 1);
+  for (const id of ["AAAAAAAAAAAAAAAAAAAAAA", "not an order"]) {
+    await expect(reorderIntoCart(cartId, id)).rejects.toSatisfy((error) => error instanceof AppError && error.status === 404);
+  }
+  expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 1 });
+});
