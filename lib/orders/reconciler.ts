@@ -4,6 +4,7 @@ import { db } from "../db.ts";
 import { env } from "../env.ts";
 import { log } from "../log.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
+import { isLiveInvoiceStatus, LIVE_INVOICE_STATUSES } from "./state-machine.ts";
 import { syncPaymentStatus } from "./sync-payment-status.ts";
 
 // The safety net under the fire-and-forget notification: every live invoice is asked about on a schedule, often
@@ -55,7 +56,7 @@ export async function reconcileOnce(options: ReconcilerOptions = {}): Promise<Re
   const start = now();
   const due = await db.paymentAttempt.findMany({
     where: {
-      seqrStatus: { in: ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] },
+      seqrStatus: { in: LIVE_INVOICE_STATUSES },
       nextCheckAt: { lte: start },
       OR: [{ leaseUntil: null }, { leaseUntil: { lt: start } }],
     },
@@ -85,7 +86,7 @@ async function reconcileAttempt(
   const claim = await db.paymentAttempt.updateMany({
     where: {
       id,
-      seqrStatus: { in: ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] },
+      seqrStatus: { in: LIVE_INVOICE_STATUSES },
       nextCheckAt: { lte: claimedAt },
       OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }],
     },
@@ -124,7 +125,7 @@ async function reconcileAttempt(
 
 async function isStillLive(attemptId: string): Promise<boolean> {
   const attempt = await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { seqrStatus: true } });
-  return attempt?.seqrStatus === "ISSUED" || attempt?.seqrStatus === "PENDING_ISSUER_ACKNOWLEDGE";
+  return attempt !== null && isLiveInvoiceStatus(attempt.seqrStatus);
 }
 
 type AttemptRow = { id: string; orderId: string; invoiceReference: string };

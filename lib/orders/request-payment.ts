@@ -5,7 +5,7 @@ import { AppError } from "../errors.ts";
 import { log } from "../log.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
 import { buildInvoice } from "./invoice.ts";
-import { PAYABLE_STATUSES, type OrderStatus } from "./state-machine.ts";
+import { LIVE_INVOICE_STATUSES, PAYABLE_STATUSES, type OrderStatus } from "./state-machine.ts";
 import { syncPaymentStatus } from "./sync-payment-status.ts";
 
 // Pay on the order page: the order gets a SEQR invoice to pay in the app. Double clicks, reloads and a second
@@ -125,7 +125,7 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
 
 async function findLiveAttempt(orderId: string) {
   return db.paymentAttempt.findFirst({
-    where: { orderId, seqrStatus: { in: ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] } },
+    where: { orderId, seqrStatus: { in: LIVE_INVOICE_STATUSES } },
     orderBy: { createdAt: "desc" },
   });
 }

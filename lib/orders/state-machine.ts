@@ -54,9 +54,11 @@ export const SETTLED_STATUSES: ReadonlySet<OrderStatus> = new Set([
 /** States in which the shopper may press Pay (again). */
 export const PAYABLE_STATUSES: ReadonlySet<OrderStatus> = new Set(["PENDING", "INVOICED", "FAILED", "CANCELED"]);
 
-/** SEQR: anything but ISSUED and PENDING_ISSUER_ACKNOWLEDGE is final (CONTRACT.md). */
+/** SEQR: anything but ISSUED and PENDING_ISSUER_ACKNOWLEDGE is final (CONTRACT.md). For queries: `{ in: … }`. */
+export const LIVE_INVOICE_STATUSES = ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] satisfies SeqrInvoiceStatus[];
+
 export function isLiveInvoiceStatus(status: SeqrInvoiceStatus): boolean {
-  return status === "ISSUED" || status === "PENDING_ISSUER_ACKNOWLEDGE";
+  return (LIVE_INVOICE_STATUSES as readonly SeqrInvoiceStatus[]).includes(status);
 }
 
 /** Why an order needs the merchant; stored in Order.attentionReason. */

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "vitest";
 
 import { db } from "@/lib/db";
+import { LIVE_INVOICE_STATUSES } from "@/lib/orders/state-machine";
 import { env } from "@/lib/env";
 import { createOrder } from "@/lib/orders/create-order";
 import { requestPayment } from "@/lib/orders/request-payment";
@@ -109,7 +110,7 @@ export function clockAhead(offsetMs: number): () => Date {
  */
 export async function parkLiveInvoices(): Promise<void> {
   await db.paymentAttempt.updateMany({
-    where: { seqrStatus: { in: ["ISSUED", "PENDING_ISSUER_ACKNOWLEDGE"] } },
+    where: { seqrStatus: { in: LIVE_INVOICE_STATUSES } },
     data: { nextCheckAt: null },
   });
 }
