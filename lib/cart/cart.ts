@@ -1,6 +1,7 @@
 import type { z } from "zod";
 
 import { skuSchema } from "../catalog/product-schema.ts";
+import { findProductBySku } from "../catalog/queries.ts";
 import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import type { Money } from "../money.ts";
@@ -44,12 +45,7 @@ function parseQuantity(schema: z.ZodNumber, quantity: number): number {
 
 /** The product a shopper may put in a cart: known by its SKU and on sale. */
 async function findProductForSale(sku: string) {
-  const parsed = skuSchema.safeParse(sku);
-  if (!parsed.success) throw notSold();
-  const product = await db.product.findFirst({
-    where: { sku: parsed.data, active: true },
-    select: { id: true, sku: true, name: true, stock: true },
-  });
+  const product = await findProductBySku(sku);
   if (!product) throw notSold();
   return product;
 }

@@ -1,3 +1,4 @@
+import { findProductBySku } from "../catalog/queries.ts";
 import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import { clientInvoiceIdSchema } from "../orders/schemas.ts";
@@ -18,7 +19,7 @@ export async function reorderIntoCart(cartId: string, clientInvoiceId: string): 
 
   const result: Reordered = { added: [], skipped: [] };
   for (const item of order.items) {
-    const product = await db.product.findFirst({ where: { sku: item.sku, active: true }, select: { stock: true } });
+    const product = await findProductBySku(item.sku);
     const quantity = Math.min(item.quantity, product?.stock ?? 0);
     if (quantity <= 0) {
       result.skipped.push(item.name);

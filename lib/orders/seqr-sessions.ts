@@ -2,7 +2,7 @@ import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { seqr, SeqrError, type ClientSessionInfo } from "../seqr/index.ts";
-import { skuSchema } from "../catalog/product-schema.ts";
+import { findProductBySku } from "../catalog/queries.ts";
 import { createOrder } from "./create-order.ts";
 import { hashSessionToken } from "./ids.ts";
 import { clientInvoiceIdSchema } from "./schemas.ts";
@@ -69,8 +69,7 @@ export async function openOrderSession(token: string): Promise<OpenedSession> {
   }
 
   if (productParameter !== undefined) {
-    const sku = skuSchema.safeParse(productParameter);
-    const product = sku.success ? await db.product.findFirst({ where: { sku: sku.data, active: true } }) : null;
+    const product = await findProductBySku(productParameter);
     if (!product) throw new AppError("PRODUCT_NOT_FOUND", 404, "This SEQR code is for a product the shop no longer sells.");
     try {
       // The order and its session are one statement: a reload racing this one creates no second order.
