@@ -1,53 +1,42 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 import { SeqrError } from "@/lib/seqr/errors";
 import { sampleInvoice } from "@/tests/support/seqr-fixtures";
 
-import { clientFor, startSandboxServer, type SandboxServer } from "./support/sandbox-server";
+import { serveSandboxForThisFile } from "./support/sandbox-server";
 
 // SEQR's behaviours as the sandbox emulates them, driven through its HTTP API and SOAP endpoint: the commit
 // rule, versions, refund limits, the app's outcomes, notifications and every fault.
 
-let server: SandboxServer;
-let seqr: ReturnType<typeof clientFor>;
-
-beforeAll(async () => {
-  server = await startSandboxServer();
-  seqr = clientFor(server);
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  await server.api("POST", "/reset");
-  server.notifications.length = 0;
-});
+const sandbox = serveSandboxForThisFile();
 
 const ASTRID = "46700643933";
 
 async function balanceOf(msisdn: string): Promise<number> {
-  const { body } = await server.api("GET", "/subscribers");
+  const { body } = await sandbox.server.api("GET", "/subscribers");
   return body.subscribers.find((subscriber: { msisdn: string }) => subscriber.msisdn === msisdn).balanceMinor;
 }
 
 async function issue(orderId = "order-1") {
-  const invoice = sampleInvoice({ clientInvoiceId: orderId, notificationUrl: `${server.notifyUrl}?order=${orderId}&sig=abc` });
-  const { invoiceReference } = await seqr.sendInvoice(invoice);
+  const invoice = sampleInvoice({ clientInvoiceId: orderId, notificationUrl: `${sandbox.server.notifyUrl}?order=${orderId}&sig=abc` });
+  const { invoiceReference } = await sandbox.seqr.sendInvoice(invoice);
   return invoiceReference;
 }
 
 async function startSession(query = "order=order-1") {
-  const { body } = await server.api("POST", "/app/scan", { url: `HTTP://SEQR.SE/000/SEQRSHOP?${query}` });
+  const { body } = await sandbox.server.api("POST", "/app/scan", { url: `HTTP://SEQR.SE/000/SEQRSHOP?${query}` });
   return body.sessionToken as string;
 }
 
-const pay = (reference: string, device: object = {}) => server.api("POST", `/app/invoices/${reference}/pay`, device);
-const invoiceState = async (reference: string) => (await server.api("GET", `/invoices/${reference}`)).body;
+const pay = (reference: string, device: object = {}) => sandbox.server.api("POST", `/app/invoices/${reference}/pay`, device);
+const invoiceState = async (reference: string) => (await sandbox.server.api("GET", `/invoices/${reference}`)).body;
 
 describe("the commit rule", () => {
   test("a payment nobody confirms is reversed after the window: CANCELED, money back, recorded", async () => {
-    await server.api("PUT", "/config", { commitWindowMs: 300 });
+    await sandbox.server.api("PUT", "/config", { commitWindowMs: 300 });
     const reference = await issue();
     const before = await balanceOf(ASTRID);
     await pay(reference);
@@ -58,14 +47,14 @@ describe("the commit rule", () => {
     expect(state).toMatchObject({ status: "CANCELED", version: 3, committedAt: null });
     expect(state.reversedAt).not.toBeNull();
     expect(await balanceOf(ASTRID)).toBe(before);
-    await expect(seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "CANCELED", ersReference: undefined });
+    await expect(sandbox.seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "CANCELED", ersReference: undefined });
   });
 
   test("a getPaymentStatus that sees PAID inside the window commits the payment for good", async () => {
-    await server.api("PUT", "/config", { commitWindowMs: 300 });
+    await sandbox.server.api("PUT", "/config", { commitWindowMs: 300 });
     const reference = await issue();
     await pay(reference);
-    await expect(seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "PAID" });
+    await expect(sandbox.seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "PAID" });
     await sleep(400);
     const state = await invoiceState(reference);
     expect(state).toMatchObject({ status: "PAID", version: 2, reversedAt: null });
@@ -75,13 +64,13 @@ describe("the commit rule", () => {
   test("expire-commit-window reverses an unconfirmed payment at once, and refuses a confirmed one", async () => {
     const reference = await issue();
     await pay(reference);
-    const expired = await server.api("POST", `/invoices/${reference}/expire-commit-window`);
+    const expired = await sandbox.server.api("POST", `/invoices/${reference}/expire-commit-window`);
     expect(expired.body).toMatchObject({ status: "CANCELED", committedAt: null });
 
     const confirmed = await issue("order-2");
     await pay(confirmed);
-    await seqr.getPaymentStatus(confirmed);
-    const refused = await server.api("POST", `/invoices/${confirmed}/expire-commit-window`);
+    await sandbox.seqr.getPaymentStatus(confirmed);
+    const refused = await sandbox.server.api("POST", `/invoices/${confirmed}/expire-commit-window`);
     expect(refused.status).toBe(409);
     expect((await invoiceState(confirmed)).status).toBe("PAID");
   });
@@ -90,11 +79,11 @@ describe("the commit rule", () => {
 describe("versions", () => {
   test("go up on every status change and update", async () => {
     const reference = await issue();
-    expect((await seqr.getPaymentStatus(reference)).version).toBe(1);
-    await seqr.updateInvoice(reference, sampleInvoice({ clientInvoiceId: "order-1" }));
-    expect((await seqr.getPaymentStatus(reference)).version).toBe(2);
+    expect((await sandbox.seqr.getPaymentStatus(reference)).version).toBe(1);
+    await sandbox.seqr.updateInvoice(reference, sampleInvoice({ clientInvoiceId: "order-1" }));
+    expect((await sandbox.seqr.getPaymentStatus(reference)).version).toBe(2);
     await pay(reference);
-    expect((await seqr.getPaymentStatus(reference, 2)).version).toBe(3);
+    expect((await sandbox.seqr.getPaymentStatus(reference, 2)).version).toBe(3);
   });
 });
 
@@ -102,10 +91,10 @@ describe("refunds", () => {
   test("can never sum to more than the payment, even when they race", async () => {
     const reference = await issue();
     await pay(reference);
-    const { ersReference } = await seqr.getPaymentStatus(reference);
+    const { ersReference } = await sandbox.seqr.getPaymentStatus(reference);
     const attempts = await Promise.allSettled(
       Array.from({ length: 6 }, () =>
-        seqr.refundPayment({ ersReference: ersReference ?? "", amountMinor: 20_000, currency: "SEK", title: "Race" }),
+        sandbox.seqr.refundPayment({ ersReference: ersReference ?? "", amountMinor: 20_000, currency: "SEK", title: "Race" }),
       ),
     );
     const refused = attempts.filter((attempt) => attempt.status === "rejected");
@@ -120,8 +109,8 @@ describe("refunds", () => {
     const reference = await issue();
     const before = await balanceOf(ASTRID);
     await pay(reference);
-    const { ersReference } = await seqr.getPaymentStatus(reference);
-    await seqr.refundPayment({ ersReference: ersReference ?? "", amountMinor: 1_700, currency: "SEK", title: "Part" });
+    const { ersReference } = await sandbox.seqr.getPaymentStatus(reference);
+    await sandbox.seqr.refundPayment({ ersReference: ersReference ?? "", amountMinor: 1_700, currency: "SEK", title: "Part" });
     expect(await balanceOf(ASTRID)).toBe(before - 70_000);
   });
 });
@@ -132,8 +121,8 @@ describe("the simulated app", () => {
     const reference = await issue();
     const { body } = await pay(reference, { sessionToken: token });
     expect(body.open).toBe(`http://localhost:3000/success#${token}_${reference}`);
-    expect(server.notifications).toHaveLength(1);
-    const [notification] = server.notifications;
+    expect(sandbox.server.notifications).toHaveLength(1);
+    const [notification] = sandbox.server.notifications;
     expect(notification?.contentType).toBe("application/x-www-form-urlencoded");
     expect(Object.fromEntries(notification?.query ?? [])).toEqual({ order: "order-1", sig: "abc" });
     expect(Object.fromEntries(notification?.form ?? [])).toEqual({
@@ -149,23 +138,23 @@ describe("the simulated app", () => {
   test("Decline makes the invoice FAILED and opens the Failure URL; no notification", async () => {
     const token = await startSession();
     const reference = await issue();
-    const { body } = await server.api("POST", `/app/invoices/${reference}/decline`, { sessionToken: token });
+    const { body } = await sandbox.server.api("POST", `/app/invoices/${reference}/decline`, { sessionToken: token });
     expect(body.open).toBe(`http://localhost:3000/failure#${token}`);
     expect((await invoiceState(reference)).status).toBe("FAILED");
-    expect(server.notifications).toHaveLength(0);
+    expect(sandbox.server.notifications).toHaveLength(0);
   });
 
   test("Cancel makes the invoice CANCELED, ends the session and opens the Cancel URL", async () => {
     const token = await startSession();
     const reference = await issue();
-    const { body } = await server.api("POST", `/app/invoices/${reference}/cancel`, { sessionToken: token });
+    const { body } = await sandbox.server.api("POST", `/app/invoices/${reference}/cancel`, { sessionToken: token });
     expect(body.open).toBe(`http://localhost:3000/cancel#${token}`);
     expect((await invoiceState(reference)).status).toBe("CANCELED");
-    await expect(seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 61 });
+    await expect(sandbox.seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 61 });
   });
 
   test("a wallet without the money fails the payment and opens the Failure URL", async () => {
-    const { body: scanned } = await server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/SEQRSHOP", msisdn: "46709876543" });
+    const { body: scanned } = await sandbox.server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/SEQRSHOP", msisdn: "46709876543" });
     const reference = await issue();
     const { body } = await pay(reference, { msisdn: "46709876543", sessionToken: scanned.sessionToken });
     expect(body.open).toBe(`http://localhost:3000/failure#${scanned.sessionToken}`);
@@ -179,16 +168,16 @@ describe("the simulated app", () => {
     const again = await pay(reference);
     expect(again.status).toBe(409);
     expect(again.body.error.message).toBe("This invoice is paid.");
-    expect(server.notifications).toHaveLength(1);
+    expect(sandbox.server.notifications).toHaveLength(1);
   });
 
   test("scans service codes in any case and with the SEQR: scheme; unknown services are refused", async () => {
     for (const url of ["http://seqr.se/000/seqrshop?order=a", "SEQR://SEQR.SE/000/SEQRSHOP?order=a"]) {
-      const { status, body } = await server.api("POST", "/app/scan", { url });
+      const { status, body } = await sandbox.server.api("POST", "/app/scan", { url });
       expect(status).toBe(200);
       expect(body.open).toMatch(/^http:\/\/localhost:3000\/order#\d{10}-\d{8}$/);
     }
-    const unknown = await server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/NOSUCH" });
+    const unknown = await sandbox.server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/NOSUCH" });
     expect(unknown.status).toBe(409);
   });
 
@@ -199,80 +188,80 @@ describe("the simulated app", () => {
       failureUrl: "https://other.example/f",
       cancelUrl: "https://other.example/c",
     };
-    expect((await server.api("PUT", "/services/OTHER", urls)).status).toBe(200);
-    const { body } = await server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/OTHER?x=1" });
+    expect((await sandbox.server.api("PUT", "/services/OTHER", urls)).status).toBe(200);
+    const { body } = await sandbox.server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/OTHER?x=1" });
     expect(body.open).toMatch(/^https:\/\/other\.example\/o#/);
   });
 });
 
 describe("sessions", () => {
   test("are in progress (62) while an invoice is open in the app, and usable again once that has passed", async () => {
-    await server.api("PUT", "/config", { invoiceInProgressMs: 300 });
+    await sandbox.server.api("PUT", "/config", { invoiceInProgressMs: 300 });
     const token = await startSession();
     const reference = await issue();
-    await server.api("POST", "/app/scan", { url: `HTTP://SEQR.SE/R${reference}`, sessionToken: token });
-    await expect(seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 62 });
-    await expect(seqr.cancelInvoice(reference)).rejects.toMatchObject({ resultCode: 51 });
+    await sandbox.server.api("POST", "/app/scan", { url: `HTTP://SEQR.SE/R${reference}`, sessionToken: token });
+    await expect(sandbox.seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 62 });
+    await expect(sandbox.seqr.cancelInvoice(reference)).rejects.toMatchObject({ resultCode: 51 });
     await sleep(350);
-    await expect(seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
-    await expect(seqr.cancelInvoice(reference)).resolves.toEqual({ alreadyCanceled: false });
+    await expect(sandbox.seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
+    await expect(sandbox.seqr.cancelInvoice(reference)).resolves.toEqual({ alreadyCanceled: false });
   });
 
   test("expire after their lifetime (60)", async () => {
-    await server.api("PUT", "/config", { sessionTtlMs: 200 });
+    await sandbox.server.api("PUT", "/config", { sessionTtlMs: 200 });
     const token = await startSession();
-    await expect(seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
+    await expect(sandbox.seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
     await sleep(250);
-    await expect(seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 60 });
+    await expect(sandbox.seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 60 });
   });
 });
 
 describe("notification faults", () => {
   test("drop the next notification: nothing is posted, the drop is recorded", async () => {
-    await server.api("POST", "/faults", { kind: "drop-notifications", count: 1 });
+    await sandbox.server.api("POST", "/faults", { kind: "drop-notifications", count: 1 });
     const reference = await issue();
     await pay(reference);
-    expect(server.notifications).toHaveLength(0);
+    expect(sandbox.server.notifications).toHaveLength(0);
     expect((await invoiceState(reference)).notifications).toEqual([expect.objectContaining({ outcome: "DROPPED" })]);
     // Only the next one: the one after is delivered.
     const second = await issue("order-2");
     await pay(second);
-    expect(server.notifications).toHaveLength(1);
+    expect(sandbox.server.notifications).toHaveLength(1);
   });
 
   test("deliver the next notification 5 times", async () => {
-    await server.api("POST", "/faults", { kind: "repeat-notification", copies: 5 });
+    await sandbox.server.api("POST", "/faults", { kind: "repeat-notification", copies: 5 });
     const reference = await issue();
     await pay(reference);
-    expect(server.notifications).toHaveLength(5);
-    expect(new Set(server.notifications.map((n) => n.form.get("invoiceReference")))).toEqual(new Set([reference]));
+    expect(sandbox.server.notifications).toHaveLength(5);
+    expect(new Set(sandbox.server.notifications.map((n) => n.form.get("invoiceReference")))).toEqual(new Set([reference]));
   });
 
   test("delay the next notification", async () => {
-    await server.api("POST", "/faults", { kind: "delay-notifications", delayMs: 400 });
+    await sandbox.server.api("POST", "/faults", { kind: "delay-notifications", delayMs: 400 });
     const reference = await issue();
     const started = Date.now();
     await pay(reference);
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-    expect(server.notifications).toHaveLength(1);
+    expect(sandbox.server.notifications).toHaveLength(1);
   });
 
   test("forge a notification for an invoice that is not paid", async () => {
     const reference = await issue();
-    const forged = await server.api("POST", `/invoices/${reference}/forge-notification`);
+    const forged = await sandbox.server.api("POST", `/invoices/${reference}/forge-notification`);
     expect(forged.status).toBe(200);
     expect(forged.body.status).toBe("ISSUED");
-    expect(server.notifications).toHaveLength(1);
-    expect(server.notifications[0]?.form.get("invoiceReference")).toBe(reference);
+    expect(sandbox.server.notifications).toHaveLength(1);
+    expect(sandbox.server.notifications[0]?.form.get("invoiceReference")).toBe(reference);
     expect(forged.body.notifications).toEqual([expect.objectContaining({ forged: true, outcome: "DELIVERED" })]);
 
     await pay(reference);
-    expect((await server.api("POST", `/invoices/${reference}/forge-notification`)).status).toBe(409);
+    expect((await sandbox.server.api("POST", `/invoices/${reference}/forge-notification`)).status).toBe(409);
   });
 
   test("a notification URL that does not answer is recorded as FAILED and never retried", async () => {
     const invoice = sampleInvoice({ notificationUrl: "http://127.0.0.1:9/notify" });
-    const { invoiceReference } = await seqr.sendInvoice(invoice);
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(invoice);
     await pay(invoiceReference);
     const state = await invoiceState(invoiceReference);
     expect(state.notifications).toEqual([expect.objectContaining({ outcome: "FAILED", httpStatus: null })]);
@@ -281,44 +270,44 @@ describe("notification faults", () => {
 
 describe("the fault API", () => {
   test("refuses a malformed fault with a clear 400 and arms nothing", async () => {
-    const bad = await server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: "93" });
+    const bad = await sandbox.server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: "93" });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^resultCode: /);
-    const unknownOperation = await server.api("POST", "/faults", { kind: "soap-delay", operation: "pay", delayMs: 1 });
+    const unknownOperation = await sandbox.server.api("POST", "/faults", { kind: "soap-delay", operation: "pay", delayMs: 1 });
     expect(unknownOperation.status).toBe(400);
-    expect((await server.api("GET", "/faults")).body.faults).toEqual([]);
+    expect((await sandbox.server.api("GET", "/faults")).body.faults).toEqual([]);
   });
 
   test("answers a delayed call late, so a patient client still succeeds", async () => {
     const reference = await issue();
-    await server.api("POST", "/faults", { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 300 });
+    await sandbox.server.api("POST", "/faults", { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 300 });
     const started = Date.now();
-    await expect(seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "ISSUED" });
+    await expect(sandbox.seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "ISSUED" });
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 
   test("reset forgets invoices, faults and balances", async () => {
     const reference = await issue();
     await pay(reference);
-    await server.api("POST", "/faults", { kind: "drop-notifications", count: 3 });
-    await server.api("PUT", "/config", { commitWindowMs: 1_000 });
-    await server.api("POST", "/reset");
-    expect((await server.api("GET", `/invoices/${reference}`)).status).toBe(404);
-    expect((await server.api("GET", "/faults")).body.faults).toEqual([]);
-    expect((await server.api("GET", "/config")).body.commitWindowMs).toBe(20_000);
+    await sandbox.server.api("POST", "/faults", { kind: "drop-notifications", count: 3 });
+    await sandbox.server.api("PUT", "/config", { commitWindowMs: 1_000 });
+    await sandbox.server.api("POST", "/reset");
+    expect((await sandbox.server.api("GET", `/invoices/${reference}`)).status).toBe(404);
+    expect((await sandbox.server.api("GET", "/faults")).body.faults).toEqual([]);
+    expect((await sandbox.server.api("GET", "/config")).body.commitWindowMs).toBe(20_000);
     expect(await balanceOf(ASTRID)).toBe(1_000_000);
   });
 
   test("config refuses values out of range and unknown keys", async () => {
-    expect((await server.api("PUT", "/config", { commitWindowMs: 5 })).status).toBe(400);
-    expect((await server.api("PUT", "/config", { commitWindow: 500 })).status).toBe(400);
-    expect((await server.api("GET", "/config")).body.commitWindowMs).toBe(20_000);
+    expect((await sandbox.server.api("PUT", "/config", { commitWindowMs: 5 })).status).toBe(400);
+    expect((await sandbox.server.api("PUT", "/config", { commitWindow: 500 })).status).toBe(400);
+    expect((await sandbox.server.api("GET", "/config")).body.commitWindowMs).toBe(20_000);
   });
 });
 
 describe("the SOAP endpoint", () => {
   const post = (body: string) =>
-    fetch(server.soapUrl, { method: "POST", headers: { "Content-Type": "text/xml; charset=utf-8" }, body });
+    fetch(sandbox.server.soapUrl, { method: "POST", headers: { "Content-Type": "text/xml; charset=utf-8" }, body });
 
   test("answers malformed XML with a SOAP fault and changes nothing", async () => {
     const response = await post("<soapenv:Envelope><soapenv:Body><ext:sendInvoice>");
@@ -379,15 +368,15 @@ describe("the SOAP endpoint", () => {
   });
 
   test("serves its WSDL at ?wsdl with its own address", async () => {
-    const response = await fetch(`${server.soapUrl}?wsdl`);
+    const response = await fetch(`${sandbox.server.soapUrl}?wsdl`);
     const text = await response.text();
     expect(response.headers.get("content-type")).toBe("text/xml; charset=utf-8");
-    expect(text).toContain(`<soap:address location="${server.soapUrl}"/>`);
+    expect(text).toContain(`<soap:address location="${sandbox.server.soapUrl}"/>`);
     expect(text).toContain('<wsdl:operation name="getClientSessionInfo">');
   });
 
   test("a token's error reaches the client as a SeqrError, not a crash", async () => {
-    const error = await seqr.getClientSessionInfo("garbage").catch((caught: unknown) => caught);
+    const error = await sandbox.seqr.getClientSessionInfo("garbage").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SeqrError);
     expect(error).toMatchObject({ resultCode: 63 });
   });

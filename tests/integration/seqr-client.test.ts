@@ -1,28 +1,17 @@
 import pino from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 
 import { SeqrError } from "@/lib/seqr/errors";
 import { sampleInvoice } from "@/tests/support/seqr-fixtures";
 
-import { clientFor, startSandboxServer, type SandboxServer } from "./support/sandbox-server";
+import { clientFor, serveSandboxForThisFile } from "./support/sandbox-server";
 
 // The shop's SEQR client against the sandbox over real HTTP: every operation and every result code the
 // protocol issue lists.
 
-let server: SandboxServer;
-let seqr: ReturnType<typeof clientFor>;
-
-beforeAll(async () => {
-  server = await startSandboxServer();
-  seqr = clientFor(server);
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  await server.api("POST", "/reset");
-  server.notifications.length = 0;
-});
+const sandbox = serveSandboxForThisFile();
 
 async function seqrError(promise: Promise<unknown>): Promise<SeqrError> {
   const error = await promise.then(
@@ -37,22 +26,22 @@ async function paidInvoice(totalMinor = 71_700) {
   const invoice = sampleInvoice(
     totalMinor === 71_700 ? {} : { totalMinor, rows: [{ description: "Item", quantity: 1, totalMinor }] },
   );
-  const { invoiceReference } = await seqr.sendInvoice(invoice);
-  const paid = await server.api("POST", `/app/invoices/${invoiceReference}/pay`, {});
+  const { invoiceReference } = await sandbox.seqr.sendInvoice(invoice);
+  const paid = await sandbox.server.api("POST", `/app/invoices/${invoiceReference}/pay`, {});
   expect(paid.status).toBe(200);
-  const status = await seqr.getPaymentStatus(invoiceReference);
+  const status = await sandbox.seqr.getPaymentStatus(invoiceReference);
   expect(status.status).toBe("PAID");
   return { invoiceReference, ersReference: status.ersReference ?? "", invoice };
 }
 
 describe("sendInvoice", () => {
   test("issues an invoice SEQR stores exactly as sent", async () => {
-    const invoice = sampleInvoice({ notificationUrl: `${server.notifyUrl}?order=o-1&sig=abc` });
-    const sent = await seqr.sendInvoice(invoice);
+    const invoice = sampleInvoice({ notificationUrl: `${sandbox.server.notifyUrl}?order=o-1&sig=abc` });
+    const sent = await sandbox.seqr.sendInvoice(invoice);
     expect(sent.invoiceReference).toMatch(/^\d{13}$/);
     expect(sent.invoiceQrCode).toBe(`HTTP://SEQR.SE/R${sent.invoiceReference}`);
 
-    const stored = await server.api("GET", `/invoices/${sent.invoiceReference}`);
+    const stored = await sandbox.server.api("GET", `/invoices/${sent.invoiceReference}`);
     expect(stored.body).toMatchObject({
       status: "ISSUED",
       version: 1,
@@ -72,27 +61,27 @@ describe("sendInvoice", () => {
     ["rows that do not sum to the total", sampleInvoice({ totalMinor: 71_600 })],
     ["an unknown currency", sampleInvoice({ currency: "QQQ" })],
   ])("answers 49 for %s", async (_case, invoice) => {
-    const error = await seqrError(seqr.sendInvoice(invoice));
+    const error = await seqrError(sandbox.seqr.sendInvoice(invoice));
     expect(error).toMatchObject({ kind: "result", resultCode: 49, resultName: "INVALID_INVOICE_DATA", transient: false });
   });
 
   test("answers 64 for a notification URL that is not a URL", async () => {
-    const error = await seqrError(seqr.sendInvoice(sampleInvoice({ notificationUrl: "shop/notify" })));
+    const error = await seqrError(sandbox.seqr.sendInvoice(sampleInvoice({ notificationUrl: "shop/notify" })));
     expect(error).toMatchObject({ resultCode: 64, resultName: "INVALID_NOTIFICATION_URL" });
   });
 
   test("answers 20 for a wrong password and 29 for an unknown terminal", async () => {
-    const wrongPassword = await seqrError(clientFor(server, { terminalPassword: "nope" }).sendInvoice(sampleInvoice()));
+    const wrongPassword = await seqrError(clientFor(sandbox.server, { terminalPassword: "nope" }).sendInvoice(sampleInvoice()));
     expect(wrongPassword).toMatchObject({ resultCode: 20, resultName: "INVALID_PASSWORD" });
-    const unknownTerminal = await seqrError(clientFor(server, { terminalId: "ghost" }).sendInvoice(sampleInvoice()));
+    const unknownTerminal = await seqrError(clientFor(sandbox.server, { terminalId: "ghost" }).sendInvoice(sampleInvoice()));
     expect(unknownTerminal).toMatchObject({ resultCode: 29, resultName: "UNKNOWN_TERMINAL" });
   });
 
   test("is never retried: one transient failure reaches the caller and uses one armed fault", async () => {
-    await server.api("POST", "/faults", { kind: "soap-result", operation: "sendInvoice", resultCode: 90, count: 2 });
-    const error = await seqrError(seqr.sendInvoice(sampleInvoice()));
+    await sandbox.server.api("POST", "/faults", { kind: "soap-result", operation: "sendInvoice", resultCode: 90, count: 2 });
+    const error = await seqrError(sandbox.seqr.sendInvoice(sampleInvoice()));
     expect(error).toMatchObject({ resultCode: 90, transient: true });
-    const faults = await server.api("GET", "/faults");
+    const faults = await sandbox.server.api("GET", "/faults");
     expect(faults.body.faults).toEqual([expect.objectContaining({ operation: "sendInvoice", remaining: 1 })]);
   });
 });
@@ -100,12 +89,12 @@ describe("sendInvoice", () => {
 describe("getPaymentStatus", () => {
   test("reads ISSUED, then PAID with an ersReference and a receipt whose paymentReference equals it", async () => {
     const invoice = sampleInvoice();
-    const { invoiceReference } = await seqr.sendInvoice(invoice);
-    const issued = await seqr.getPaymentStatus(invoiceReference);
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(invoice);
+    const issued = await sandbox.seqr.getPaymentStatus(invoiceReference);
     expect(issued).toMatchObject({ status: "ISSUED", version: 1, ersReference: undefined, receipt: undefined });
 
-    await server.api("POST", `/app/invoices/${invoiceReference}/pay`, {});
-    const paid = await seqr.getPaymentStatus(invoiceReference, issued.version);
+    await sandbox.server.api("POST", `/app/invoices/${invoiceReference}/pay`, {});
+    const paid = await sandbox.seqr.getPaymentStatus(invoiceReference, issued.version);
     expect(paid.status).toBe("PAID");
     expect(paid.version).toBe(2);
     expect(paid.ersReference).toMatch(/^\d{25}$/);
@@ -121,43 +110,43 @@ describe("getPaymentStatus", () => {
   });
 
   test("answers 54 for an unknown invoice reference", async () => {
-    const error = await seqrError(seqr.getPaymentStatus("1234567890123"));
+    const error = await seqrError(sandbox.seqr.getPaymentStatus("1234567890123"));
     expect(error).toMatchObject({ resultCode: 54, resultName: "UNKNOWN_INVOICE_REFERENCE", transient: false });
   });
 
   test.each([90, 93, 94])("retries a transient %i and succeeds", async (resultCode) => {
-    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
-    await server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode, count: 2 });
-    await expect(seqr.getPaymentStatus(invoiceReference)).resolves.toMatchObject({ status: "ISSUED" });
-    expect((await server.api("GET", "/faults")).body.faults).toEqual([]);
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+    await sandbox.server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode, count: 2 });
+    await expect(sandbox.seqr.getPaymentStatus(invoiceReference)).resolves.toMatchObject({ status: "ISSUED" });
+    expect((await sandbox.server.api("GET", "/faults")).body.faults).toEqual([]);
   });
 
   test("gives up after its retries with a transient error", async () => {
-    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
-    await server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 5 });
-    const error = await seqrError(seqr.getPaymentStatus(invoiceReference));
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+    await sandbox.server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 5 });
+    const error = await seqrError(sandbox.seqr.getPaymentStatus(invoiceReference));
     expect(error).toMatchObject({ resultCode: 93, resultName: "SYSTEM_BUSY", transient: true });
     // One attempt and two retries used three of the five.
-    expect((await server.api("GET", "/faults")).body.faults[0].remaining).toBe(2);
+    expect((await sandbox.server.api("GET", "/faults")).body.faults[0].remaining).toBe(2);
   });
 
   test("treats HTTP 5xx with a SOAP fault as transient and retries it", async () => {
-    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
-    await server.api("POST", "/faults", { kind: "soap-http-status", operation: "getPaymentStatus", httpStatus: 503, count: 3 });
-    const error = await seqrError(seqr.getPaymentStatus(invoiceReference));
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+    await sandbox.server.api("POST", "/faults", { kind: "soap-http-status", operation: "getPaymentStatus", httpStatus: 503, count: 3 });
+    const error = await seqrError(sandbox.seqr.getPaymentStatus(invoiceReference));
     expect(error).toMatchObject({ kind: "http", resultName: "HTTP_503", transient: true, resultCode: null });
   });
 
   test("abandons a call that takes longer than the timeout", async () => {
-    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
-    await server.api("POST", "/faults", { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 1_500, count: 3 });
-    const impatient = clientFor(server, { timeoutMs: 300 });
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+    await sandbox.server.api("POST", "/faults", { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 1_500, count: 3 });
+    const impatient = clientFor(sandbox.server, { timeoutMs: 300 });
     const error = await seqrError(impatient.getPaymentStatus(invoiceReference));
     expect(error).toMatchObject({ kind: "timeout", resultName: "TIMEOUT", transient: true });
   });
 
   test("reports an unreachable endpoint as a transient network error", async () => {
-    const nowhere = clientFor(server, { soapUrl: "http://127.0.0.1:9/sandbox/soap" });
+    const nowhere = clientFor(sandbox.server, { soapUrl: "http://127.0.0.1:9/sandbox/soap" });
     const error = await seqrError(nowhere.getPaymentStatus("1"));
     expect(error).toMatchObject({ kind: "network", transient: true });
   });
@@ -165,44 +154,44 @@ describe("getPaymentStatus", () => {
 
 describe("cancelInvoice", () => {
   test("cancels an issued invoice, then reports 95 as already canceled", async () => {
-    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
-    await expect(seqr.cancelInvoice(invoiceReference)).resolves.toEqual({ alreadyCanceled: false });
-    await expect(seqr.cancelInvoice(invoiceReference)).resolves.toEqual({ alreadyCanceled: true });
-    await expect(seqr.getPaymentStatus(invoiceReference)).resolves.toMatchObject({ status: "CANCELED", version: 2 });
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+    await expect(sandbox.seqr.cancelInvoice(invoiceReference)).resolves.toEqual({ alreadyCanceled: false });
+    await expect(sandbox.seqr.cancelInvoice(invoiceReference)).resolves.toEqual({ alreadyCanceled: true });
+    await expect(sandbox.seqr.getPaymentStatus(invoiceReference)).resolves.toMatchObject({ status: "CANCELED", version: 2 });
   });
 
   test("answers 50 for a paid invoice", async () => {
     const { invoiceReference } = await paidInvoice();
-    const error = await seqrError(seqr.cancelInvoice(invoiceReference));
+    const error = await seqrError(sandbox.seqr.cancelInvoice(invoiceReference));
     expect(error).toMatchObject({ resultCode: 50, resultName: "CANNOT_CANCEL_PAID_INVOICE" });
   });
 
   test("answers 51 while the subscriber has the invoice open in the app", async () => {
-    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
-    await server.api("POST", "/app/scan", { url: `SEQR://SEQR.SE/R${invoiceReference}` });
-    const error = await seqrError(seqr.cancelInvoice(invoiceReference));
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+    await sandbox.server.api("POST", "/app/scan", { url: `SEQR://SEQR.SE/R${invoiceReference}` });
+    const error = await seqrError(sandbox.seqr.cancelInvoice(invoiceReference));
     expect(error).toMatchObject({ resultCode: 51, resultName: "CANNOT_CANCEL_INVOICE_IN_PROGRESS" });
   });
 
   test("answers 54 for an unknown invoice", async () => {
-    expect(await seqrError(seqr.cancelInvoice("999"))).toMatchObject({ resultCode: 54 });
+    expect(await seqrError(sandbox.seqr.cancelInvoice("999"))).toMatchObject({ resultCode: 54 });
   });
 });
 
 describe("refundPayment", () => {
   test("refunds in parts up to the payment, each with its own ersReference, then answers 98", async () => {
     const { ersReference } = await paidInvoice(10_000);
-    const first = await seqr.refundPayment({ ersReference, amountMinor: 2_550, currency: "SEK", title: "Return" });
-    const second = await seqr.refundPayment({ ersReference, amountMinor: 7_450, currency: "SEK", title: "Return" });
+    const first = await sandbox.seqr.refundPayment({ ersReference, amountMinor: 2_550, currency: "SEK", title: "Return" });
+    const second = await sandbox.seqr.refundPayment({ ersReference, amountMinor: 7_450, currency: "SEK", title: "Return" });
     expect(first.refundErsReference).toMatch(/^\d{25}$/);
     expect(new Set([ersReference, first.refundErsReference, second.refundErsReference]).size).toBe(3);
-    const error = await seqrError(seqr.refundPayment({ ersReference, amountMinor: 1, currency: "SEK", title: "More" }));
+    const error = await seqrError(sandbox.seqr.refundPayment({ ersReference, amountMinor: 1, currency: "SEK", title: "More" }));
     expect(error).toMatchObject({ resultCode: 98, resultName: "REFUNDS_EXCEED_PAYMENT" });
   });
 
   test("answers 23 for an unknown ersReference", async () => {
     const error = await seqrError(
-      seqr.refundPayment({ ersReference: "1".repeat(25), amountMinor: 100, currency: "SEK", title: "x" }),
+      sandbox.seqr.refundPayment({ ersReference: "1".repeat(25), amountMinor: 100, currency: "SEK", title: "x" }),
     );
     expect(error).toMatchObject({ resultCode: 23, resultName: "UNKNOWN_ERS_REFERENCE" });
   });
@@ -210,20 +199,20 @@ describe("refundPayment", () => {
 
 describe("updateInvoice", () => {
   test("replaces an issued invoice's content and moves its version on", async () => {
-    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
     const smaller = sampleInvoice({ totalMinor: 34_900, rows: [{ description: "Dala horse", quantity: 1, totalMinor: 34_900 }] });
-    await seqr.updateInvoice(invoiceReference, smaller);
-    const stored = await server.api("GET", `/invoices/${invoiceReference}`);
+    await sandbox.seqr.updateInvoice(invoiceReference, smaller);
+    const stored = await sandbox.server.api("GET", `/invoices/${invoiceReference}`);
     expect(stored.body).toMatchObject({ totalMinor: 34_900, version: 2, status: "ISSUED" });
   });
 
   test("answers 49 and 64 as sendInvoice does", async () => {
-    const { invoiceReference } = await seqr.sendInvoice(sampleInvoice());
-    expect(await seqrError(seqr.updateInvoice(invoiceReference, sampleInvoice({ totalMinor: 1 })))).toMatchObject({
+    const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+    expect(await seqrError(sandbox.seqr.updateInvoice(invoiceReference, sampleInvoice({ totalMinor: 1 })))).toMatchObject({
       resultCode: 49,
     });
     expect(
-      await seqrError(seqr.updateInvoice(invoiceReference, sampleInvoice({ notificationUrl: "ftp://x/" }))),
+      await seqrError(sandbox.seqr.updateInvoice(invoiceReference, sampleInvoice({ notificationUrl: "ftp://x/" }))),
     ).toMatchObject({ resultCode: 64 });
   });
 });
@@ -232,21 +221,21 @@ describe("submitPaymentReceipt", () => {
   test("accepts a receipt for a payment and answers 23 for an unknown one", async () => {
     const { ersReference } = await paidInvoice();
     const data = new TextEncoder().encode("Kvitto: 717,00 kr");
-    await expect(seqr.submitPaymentReceipt({ ersReference, mimeType: "text/plain", data })).resolves.toBeUndefined();
-    const error = await seqrError(seqr.submitPaymentReceipt({ ersReference: "42", mimeType: "text/plain", data }));
+    await expect(sandbox.seqr.submitPaymentReceipt({ ersReference, mimeType: "text/plain", data })).resolves.toBeUndefined();
+    const error = await seqrError(sandbox.seqr.submitPaymentReceipt({ ersReference: "42", mimeType: "text/plain", data }));
     expect(error).toMatchObject({ resultCode: 23 });
   });
 });
 
 describe("markTransactionPeriod and executeReport", () => {
   test("waits out 2 (not ready) and returns the period's payments and refunds", async () => {
-    await server.api("PUT", "/config", { reportDelayMs: 300 });
+    await sandbox.server.api("PUT", "/config", { reportDelayMs: 300 });
     const { invoiceReference, ersReference, invoice } = await paidInvoice();
-    await seqr.refundPayment({ ersReference, amountMinor: 1_000, currency: "SEK", title: "Part" });
-    const { transactionPeriodId } = await seqr.markTransactionPeriod();
+    await sandbox.seqr.refundPayment({ ersReference, amountMinor: 1_000, currency: "SEK", title: "Part" });
+    const { transactionPeriodId } = await sandbox.seqr.markTransactionPeriod();
     expect(transactionPeriodId).toMatch(/^\d+$/);
 
-    const report = await seqr.executeReport({ reportId: "TRANSACTION_REPORT", parameters: { transactionPeriodId } });
+    const report = await sandbox.seqr.executeReport({ reportId: "TRANSACTION_REPORT", parameters: { transactionPeriodId } });
     expect(report.mimeType).toBe("text/csv");
     expect(report.content?.toString("utf8")).toBe(report.contentString);
     const lines = report.contentString?.split("\n") ?? [];
@@ -257,16 +246,16 @@ describe("markTransactionPeriod and executeReport", () => {
   });
 
   test("gives up with 2 when the report stays unready", async () => {
-    await server.api("PUT", "/config", { reportDelayMs: 60_000 });
-    const { transactionPeriodId } = await seqr.markTransactionPeriod();
-    const error = await seqrError(seqr.executeReport({ reportId: "TRANSACTION_REPORT", parameters: { transactionPeriodId } }));
+    await sandbox.server.api("PUT", "/config", { reportDelayMs: 60_000 });
+    const { transactionPeriodId } = await sandbox.seqr.markTransactionPeriod();
+    const error = await seqrError(sandbox.seqr.executeReport({ reportId: "TRANSACTION_REPORT", parameters: { transactionPeriodId } }));
     expect(error).toMatchObject({ resultCode: 2, resultName: "REPORT_NOT_READY" });
   });
 });
 
 describe("getClientSessionInfo", () => {
   async function scan(url: string) {
-    const scanned = await server.api("POST", "/app/scan", { url });
+    const scanned = await sandbox.server.api("POST", "/app/scan", { url });
     expect(scanned.status).toBe(200);
     return scanned.body as { open: string; sessionToken: string };
   }
@@ -275,7 +264,7 @@ describe("getClientSessionInfo", () => {
     const { open, sessionToken } = await scan("HTTP://SEQR.SE/000/SEQRSHOP?order=abc123&lang=sv");
     expect(sessionToken).toMatch(/^\d{10}-\d{8}$/);
     expect(open).toBe(`http://localhost:3000/order#${sessionToken}`);
-    const info = await seqr.getClientSessionInfo(sessionToken);
+    const info = await sandbox.seqr.getClientSessionInfo(sessionToken);
     expect(info).toMatchObject({ msisdn: "46700643933", subscriberKey: expect.any(String) });
     expect(info.parameters).toMatchObject({ order: "abc123", lang: "sv" });
     expect(info.authKey).toMatch(/^\d+$/);
@@ -287,12 +276,12 @@ describe("getClientSessionInfo", () => {
     ["start-payment", 62, "TOKEN_IN_PROGRESS"],
   ])("answers %s tokens with %i", async (action, resultCode, resultName) => {
     const { sessionToken } = await scan("seqr://seqr.se/000/seqrshop?order=x");
-    await server.api("POST", `/sessions/${sessionToken}`, { action });
-    expect(await seqrError(seqr.getClientSessionInfo(sessionToken))).toMatchObject({ resultCode, resultName });
+    await sandbox.server.api("POST", `/sessions/${sessionToken}`, { action });
+    expect(await seqrError(sandbox.seqr.getClientSessionInfo(sessionToken))).toMatchObject({ resultCode, resultName });
   });
 
   test("answers 63 for an unknown token", async () => {
-    expect(await seqrError(seqr.getClientSessionInfo("0000000000-00000000"))).toMatchObject({
+    expect(await seqrError(sandbox.seqr.getClientSessionInfo("0000000000-00000000"))).toMatchObject({
       resultCode: 63,
       resultName: "UNKNOWN_TOKEN",
     });
@@ -303,12 +292,12 @@ describe("logging", () => {
   test("one line per call with operation, duration and result code; never the password or a session token", async () => {
     const lines: Record<string, unknown>[] = [];
     const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const logged = clientFor(server, { logger });
-    const { sessionToken } = (await server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/SEQRSHOP?order=x" })).body;
+    const logged = clientFor(sandbox.server, { logger });
+    const { sessionToken } = (await sandbox.server.api("POST", "/app/scan", { url: "HTTP://SEQR.SE/000/SEQRSHOP?order=x" })).body;
 
     await logged.getClientSessionInfo(sessionToken);
     const { invoiceReference } = await logged.sendInvoice(sampleInvoice());
-    await server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 1 });
+    await sandbox.server.api("POST", "/faults", { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 1 });
     await logged.getPaymentStatus(invoiceReference);
     await logged.cancelInvoice("404").catch(() => undefined);
 
@@ -331,8 +320,8 @@ describe("logging", () => {
 
 describe("requests the shop cannot send", () => {
   test("an amount SEQR cannot carry fails before anything is sent, saying why", async () => {
-    const before = (await server.api("GET", "/faults")).body;
-    const error = await seqrError(seqr.sendInvoice(sampleInvoice({ currency: "KWD" })));
+    const before = (await sandbox.server.api("GET", "/faults")).body;
+    const error = await seqrError(sandbox.seqr.sendInvoice(sampleInvoice({ currency: "KWD" })));
     expect(error).toMatchObject({ kind: "protocol", transient: false });
     expect(error.message).toBe("sendInvoice: could not build the request: KWD has 3 decimals; SEQR amounts carry at most 2");
     expect(before.faults).toEqual([]);

@@ -2,6 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { getRequestListener } from "@hono/node-server";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+
 import type { SeqrClientConfig } from "@/lib/seqr/client";
 import { testSeqrClient } from "@/tests/support/seqr-client";
 
@@ -146,4 +148,32 @@ export async function startShopServer(): Promise<SandboxServer> {
 /** The shop's client, pointed at a test sandbox, with quick retries so tests of retrying stay short. */
 export function clientFor(server: SandboxServer, overrides: Partial<SeqrClientConfig> = {}) {
   return testSeqrClient(server.soapUrl, overrides);
+}
+
+/**
+ * A sandbox server for this test file with the shop's client pointed at it, started fresh for the file and
+ * reset before every test (no invoice, session, fault or recorded notification carries over).
+ */
+export function serveSandboxForThisFile(): { readonly server: SandboxServer; readonly seqr: ReturnType<typeof clientFor> } {
+  let server: SandboxServer | undefined;
+  let seqr: ReturnType<typeof clientFor> | undefined;
+  beforeAll(async () => {
+    server = await startSandboxServer();
+    seqr = clientFor(server);
+  });
+  afterAll(() => server?.close());
+  beforeEach(async () => {
+    await server?.api("POST", "/reset");
+    if (server) server.notifications.length = 0;
+  });
+  return {
+    get server() {
+      if (!server) throw new Error("the sandbox server starts in beforeAll");
+      return server;
+    },
+    get seqr() {
+      if (!seqr) throw new Error("the sandbox server starts in beforeAll");
+      return seqr;
+    },
+  };
 }
