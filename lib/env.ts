@@ -56,6 +56,15 @@ const milliseconds = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const rawSchema = z.object({
   NODE_ENV: z.string().optional(),
   DATABASE_URL: optionalString.pipe(sqliteUrl.optional()),
@@ -76,6 +85,11 @@ const rawSchema = z.object({
     z.string().min(32, "must be at least 32 characters (it signs notification URLs)").optional(),
   ),
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, "must be at least 12 characters").optional()),
+  ADMIN_IDLE_TIMEOUT_MS: optionalString.pipe(milliseconds(60_000, 24 * 3_600_000).optional()),
+  SHOP_TIME_ZONE: optionalString.pipe(
+    z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Stockholm").optional(),
+  ),
+  SEQR_REPORT_ID: optionalString.pipe(z.string().max(64, "must be at most 64 characters").optional()),
   LOG_LEVEL: optionalString.pipe(
     z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -130,6 +144,8 @@ const envSchema = rawSchema
         requestTimeoutMs: raw.SEQR_REQUEST_TIMEOUT_MS ?? 10_000,
         /** RESELLERUSER user for reports (CONTRACT.md's example is 9900). */
         reportUserId: raw.SEQR_REPORT_USER_ID ?? "9900",
+        /** The report executeReport runs for reconciliation; the sandbox's is TRANSACTION_REPORT (a CSV). */
+        reportId: raw.SEQR_REPORT_ID ?? "TRANSACTION_REPORT",
       },
       sandbox: {
         /** SEQR reverses a payment nobody confirms within this window (CONTRACT.md, the commit rule). */
@@ -146,7 +162,13 @@ const envSchema = rawSchema
         intervalMs: raw.RECONCILER_INTERVAL_MS ?? 1_000,
       },
       notificationSecret: raw.NOTIFICATION_SECRET ?? SANDBOX_DEFAULTS.notificationSecret,
-      adminPassword: raw.ADMIN_PASSWORD ?? SANDBOX_DEFAULTS.adminPassword,
+      admin: {
+        password: raw.ADMIN_PASSWORD ?? SANDBOX_DEFAULTS.adminPassword,
+        /** A session unused this long is over. */
+        idleTimeoutMs: raw.ADMIN_IDLE_TIMEOUT_MS ?? 30 * 60_000,
+      },
+      /** Where the merchant's days begin and end (the dashboard's "today", the orders list's dates). */
+      timeZone: raw.SHOP_TIME_ZONE ?? "Europe/Stockholm",
       logLevel: raw.LOG_LEVEL ?? "info",
       /** `next dev`: modules are re-evaluated on every change. */
       isDevelopment: raw.NODE_ENV === "development",

@@ -39,10 +39,11 @@ describe("settings with no configuration", () => {
       appUrl: "http://localhost:3000/sandbox/app",
       requestTimeoutMs: 10_000,
       reportUserId: "9900",
+      reportId: "TRANSACTION_REPORT",
     });
     expect(env.sandbox).toEqual({ commitWindowMs: 20_000 });
     expect(env.notificationSecret).toBe(SANDBOX_DEFAULTS.notificationSecret);
-    expect(env.adminPassword).toBe(SANDBOX_DEFAULTS.adminPassword);
+    expect(env.admin.password).toBe(SANDBOX_DEFAULTS.adminPassword);
   });
 
   test("keep the database in the git-ignored data/ folder, as an absolute path", () => {
@@ -76,7 +77,7 @@ describe("live mode", () => {
     expect(env.seqr.mode).toBe("live");
     expect(env.seqr.soapUrl).toBe(LIVE.SEQR_SOAP_URL);
     expect(env.seqr.appUrl).toBeUndefined();
-    expect(env.adminPassword).toBe(LIVE.ADMIN_PASSWORD);
+    expect(env.admin.password).toBe(LIVE.ADMIN_PASSWORD);
   });
 
   test.each(["SEQR_SOAP_URL", "SEQR_TERMINAL_ID", "SEQR_TERMINAL_PASSWORD", "SEQR_SERVICE_ID", "NOTIFICATION_SECRET", "ADMIN_PASSWORD"])(
@@ -118,11 +119,28 @@ describe("malformed values", () => {
     ["SEQR_SERVICE_ID", "has spaces", "SEQR_SERVICE_ID must be 1-64 letters"],
     ["SEQR_APP_URL", "not a url", "SEQR_APP_URL must be an http:// or https:// URL"],
     ["LOG_LEVEL", "loud", "LOG_LEVEL must be one of"],
+    ["SHOP_TIME_ZONE", "Mars/Olympus_Mons", "SHOP_TIME_ZONE must be an IANA time zone"],
+    ["ADMIN_IDLE_TIMEOUT_MS", "59999", "ADMIN_IDLE_TIMEOUT_MS must be at least 60000"],
+    ["ADMIN_IDLE_TIMEOUT_MS", "thirty minutes", "ADMIN_IDLE_TIMEOUT_MS must be a whole number of milliseconds"],
   ])("%s=%s is refused with a message naming it", (name, value, message) => {
     const error = errorOf({ [name]: value });
     expect(error.message).toMatch(/^Invalid settings: /);
     expect(error.message).toContain(message);
     expect(error.message).not.toContain("\n");
+  });
+});
+
+describe("admin settings", () => {
+  test("default to a 30 minute idle timeout and the merchant's Swedish days", () => {
+    const env = parseEnv({});
+    expect(env.admin.idleTimeoutMs).toBe(30 * 60_000);
+    expect(env.timeZone).toBe("Europe/Stockholm");
+  });
+
+  test("take the idle timeout and time zone as given", () => {
+    const env = parseEnv({ ADMIN_IDLE_TIMEOUT_MS: "120000", SHOP_TIME_ZONE: "America/New_York" });
+    expect(env.admin.idleTimeoutMs).toBe(120_000);
+    expect(env.timeZone).toBe("America/New_York");
   });
 });
 
