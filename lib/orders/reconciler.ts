@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db.ts";
 import { env } from "../env.ts";
 import { log } from "../log.ts";
-import { seqr, SeqrError } from "../seqr/index.ts";
-import { isLiveInvoiceStatus, LIVE_INVOICE_STATUSES } from "./state-machine.ts";
+import { cancelAttemptInvoice, isStillLive } from "./cancel-invoice.ts";
+import { LIVE_INVOICE_STATUSES } from "./state-machine.ts";
 import { syncPaymentStatus } from "./sync-payment-status.ts";
 
 // The safety net under the fire-and-forget notification: every live invoice is asked about on a schedule, often
@@ -123,11 +123,6 @@ async function reconcileAttempt(
   }
 }
 
-async function isStillLive(attemptId: string): Promise<boolean> {
-  const attempt = await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { seqrStatus: true } });
-  return attempt !== null && isLiveInvoiceStatus(attempt.seqrStatus);
-}
-
 type AttemptRow = { id: string; orderId: string; invoiceReference: string };
 
 /**
@@ -135,40 +130,8 @@ type AttemptRow = { id: string; orderId: string; invoiceReference: string };
  * expires the order; one that was paid meanwhile (50) or is being paid (51) is synced and checked again later.
  */
 async function expireInvoice(attempt: AttemptRow, now: () => Date): Promise<boolean> {
-  // Mark the reason first: when SEQR then reports CANCELED, the state machine reads it as EXPIRED.
-  await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: "EXPIRED" } });
-  try {
-    const result = await seqr.cancelInvoice(attempt.invoiceReference);
-    await db.paymentEvent.create({
-      data: {
-        orderId: attempt.orderId,
-        paymentAttemptId: attempt.id,
-        type: "INVOICE_CANCELED",
-        source: "reconciler",
-        seqrResultCode: result.alreadyCanceled ? 95 : 0,
-        detail: { reason: "EXPIRED", alreadyCanceled: result.alreadyCanceled },
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof SeqrError)) throw error;
-    await db.paymentEvent.create({
-      data: {
-        orderId: attempt.orderId,
-        paymentAttemptId: attempt.id,
-        type: "ERROR",
-        source: "reconciler",
-        seqrResultCode: error.resultCode,
-        detail: { operation: "cancelInvoice", error: error.resultName },
-      },
-    });
-    // 50: paid after all; 51: the shopper is paying right now. Either way the invoice is not ours to cancel.
-    if (!error.is(50) && !error.is(51)) return false;
-    await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
-  }
-  const result = await syncPaymentStatus(attempt.orderId, { trigger: "reconciler", now });
-  // SEQR still has it live (a cancel that did not take): it was not canceled by us after all.
-  if (await isStillLive(attempt.id)) await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
-  return result.status === "EXPIRED";
+  const result = await cancelAttemptInvoice(attempt, { reason: "EXPIRED", trigger: "reconciler", now });
+  return result.sync?.status === "EXPIRED";
 }
 
 /** Runs reconcileOnce every `intervalMs` until the returned stop function is called. Passes never overlap. */

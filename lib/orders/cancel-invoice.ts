@@ -1,0 +1,81 @@
+import { db } from "../db.ts";
+import { seqr, SeqrError } from "../seqr/index.ts";
+import { isLiveInvoiceStatus } from "./state-machine.ts";
+import { syncPaymentStatus, type SyncResult, type SyncTrigger } from "./sync-payment-status.ts";
+
+// Canceling an invoice at SEQR, for the reconciler (unpaid past the timeout) and the merchant. SEQR's answer
+// decides what the order becomes: the cancel only asks, and getPaymentStatus afterwards tells.
+
+/** Why the shop canceled: EXPIRED makes the order EXPIRED, MERCHANT makes it CANCELED (state-machine.ts). */
+export type CancelReason = "EXPIRED" | "MERCHANT";
+
+export type CancelOutcome =
+  /** SEQR canceled it now (0) or had already (95). */
+  | "canceled"
+  | "already-canceled"
+  /** 50: the customer paid it; the sync has recorded the payment. */
+  | "already-paid"
+  /** 51: the customer is paying it right now; ask again in a moment. */
+  | "being-paid"
+  /** Any other failure: nothing changed at SEQR as far as the shop knows. */
+  | "failed";
+
+export type CancelResult = { outcome: CancelOutcome; sync: SyncResult | null; error?: SeqrError };
+
+type AttemptRow = { id: string; orderId: string; invoiceReference: string };
+
+export async function cancelAttemptInvoice(
+  attempt: AttemptRow,
+  options: { reason: CancelReason; trigger: SyncTrigger; sourceAddress?: string | null; now?: () => Date },
+): Promise<CancelResult> {
+  const recorded = {
+    orderId: attempt.orderId,
+    paymentAttemptId: attempt.id,
+    source: options.trigger,
+    sourceAddress: options.sourceAddress ?? null,
+  };
+  // Mark the reason first: when SEQR then reports CANCELED, the state machine reads it as this reason.
+  await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: options.reason } });
+  let outcome: CancelOutcome;
+  try {
+    const result = await seqr.cancelInvoice(attempt.invoiceReference);
+    outcome = result.alreadyCanceled ? "already-canceled" : "canceled";
+    await db.paymentEvent.create({
+      data: {
+        ...recorded,
+        type: "INVOICE_CANCELED",
+        seqrResultCode: result.alreadyCanceled ? 95 : 0,
+        detail: { reason: options.reason, alreadyCanceled: result.alreadyCanceled },
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof SeqrError)) throw error;
+    await db.paymentEvent.create({
+      data: {
+        ...recorded,
+        type: "ERROR",
+        seqrResultCode: error.resultCode,
+        detail: { operation: "cancelInvoice", error: error.resultName },
+      },
+    });
+    // 50: paid after all; 51: the shopper is paying right now. Either way the invoice is not ours to cancel.
+    await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
+    if (!error.is(50) && !error.is(51)) return { outcome: "failed", sync: null, error };
+    outcome = error.is(50) ? "already-paid" : "being-paid";
+  }
+  const sync = await syncPaymentStatus(attempt.orderId, {
+    trigger: options.trigger,
+    sourceAddress: options.sourceAddress ?? null,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  // SEQR still has it live (a cancel that did not take): it was not canceled by us after all.
+  if (await isStillLive(attempt.id)) {
+    await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
+  }
+  return { outcome, sync };
+}
+
+export async function isStillLive(attemptId: string): Promise<boolean> {
+  const attempt = await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { seqrStatus: true } });
+  return attempt !== null && isLiveInvoiceStatus(attempt.seqrStatus);
+}
