@@ -1,3 +1,4 @@
+import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 
 import { AppError } from "./errors.ts";
@@ -22,6 +23,8 @@ export function validatedAction<S extends z.ZodType, T>(
     try {
       return { ok: true, data: await action(parsed.data) };
     } catch (error) {
+      // redirect() and notFound() work by throwing: they are Next's to handle, not failures.
+      unstable_rethrow(error);
       if (error instanceof AppError && error.status < 500) return { ok: false, error: error.message };
       log.error({ err: error }, "server action failed");
       return { ok: false, error: "Something went wrong on our side. Please try again." };

@@ -1,0 +1,83 @@
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import type { z } from "zod";
+
+import { env } from "../env.ts";
+import { AppError } from "../errors.ts";
+import { addressFromHeaders } from "../http/client-address.ts";
+import { validatedAction, type ActionResult } from "../validated-action.ts";
+import { ADMIN_COOKIE_PATH, ADMIN_SESSION_COOKIE, findAdminSession, type AdminSessionInfo } from "./sessions.ts";
+
+// The one gate in front of everything under /admin: pages call requireAdminPage(), Server Actions are built with
+// adminAction(), route handlers call requireAdminRequest(). tests/integration/admin-access.test.ts walks them all.
+
+export const LOGIN_PATH = "/admin/login";
+
+export type AdminContext = { session: AdminSessionInfo; address: string | null };
+
+/** Cookie settings: Secure whenever the shop is served over https. */
+export function adminCookieOptions() {
+  return {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: env.publicBaseUrl.startsWith("https://"),
+    path: ADMIN_COOKIE_PATH,
+  };
+}
+
+/**
+ * Server Actions run only for a form of the shop's own pages: the browser's Origin must be the host the request
+ * was sent to. (Next checks this too; this check does not depend on its configuration.)
+ */
+export function assertSameOrigin(requestHeaders: Headers): void {
+  const origin = requestHeaders.get("origin");
+  const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host");
+  if (!origin || !host || !URL.canParse(origin) || new URL(origin).host !== host) {
+    throw new AppError("CROSS_ORIGIN", 403, "This form must be sent from the shop's own admin pages.");
+  }
+}
+
+async function currentSession(): Promise<AdminSessionInfo | null> {
+  const store = await cookies();
+  return findAdminSession(store.get(ADMIN_SESSION_COOKIE)?.value);
+}
+
+/** For admin pages: the session, or a redirect to the sign-in page. */
+export async function requireAdminPage(): Promise<AdminContext> {
+  const session = await currentSession();
+  if (!session) redirect(LOGIN_PATH);
+  return { session, address: addressFromHeaders(await headers()) };
+}
+
+/** For admin route handlers: the session, or null (answer with adminSignInRedirect). */
+export async function requireAdminRequest(request: Request): Promise<AdminContext | null> {
+  const session = await currentSession();
+  return session ? { session, address: addressFromHeaders(request.headers) } : null;
+}
+
+export function adminSignInRedirect(request: Request): Response {
+  return Response.redirect(new URL(LOGIN_PATH, request.url), 303);
+}
+
+/**
+ * An admin Server Action: same origin and a live session first (without one, the browser goes to sign-in and
+ * nothing else runs, not even validation), then validatedAction's zod check and error handling.
+ */
+export function adminAction<S extends z.ZodType, T>(
+  schema: S,
+  action: (input: z.output<S>, admin: AdminContext) => Promise<T>,
+): (previous: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>> {
+  return async (previous, formData) => {
+    const requestHeaders = await headers();
+    try {
+      assertSameOrigin(requestHeaders);
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, error: error.message };
+      throw error;
+    }
+    const session = await currentSession();
+    if (!session) redirect(LOGIN_PATH);
+    const admin = { session, address: addressFromHeaders(requestHeaders) };
+    return validatedAction(schema, (input) => action(input, admin))(previous, formData);
+  };
+}
