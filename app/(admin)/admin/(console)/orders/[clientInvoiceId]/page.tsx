@@ -1,0 +1,285 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+
+import { attentionReasonText } from "@/lib/admin/dashboard";
+import { requireAdminPage } from "@/lib/admin/guard";
+import { loadAdminOrder } from "@/lib/admin/order-detail";
+import { formatShopTime } from "@/lib/admin/periods";
+import { formatMoney } from "@/lib/money";
+import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
+import { toSeqrAmount } from "@/lib/seqr/amounts";
+
+import { AdminActionForm } from "../../admin-action-form";
+import { cancelInvoiceAction, refreshOrderAction, refundAction, sendReceiptAction } from "./actions";
+
+export const metadata: Metadata = { title: "Order" };
+
+function Detail({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return null;
+  const entries = typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [["", value] as const];
+  return (
+    <dl className="admin-event-detail">
+      {entries
+        .filter(([, item]) => item !== null && item !== undefined)
+        .map(([key, item]) => (
+          <div key={key}>
+            {key ? <dt>{key}</dt> : null}
+            <dd className="mono">{typeof item === "object" ? JSON.stringify(item) : String(item)}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}
+
+export default async function AdminOrderPage({ params }: { params: Promise<{ clientInvoiceId: string }> }) {
+  await requireAdminPage();
+  const { clientInvoiceId } = await params;
+  if (!clientInvoiceIdSchema.safeParse(clientInvoiceId).success) notFound();
+  const loaded = await loadAdminOrder(clientInvoiceId);
+  if (!loaded) notFound();
+  const { order, payments, liveInvoice } = loaded;
+  const money = (amountMinor: number, currency = order.currency) => formatMoney({ amountMinor, currency });
+  const hidden = <input type="hidden" name="clientInvoiceId" value={order.clientInvoiceId} />;
+
+  return (
+    <div className="admin-order" data-status={order.status}>
+      <p>
+        <Link href="/admin/orders">← Orders</Link>
+      </p>
+      <h1>
+        Order <span className="mono">{order.clientInvoiceId}</span>
+      </h1>
+      <p>
+        <span className={`admin-status status-${order.status.toLowerCase()}`} data-testid="order-status">
+          {order.status}
+        </span>
+        {order.attentionReason ? (
+          <span className="admin-flag" data-testid="attention-reason">
+            {" "}
+            {attentionReasonText(order.attentionReason)}
+          </span>
+        ) : null}
+      </p>
+
+      <section className="admin-card admin-actions" aria-label="Actions">
+        <AdminActionForm action={refreshOrderAction} submitLabel="Refresh from SEQR" buttonClass="button secondary">
+          {hidden}
+        </AdminActionForm>
+        {liveInvoice ? (
+          <AdminActionForm
+            action={cancelInvoiceAction}
+            submitLabel="Cancel invoice"
+            confirm={`Cancel invoice ${liveInvoice.invoiceReference}? The customer will no longer be able to pay it.`}
+            buttonClass="button secondary"
+          >
+            {hidden}
+          </AdminActionForm>
+        ) : null}
+        {payments.length > 0 ? (
+          <AdminActionForm
+            action={sendReceiptAction}
+            submitLabel="Send receipt"
+            confirm="Send the shop's receipt for this payment to SEQR?"
+            buttonClass="button secondary"
+          >
+            {hidden}
+          </AdminActionForm>
+        ) : null}
+      </section>
+
+      <div className="admin-columns">
+        <section className="admin-card" aria-labelledby="items-heading">
+          <h2 id="items-heading">Items</h2>
+          <table className="admin-table compact">
+            <thead>
+              <tr>
+                <th>Item</th>
+                <th className="num">Qty</th>
+                <th className="num">Unit price</th>
+                <th className="num">VAT</th>
+                <th className="num">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.items.map((item) => (
+                <tr key={item.id}>
+                  <td>
+                    {item.name} <span className="muted mono">{item.sku}</span>
+                  </td>
+                  <td className="num">{item.quantity}</td>
+                  <td className="num">{money(item.unitPriceMinor)}</td>
+                  <td className="num">{item.taxRateBps / 100} %</td>
+                  <td className="num">{money(item.lineTotalMinor)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th colSpan={4}>Total (VAT {money(order.taxMinor)})</th>
+                <td className="num" data-testid="order-total">
+                  {money(order.totalMinor)}
+                </td>
+              </tr>
+              <tr>
+                <th colSpan={4}>Refunded</th>
+                <td className="num" data-testid="order-refunded">
+                  {money(order.refundedMinor)}
+                </td>
+              </tr>
+            </tfoot>
+          </table>
+        </section>
+
+        <section className="admin-card" aria-labelledby="customer-heading">
+          <h2 id="customer-heading">Customer and order</h2>
+          <dl className="admin-facts">
+            <dt>Phone (msisdn)</dt>
+            <dd className="mono" data-testid="customer-msisdn">
+              {order.customerMsisdn ?? "not known yet"}
+            </dd>
+            <dt>SEQR subscriberKey</dt>
+            <dd className="mono">{order.customerSubscriberKey ?? "not known yet"}</dd>
+            <dt>Placed</dt>
+            <dd>{formatShopTime(order.createdAt)}</dd>
+            <dt>From</dt>
+            <dd>{order.source === "PRODUCT_QR" ? "A product QR code" : "The cart"}</dd>
+            <dt>Paid</dt>
+            <dd>{order.paidAt ? formatShopTime(order.paidAt) : "–"}</dd>
+            <dt>Fulfilled</dt>
+            <dd>{order.fulfilledAt ? formatShopTime(order.fulfilledAt) : "–"}</dd>
+          </dl>
+        </section>
+      </div>
+
+      <section className="admin-card" aria-labelledby="attempts-heading">
+        <h2 id="attempts-heading">Payment attempts</h2>
+        <table className="admin-table compact" aria-label="Payment attempts">
+          <thead>
+            <tr>
+              <th>Invoice reference</th>
+              <th>SEQR status</th>
+              <th className="num">Amount</th>
+              <th>Issued</th>
+              <th>Last checked</th>
+              <th>Payment reference</th>
+            </tr>
+          </thead>
+          <tbody>
+            {order.attempts.map((attempt) => (
+              <tr key={attempt.id}>
+                <td className="mono">{attempt.invoiceReference}</td>
+                <td>
+                  {attempt.seqrStatus}
+                  {attempt.cancelReason ? <span className="muted"> (canceled by the shop: {attempt.cancelReason})</span> : null}
+                </td>
+                <td className="num">{money(attempt.amountMinor, attempt.currency)}</td>
+                <td>{formatShopTime(attempt.issuedAt)}</td>
+                <td>{attempt.lastCheckedAt ? formatShopTime(attempt.lastCheckedAt) : "–"}</td>
+                <td className="mono">{attempt.ersReference ?? "–"}</td>
+              </tr>
+            ))}
+            {order.attempts.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="muted">
+                  No invoice yet: the customer has not pressed Pay.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </section>
+
+      {payments.map((payment) => (
+        <section key={payment.attemptId} className="admin-card" aria-label={`Refund payment ${payment.ersReference}`}>
+          <h2>Refund</h2>
+          <p>
+            Payment <span className="mono">{payment.ersReference}</span>: paid {money(payment.paidMinor, payment.currency)},
+            refunded {money(payment.refundedMinor, payment.currency)}
+            {payment.reservedMinor > 0 ? `, ${money(payment.reservedMinor, payment.currency)} awaiting SEQR's answer` : ""}.{" "}
+            <strong data-testid="refundable">{money(payment.refundableMinor, payment.currency)}</strong> left to refund.
+          </p>
+          {payment.refundableMinor > 0 ? (
+            <AdminActionForm
+              action={refundAction}
+              submitLabel="Refund"
+              confirm="Send this refund to SEQR? The money goes back to the customer and cannot be taken back."
+              className="admin-refund-form"
+            >
+              {hidden}
+              <input type="hidden" name="paymentAttemptId" value={payment.attemptId} />
+              <input type="hidden" name="requestKey" value={payment.requestKey} />
+              <label>
+                Amount ({payment.currency})
+                <input
+                  name="amount"
+                  inputMode="decimal"
+                  required
+                  defaultValue={toSeqrAmount(payment.refundableMinor, payment.currency).replace(".", ",")}
+                  size={10}
+                />
+              </label>
+              <label>
+                Reason <input name="reason" maxLength={200} placeholder="optional" />
+              </label>
+            </AdminActionForm>
+          ) : null}
+        </section>
+      ))}
+
+      {order.refunds.length > 0 ? (
+        <section className="admin-card" aria-labelledby="refunds-heading">
+          <h2 id="refunds-heading">Refunds</h2>
+          <table className="admin-table compact" aria-label="Refunds">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th className="num">Amount</th>
+                <th>Outcome</th>
+                <th>SEQR refund reference</th>
+                <th>Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.refunds.map((refund) => (
+                <tr key={refund.id}>
+                  <td>{formatShopTime(refund.createdAt)}</td>
+                  <td className="num">{money(refund.amountMinor, refund.currency)}</td>
+                  <td>
+                    {refund.status}
+                    {refund.seqrResultCode ? ` (${refund.seqrResultCode})` : ""}
+                  </td>
+                  <td className="mono">{refund.ersReference ?? "–"}</td>
+                  <td>{refund.reason ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      <section className="admin-card" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Payment timeline</h2>
+        <ol className="admin-timeline" aria-label="Payment timeline">
+          {order.events.map((event) => (
+            <li key={event.id} data-type={event.type}>
+              <div className="admin-timeline-head">
+                <time dateTime={event.createdAt.toISOString()}>{formatShopTime(event.createdAt)}</time>
+                <strong>{event.type}</strong>
+                <span className="muted">by {event.source}</span>
+                {event.sourceAddress ? <span className="muted mono">from {event.sourceAddress}</span> : null}
+                {event.fromStatus || event.toStatus ? (
+                  <span>
+                    {event.fromStatus ?? "–"} → {event.toStatus ?? "–"}
+                  </span>
+                ) : null}
+                {event.seqrResultCode !== null ? <span className="muted">SEQR result {event.seqrResultCode}</span> : null}
+              </div>
+              <Detail value={event.detail} />
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

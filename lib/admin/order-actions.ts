@@ -1,0 +1,154 @@
+import { db } from "../db.ts";
+import { AppError } from "../errors.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { formatMoney } from "../money.ts";
+import { cancelAttemptInvoice, type CancelOutcome } from "../orders/cancel-invoice.ts";
+import { isLiveInvoiceStatus } from "../orders/state-machine.ts";
+import { syncPaymentStatus } from "../orders/sync-payment-status.ts";
+import { seqr, SeqrError } from "../seqr/index.ts";
+import { SHOP_NAME } from "../shop/brand.ts";
+import type { AdminContext } from "./guard.ts";
+
+// The merchant's actions on one order besides refunds (refunds.ts). Each asks SEQR, never assumes, and leaves an
+// ADMIN_ACTION event in the order's timeline saying who (which address) did what, when, and what SEQR answered.
+
+type Admin = Pick<AdminContext, "address">;
+export type ActionOutcome = { message: string };
+
+async function recordAdminAction(
+  orderId: string,
+  admin: Admin,
+  detail: Prisma.InputJsonObject & { action: string },
+  extra: { paymentAttemptId?: string; seqrResultCode?: number | null } = {},
+): Promise<void> {
+  await db.paymentEvent.create({
+    data: {
+      orderId,
+      type: "ADMIN_ACTION",
+      source: "admin",
+      sourceAddress: admin.address,
+      paymentAttemptId: extra.paymentAttemptId ?? null,
+      seqrResultCode: extra.seqrResultCode ?? null,
+      detail,
+    },
+  });
+}
+
+async function findOrder(orderId: string) {
+  const order = await db.order.findUnique({
+    where: { id: orderId },
+    include: { attempts: { orderBy: [{ createdAt: "desc" }, { id: "desc" }] }, items: true },
+  });
+  if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
+  return order;
+}
+
+/** Refresh from SEQR: one getPaymentStatus, applied as any other trigger's would be. */
+export async function refreshOrder(orderId: string, admin: Admin): Promise<ActionOutcome> {
+  await findOrder(orderId);
+  const result = await syncPaymentStatus(orderId, { trigger: "admin", sourceAddress: admin.address });
+  await recordAdminAction(orderId, admin, {
+    action: "refresh",
+    queried: result.queried,
+    status: result.status,
+    error: result.error?.resultName ?? null,
+  });
+  if (result.error) return { message: `SEQR could not be asked (${result.error.resultName}); the order is unchanged. Try again in a moment.` };
+  if (!result.queried) {
+    return { message: `Nothing to ask SEQR: the order is ${result.status}, which SEQR's answer cannot change.` };
+  }
+  return {
+    message: result.changed
+      ? `SEQR's answer moved the order from ${result.changed.from} to ${result.changed.to}.`
+      : `SEQR's answer agrees with the shop: the order is ${result.status}.`,
+  };
+}
+
+/** cancelInvoice's answers (CONTRACT.md), in plain words for the merchant. */
+export const CANCEL_EXPLANATIONS: Record<CancelOutcome, string> = {
+  canceled: "SEQR canceled the invoice; the customer can no longer pay it.",
+  "already-canceled": "SEQR had already canceled this invoice (95); the order now shows that.",
+  "already-paid": "The customer has already paid this invoice (50), so it cannot be canceled. The payment is now recorded; refund it if the customer should get the money back.",
+  "being-paid": "The customer is paying this invoice right now (51), so it cannot be canceled. Refresh in a moment to see how it ended.",
+  failed: "SEQR did not cancel the invoice.",
+};
+
+/** Cancel invoice: only while the order's current invoice is live. */
+export async function cancelOrderInvoice(orderId: string, admin: Admin): Promise<ActionOutcome> {
+  const order = await findOrder(orderId);
+  const attempt = order.attempts[0];
+  if (!attempt || !isLiveInvoiceStatus(attempt.seqrStatus)) {
+    throw new AppError("NO_LIVE_INVOICE", 409, "This order has no invoice waiting for payment, so there is nothing to cancel.");
+  }
+  const result = await cancelAttemptInvoice(attempt, { reason: "MERCHANT", trigger: "admin", sourceAddress: admin.address });
+  await recordAdminAction(
+    orderId,
+    admin,
+    {
+      action: "cancel-invoice",
+      invoiceReference: attempt.invoiceReference,
+      outcome: result.outcome,
+      status: result.sync?.status ?? order.status,
+      error: result.error?.resultName ?? null,
+    },
+    { paymentAttemptId: attempt.id, seqrResultCode: result.error?.resultCode ?? null },
+  );
+  const explanation = CANCEL_EXPLANATIONS[result.outcome];
+  if (result.outcome === "failed") {
+    const why = result.error ? ` SEQR answered ${result.error.resultName}.` : "";
+    return { message: `${explanation}${why} The invoice may still be paid; try again in a moment.` };
+  }
+  return { message: explanation };
+}
+
+/** Send receipt: the shop's receipt for a paid order, as text, to SEQR (submitPaymentReceipt). */
+export async function sendOrderReceipt(orderId: string, admin: Admin): Promise<ActionOutcome> {
+  const order = await findOrder(orderId);
+  const paid = order.attempts.find((attempt) => attempt.seqrStatus === "PAID" && attempt.ersReference);
+  if (!paid?.ersReference) throw new AppError("NOT_PAID", 409, "Only a paid order has a receipt to send.");
+  const text = receiptText(order, paid.ersReference);
+  try {
+    await seqr.submitPaymentReceipt({
+      ersReference: paid.ersReference,
+      mimeType: "text/plain",
+      data: new TextEncoder().encode(text),
+      receiptType: "PAYMENT_RECEIPT",
+    });
+  } catch (error) {
+    if (!(error instanceof SeqrError)) throw error;
+    await recordAdminAction(
+      orderId,
+      admin,
+      { action: "send-receipt", ersReference: paid.ersReference, outcome: "failed", error: error.resultName },
+      { paymentAttemptId: paid.id, seqrResultCode: error.resultCode },
+    );
+    return { message: `SEQR did not take the receipt (${error.resultName}). Try again in a moment.` };
+  }
+  await recordAdminAction(
+    orderId,
+    admin,
+    { action: "send-receipt", ersReference: paid.ersReference, outcome: "sent", bytes: text.length },
+    { paymentAttemptId: paid.id, seqrResultCode: 0 },
+  );
+  return { message: "The receipt was sent to SEQR; the customer sees it with the payment in the SEQR app." };
+}
+
+export function receiptText(
+  order: {
+    clientInvoiceId: string;
+    currency: string;
+    totalMinor: number;
+    taxMinor: number;
+    items: { name: string; quantity: number; lineTotalMinor: number }[];
+  },
+  ersReference: string,
+): string {
+  const money = (amountMinor: number) => formatMoney({ amountMinor, currency: order.currency });
+  return [
+    SHOP_NAME,
+    `Order ${order.clientInvoiceId}`,
+    ...order.items.map((item) => `${item.quantity} × ${item.name}  ${money(item.lineTotalMinor)}`),
+    `Total ${money(order.totalMinor)} (VAT ${money(order.taxMinor)})`,
+    `SEQR payment ${ersReference}`,
+  ].join("\n");
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+
+import { db } from "../db.ts";
+import { isLiveInvoiceStatus } from "../orders/state-machine.ts";
+import { paidAmountOf, refundLedgerOf } from "./refunds.ts";
+import { refundableMinor } from "./refund-amounts.ts";
+
+// Everything the merchant sees about one order: items, customer, every invoice with what can still be refunded
+// of it, the refunds, and the full PaymentEvent timeline, oldest first.
+
+export async function loadAdminOrder(clientInvoiceId: string) {
+  const order = await db.order.findUnique({
+    where: { clientInvoiceId },
+    include: {
+      items: { orderBy: { id: "asc" } },
+      attempts: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      refunds: { orderBy: { createdAt: "asc" } },
+      events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      sessions: { orderBy: { createdAt: "asc" }, select: { msisdn: true, subscriberKey: true, createdAt: true } },
+    },
+  });
+  if (!order) return null;
+  const latest = order.attempts.at(-1);
+  const payments = await Promise.all(
+    order.attempts
+      .filter((attempt) => attempt.seqrStatus === "PAID" && attempt.ersReference)
+      .map(async (attempt) => {
+        const ledger = await refundLedgerOf(db, attempt);
+        return {
+          attemptId: attempt.id,
+          invoiceReference: attempt.invoiceReference,
+          ersReference: attempt.ersReference ?? "",
+          paid: paidAmountOf(attempt),
+          ...ledger,
+          refundableMinor: refundableMinor(ledger),
+          // A fresh key per page view: the same form submitted twice refunds once (lib/admin/refunds.ts).
+          requestKey: randomUUID(),
+        };
+      }),
+  );
+  return {
+    order,
+    payments,
+    liveInvoice: latest && isLiveInvoiceStatus(latest.seqrStatus) ? latest : null,
+  };
+}
+
+export type AdminOrder = NonNullable<Awaited<ReturnType<typeof loadAdminOrder>>>;

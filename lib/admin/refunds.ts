@@ -1,0 +1,206 @@
+import { db } from "../db.ts";
+import { AppError } from "../errors.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { log } from "../log.ts";
+import { formatMoney } from "../money.ts";
+import { canTransition } from "../orders/state-machine.ts";
+import { WEB_SHOP_CASHIER_ID } from "../orders/invoice.ts";
+import { seqr, SeqrError } from "../seqr/index.ts";
+import type { AdminContext } from "./guard.ts";
+import { parseRefundAmount, refundProblem, statusAfterRefunds, type RefundLedger } from "./refund-amounts.ts";
+
+// Refunds (refundPayment). The amount is reserved by writing the Refund row before SEQR is asked, inside the
+// transaction that checks it against what is left: two refunds at once can never give back more than was paid,
+// and a form submitted twice carries the same requestKey, which is unique, so it refunds once.
+
+const refundLog = log.child({ component: "refunds" });
+
+/** SEQR's refund answers (CONTRACT.md, refundPayment), in plain words for the merchant. */
+export const REFUND_REFUSALS: Record<number, string> = {
+  23: "SEQR does not recognise this payment's reference, so nothing was refunded. Refresh the order from SEQR; if it persists, contact SEQR support.",
+  97: "SEQR does not allow a refund of this payment, so nothing was refunded.",
+  98: "SEQR says the refunds would add up to more than the payment, so nothing was refunded. Compare this order's refunds with SEQR's report.",
+  99: "Your SEQR account does not allow refunds, so nothing was refunded. Ask SEQR to enable refunds for the account.",
+};
+
+/** Refunds that count against what is left: confirmed ones, and ones that may have gone through. */
+const HOLDING = ["PENDING", "SUCCEEDED", "UNKNOWN"];
+
+type PaidAttempt = { id: string; amountMinor: number; currency: string; receipt: Prisma.JsonValue };
+
+/** What SEQR took: the receipt's total when it has one (an AMOUNT_MISMATCH order may differ from its invoice). */
+export function paidAmountOf(attempt: PaidAttempt): { amountMinor: number; currency: string } {
+  const total = (attempt.receipt as { invoice?: { total?: { amountMinor?: unknown; currency?: unknown } } } | null)?.invoice?.total;
+  if (total && typeof total.amountMinor === "number" && typeof total.currency === "string") {
+    return { amountMinor: total.amountMinor, currency: total.currency };
+  }
+  return { amountMinor: attempt.amountMinor, currency: attempt.currency };
+}
+
+export async function refundLedgerOf(
+  client: Prisma.TransactionClient | typeof db,
+  attempt: PaidAttempt,
+): Promise<RefundLedger & { currency: string }> {
+  const refunds = await client.refund.findMany({
+    where: { paymentAttemptId: attempt.id, status: { in: HOLDING } },
+    select: { amountMinor: true, status: true },
+  });
+  const paid = paidAmountOf(attempt);
+  const sum = (status: (s: string) => boolean) =>
+    refunds.filter((refund) => status(refund.status)).reduce((total, refund) => total + refund.amountMinor, 0);
+  return {
+    paidMinor: paid.amountMinor,
+    currency: paid.currency,
+    refundedMinor: sum((s) => s === "SUCCEEDED"),
+    reservedMinor: sum((s) => s !== "SUCCEEDED"),
+  };
+}
+
+export type RefundOutcome = {
+  status: "SUCCEEDED" | "FAILED" | "UNKNOWN";
+  /** True when this form had been submitted before: nothing was sent this time. */
+  repeated: boolean;
+  message: string;
+};
+
+export async function refundPayment(
+  input: { orderId: string; paymentAttemptId: string; amount: string; requestKey: string; reason?: string | undefined },
+  admin: Pick<AdminContext, "address">,
+): Promise<RefundOutcome> {
+  const earlier = await db.refund.findUnique({ where: { requestKey: input.requestKey } });
+  if (earlier) return describeRepeat(earlier);
+
+  const attempt = await db.paymentAttempt.findFirst({
+    where: { id: input.paymentAttemptId, orderId: input.orderId },
+    include: { order: { select: { clientInvoiceId: true } } },
+  });
+  if (!attempt || attempt.seqrStatus !== "PAID" || !attempt.ersReference) {
+    throw new AppError("NOT_REFUNDABLE", 409, "Only a payment SEQR reports as PAID can be refunded.");
+  }
+  const ersReference = attempt.ersReference;
+  const currency = paidAmountOf(attempt).currency;
+  const parsed = parseRefundAmount(input.amount, currency);
+  if (!parsed.ok) throw new AppError("INVALID_AMOUNT", 422, parsed.error);
+  const amountMinor = parsed.amountMinor;
+
+  let refundId: string;
+  try {
+    refundId = await db.$transaction(async (tx) => {
+      // Write first (lib/db.ts): the row takes the write lock, so the check below sees every other refund.
+      const refund = await tx.refund.create({
+        data: {
+          orderId: input.orderId,
+          paymentAttemptId: attempt.id,
+          requestKey: input.requestKey,
+          amountMinor,
+          currency,
+          status: "PENDING",
+          reason: input.reason ?? null,
+        },
+      });
+      const ledger = await refundLedgerOf(tx, attempt);
+      const problem = refundProblem(amountMinor, { ...ledger, reservedMinor: ledger.reservedMinor - amountMinor }, currency);
+      if (problem) throw new AppError("REFUND_TOO_LARGE", 422, problem);
+      return refund.id;
+    });
+  } catch (error) {
+    // The same form, submitted twice at once: the other submit is refunding it.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const other = await db.refund.findUnique({ where: { requestKey: input.requestKey } });
+      if (other) return describeRepeat(other);
+    }
+    throw error;
+  }
+
+  const recorded = {
+    orderId: input.orderId,
+    paymentAttemptId: attempt.id,
+    type: "REFUND" as const,
+    source: "admin",
+    sourceAddress: admin.address,
+  };
+  const detail = { refundId, amountMinor, currency, reason: input.reason ?? null, paymentErsReference: ersReference };
+  try {
+    const result = await seqr.refundPayment({
+      ersReference,
+      amountMinor,
+      currency,
+      title: `Refund of order ${attempt.order.clientInvoiceId}`,
+      cashierId: WEB_SHOP_CASHIER_ID,
+    });
+    await applyConfirmedRefund(refundId, result.refundErsReference, recorded, detail);
+    return {
+      status: "SUCCEEDED",
+      repeated: false,
+      message: `Refunded ${formatMoney({ amountMinor, currency })}. SEQR's refund reference: ${result.refundErsReference}.`,
+    };
+  } catch (error) {
+    if (!(error instanceof SeqrError)) throw error;
+    // A business answer, or 90-94 (nothing decided), means no money moved; silence means it may have.
+    const known = error.kind === "result" || error.kind === "protocol" ? "FAILED" : "UNKNOWN";
+    await db.$transaction([
+      db.refund.update({
+        where: { id: refundId },
+        data: { status: known, seqrResultCode: error.resultCode, completedAt: new Date() },
+      }),
+      db.paymentEvent.create({
+        data: { ...recorded, seqrResultCode: error.resultCode, detail: { ...detail, outcome: known, error: error.resultName } },
+      }),
+    ]);
+    refundLog.warn({ orderId: input.orderId, refundId, resultName: error.resultName, outcome: known }, "refund not confirmed");
+    return { status: known, repeated: false, message: explainRefundError(error) };
+  }
+}
+
+async function applyConfirmedRefund(
+  refundId: string,
+  refundErsReference: string,
+  recorded: { orderId: string; paymentAttemptId: string; type: "REFUND"; source: string; sourceAddress: string | null },
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const refund = await tx.refund.update({
+      where: { id: refundId },
+      data: { status: "SUCCEEDED", ersReference: refundErsReference, seqrResultCode: 0, completedAt: new Date() },
+    });
+    const order = await tx.order.update({
+      where: { id: recorded.orderId },
+      data: { refundedMinor: { increment: refund.amountMinor } },
+      include: { attempts: { where: { seqrStatus: "PAID" } } },
+    });
+    const paidMinor = order.attempts.reduce((total, attempt) => total + paidAmountOf(attempt).amountMinor, 0);
+    const target = statusAfterRefunds(paidMinor, order.refundedMinor);
+    // An order that is not settled (a payment on an invoice it had replaced) keeps its status; the refund is
+    // still recorded against the payment.
+    const moved = canTransition(order.status, target)
+      ? await tx.order.updateMany({ where: { id: order.id, status: order.status }, data: { status: target } })
+      : { count: 0 };
+    await tx.paymentEvent.create({
+      data: {
+        ...recorded,
+        seqrResultCode: 0,
+        ...(moved.count > 0 ? { fromStatus: order.status, toStatus: target } : {}),
+        detail: { ...detail, outcome: "SUCCEEDED", refundErsReference } as Prisma.InputJsonObject,
+      },
+    });
+  });
+}
+
+export function explainRefundError(error: SeqrError): string {
+  const refusal = error.resultCode === null ? undefined : REFUND_REFUSALS[error.resultCode];
+  if (refusal) return refusal;
+  if (error.kind === "result" || error.kind === "protocol") return `SEQR refused the refund (${error.resultName}); nothing was refunded.`;
+  return "SEQR did not answer, so the refund may or may not have gone through. Its amount stays held: check SEQR's report (Reconciliation) before refunding again.";
+}
+
+function describeRepeat(refund: { status: string; amountMinor: number; currency: string; ersReference: string | null }): RefundOutcome {
+  const amount = formatMoney({ amountMinor: refund.amountMinor, currency: refund.currency });
+  const status = refund.status === "SUCCEEDED" || refund.status === "FAILED" ? refund.status : "UNKNOWN";
+  const message =
+    refund.status === "SUCCEEDED"
+      ? `This refund of ${amount} was already made (SEQR's reference ${refund.ersReference}); it was not sent again.`
+      : refund.status === "FAILED"
+        ? `This refund of ${amount} was already tried and refused; it was not sent again.`
+        : `This refund of ${amount} is already being made; it was not sent again.`;
+  return { status, repeated: true, message };
+}
