@@ -1,0 +1,140 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { requireAdminPage } from "@/lib/admin/guard";
+import { listOrders, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
+import { formatShopTime } from "@/lib/admin/periods";
+import { formatMoney } from "@/lib/money";
+import { ORDER_STATUSES } from "@/lib/orders/state-machine";
+
+export const metadata: Metadata = { title: "Orders" };
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+function queryOf(filter: Partial<OrderFilter>, page?: number): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const key of ["status", "from", "to", "q"] as const) {
+    const value = filter[key];
+    if (value) query[key] = value;
+  }
+  if (page && page > 1) query.page = String(page);
+  return query;
+}
+
+export default async function OrdersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requireAdminPage();
+  const parsed = parseOrderFilter(await searchParams);
+  const filter: OrderFilter = parsed.success ? parsed.data : { page: 1 };
+  const { rows, count, pages, totals } = parsed.success ? await listOrders(filter) : { rows: [], count: 0, pages: 1, totals: [] };
+
+  return (
+    <div>
+      <h1>Orders</h1>
+      <form className="admin-filters" aria-label="Filter orders">
+        <label>
+          Status
+          <select name="status" defaultValue={filter.status ?? ""}>
+            <option value="">Any</option>
+            {ORDER_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From <input type="date" name="from" defaultValue={filter.from ?? ""} />
+        </label>
+        <label>
+          To <input type="date" name="to" defaultValue={filter.to ?? ""} />
+        </label>
+        <label>
+          Search
+          <input
+            type="search"
+            name="q"
+            defaultValue={filter.q ?? ""}
+            placeholder="Order id, invoice reference or phone number"
+            maxLength={100}
+          />
+        </label>
+        <button type="submit" className="button primary">
+          Filter
+        </button>
+        <Link href="/admin/orders" className="button secondary">
+          Clear
+        </Link>
+      </form>
+
+      {!parsed.success ? (
+        <p role="alert" className="form-error">
+          {parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}. Nothing was searched.
+        </p>
+      ) : null}
+
+      <div className="admin-list-summary" aria-label="Totals for this filter">
+        <span data-testid="order-count">
+          {count} {count === 1 ? "order" : "orders"}
+        </span>
+        {totals.map((total) => (
+          <span key={total.currency} data-testid={`filter-total-${total.currency}`}>
+            Total {formatMoney({ amountMinor: total.totalMinor, currency: total.currency })}, refunded{" "}
+            {formatMoney({ amountMinor: total.refundedMinor, currency: total.currency })}
+          </span>
+        ))}
+        {parsed.success ? (
+          <a href={`/admin/orders/export?${new URLSearchParams(queryOf(filter)).toString()}`} className="button secondary" download>
+            Export CSV
+          </a>
+        ) : null}
+      </div>
+
+      <table className="admin-table" aria-label="Orders">
+        <thead>
+          <tr>
+            <th>Order</th>
+            <th>Placed</th>
+            <th>Status</th>
+            <th className="num">Total</th>
+            <th>Customer</th>
+            <th>Invoice</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-order={row.clientInvoiceId}>
+              <td>
+                <Link href={`/admin/orders/${row.clientInvoiceId}`} className="mono">
+                  {row.clientInvoiceId}
+                </Link>
+              </td>
+              <td>{formatShopTime(row.createdAt)}</td>
+              <td>
+                <span className={`admin-status status-${row.status.toLowerCase()}`}>{row.status}</span>
+                {row.attentionReason ? <span className="admin-flag"> {row.attentionReason}</span> : null}
+              </td>
+              <td className="num">{formatMoney({ amountMinor: row.totalMinor, currency: row.currency })}</td>
+              <td className="mono">{row.customerMsisdn ?? "–"}</td>
+              <td className="mono">{row.invoiceReference ?? "–"}</td>
+            </tr>
+          ))}
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={6} className="muted">
+                No orders match.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+
+      <nav className="admin-pagination" aria-label="Pages">
+        {filter.page > 1 ? <Link href={{ pathname: "/admin/orders", query: queryOf(filter, filter.page - 1) }}>← Newer</Link> : <span />}
+        <span>
+          Page {Math.min(filter.page, pages)} of {pages}
+        </span>
+        {filter.page < pages ? <Link href={{ pathname: "/admin/orders", query: queryOf(filter, filter.page + 1) }}>Older →</Link> : <span />}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+
+import { needingAttention, statusCounts, takings, type Takings } from "@/lib/admin/dashboard";
+import { requireAdminPage } from "@/lib/admin/guard";
+import { formatShopTime, isoDate, lastDays, shopDays, today } from "@/lib/admin/periods";
+import { formatMoney } from "@/lib/money";
+import { ORDER_STATUSES } from "@/lib/orders/state-machine";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+const periodSchema = z
+  .object({ from: isoDate, to: isoDate })
+  .refine((period) => period.from <= period.to, { message: "must not be after the end date", path: ["from"] });
+
+function TakingsTable({ rows, label }: { rows: Takings; label: string }) {
+  if (rows.length === 0) return <p className="muted">No payments {label}.</p>;
+  return (
+    <table className="admin-table compact" aria-label={`Paid ${label}`}>
+      <thead>
+        <tr>
+          <th>Currency</th>
+          <th className="num">Paid orders</th>
+          <th className="num">Paid</th>
+          <th className="num">Refunded</th>
+          <th className="num">Net</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.currency}>
+            <td>{row.currency}</td>
+            <td className="num">{row.paidOrders}</td>
+            <td className="num" data-testid={`paid-${label === "today" ? "today" : "period"}`}>
+              {formatMoney({ amountMinor: row.paidMinor, currency: row.currency })}
+            </td>
+            <td className="num">{formatMoney({ amountMinor: row.refundedMinor, currency: row.currency })}</td>
+            <td className="num">{formatMoney({ amountMinor: row.paidMinor - row.refundedMinor, currency: row.currency })}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireAdminPage();
+  const params = await searchParams;
+  const defaults = lastDays(7);
+  const asked = periodSchema.safeParse({ from: params.from ?? defaults.from, to: params.to ?? defaults.to });
+  const period = asked.success ? asked.data : defaults;
+  const range = shopDays(period.from, period.to);
+  const [todayTakings, periodTakings, counts, attention] = await Promise.all([
+    takings(today()),
+    takings(range),
+    statusCounts(range),
+    needingAttention(),
+  ]);
+
+  return (
+    <div className="admin-dashboard">
+      <h1>Dashboard</h1>
+      <section aria-labelledby="today-heading" className="admin-card">
+        <h2 id="today-heading">Today</h2>
+        <TakingsTable rows={todayTakings} label="today" />
+      </section>
+
+      <section aria-labelledby="period-heading" className="admin-card">
+        <h2 id="period-heading">
+          {period.from} – {period.to}
+        </h2>
+        <form className="admin-filters" aria-label="Period">
+          <label>
+            From <input type="date" name="from" defaultValue={period.from} />
+          </label>
+          <label>
+            To <input type="date" name="to" defaultValue={period.to} />
+          </label>
+          <button type="submit" className="button secondary">
+            Show
+          </button>
+        </form>
+        {!asked.success ? (
+          <p role="alert" className="form-error">
+            That period is not valid ({asked.error.issues[0]?.message}); showing the last 7 days.
+          </p>
+        ) : null}
+        <TakingsTable rows={periodTakings} label="in the period" />
+        <h3>Orders placed in the period, by status</h3>
+        <ul className="admin-status-counts" aria-label="Orders per status">
+          {ORDER_STATUSES.map((status) => (
+            <li key={status}>
+              <Link href={{ pathname: "/admin/orders", query: { status, from: period.from, to: period.to } }}>
+                <span className={`admin-status status-${status.toLowerCase()}`}>{status}</span>{" "}
+                <strong data-testid={`count-${status}`}>{counts[status] ?? 0}</strong>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="attention-heading" className="admin-card">
+        <h2 id="attention-heading">Needing attention ({attention.length})</h2>
+        {attention.length === 0 ? (
+          <p className="muted">Nothing needs you right now.</p>
+        ) : (
+          <table className="admin-table" aria-label="Orders needing attention">
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Status</th>
+                <th>Why</th>
+                <th>Since</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attention.map((item, index) => (
+                <tr key={`${item.clientInvoiceId}-${index}`}>
+                  <td>
+                    <Link href={`/admin/orders/${item.clientInvoiceId}`} className="mono">
+                      {item.clientInvoiceId}
+                    </Link>
+                  </td>
+                  <td>
+                    <span className={`admin-status status-${item.status.toLowerCase()}`}>{item.status}</span>
+                  </td>
+                  <td>{item.reason}</td>
+                  <td>{formatShopTime(item.since)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+import { db } from "../db.ts";
+import { env } from "../env.ts";
+import type { OrderStatus } from "../orders/state-machine.ts";
+import { LIVE_INVOICE_STATUSES, SETTLED_STATUSES } from "../orders/state-machine.ts";
+import { type Period } from "./periods.ts";
+
+// The dashboard: money in for today and for a period, orders per status, and everything needing the merchant.
+
+export type Takings = { currency: string; paidOrders: number; paidMinor: number; refundedMinor: number }[];
+
+const PAID_STATUSES = [...SETTLED_STATUSES];
+
+/** Orders paid in the period (by SEQR's payment time) and refunds SEQR confirmed in it, per currency. */
+export async function takings(period: Period): Promise<Takings> {
+  const [paid, refunded] = await Promise.all([
+    db.order.groupBy({
+      by: ["currency"],
+      where: { status: { in: PAID_STATUSES }, paidAt: { gte: period.start, lt: period.end } },
+      _count: { _all: true },
+      _sum: { totalMinor: true },
+    }),
+    db.refund.groupBy({
+      by: ["currency"],
+      where: { status: "SUCCEEDED", completedAt: { gte: period.start, lt: period.end } },
+      _sum: { amountMinor: true },
+    }),
+  ]);
+  const currencies = new Set([...paid.map((row) => row.currency), ...refunded.map((row) => row.currency)]);
+  return [...currencies].sort().map((currency) => {
+    const paidRow = paid.find((row) => row.currency === currency);
+    return {
+      currency,
+      paidOrders: paidRow?._count._all ?? 0,
+      paidMinor: paidRow?._sum.totalMinor ?? 0,
+      refundedMinor: refunded.find((row) => row.currency === currency)?._sum.amountMinor ?? 0,
+    };
+  });
+}
+
+/** Orders created in the period, per status. */
+export async function statusCounts(period: Period): Promise<Partial<Record<OrderStatus, number>>> {
+  const rows = await db.order.groupBy({
+    by: ["status"],
+    where: { createdAt: { gte: period.start, lt: period.end } },
+    _count: { _all: true },
+  });
+  return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
+}
+
+export type AttentionItem = { clientInvoiceId: string; status: OrderStatus; reason: string; since: Date };
+
+const ATTENTION_LIMIT = 100;
+
+const REASON_TEXT: Record<string, string> = {
+  AMOUNT_MISMATCH: "SEQR took a different amount than the order's",
+  PAID_AFTER_EXPIRY: "Paid after the shop had expired the order",
+  UNEXPECTED_RESERVATION: "SEQR reserved the money instead of taking it",
+  OUT_OF_STOCK_AT_PAYMENT: "Paid, but the stock was gone: refund or restock",
+  PAID_ON_REPLACED_INVOICE: "Paid on an invoice the order had replaced: the customer may have paid twice",
+};
+
+export function attentionReasonText(reason: string): string {
+  return REASON_TEXT[reason] ?? reason;
+}
+
+/**
+ * Everything the merchant should look at: orders flagged by the payment sync (NEEDS_ATTENTION, or an attention
+ * reason such as PAID_AFTER_EXPIRY that is not yet refunded), invoices live longer than the timeout (the
+ * reconciler should have canceled them: is it running?), payments SEQR notified and then reported CANCELED
+ * (reversed under the commit rule: the shop did not confirm in time), and refunds SEQR never answered.
+ */
+export async function needingAttention(now = new Date()): Promise<AttentionItem[]> {
+  const overdue = new Date(now.getTime() - env.orders.invoiceTimeoutMs);
+  const [flagged, stale, reversed, unanswered] = await Promise.all([
+    db.order.findMany({
+      where: { OR: [{ status: "NEEDS_ATTENTION" }, { attentionReason: { not: null }, status: { not: "REFUNDED" } }] },
+      orderBy: { updatedAt: "desc" },
+      take: ATTENTION_LIMIT,
+      select: { clientInvoiceId: true, status: true, attentionReason: true, updatedAt: true },
+    }),
+    db.paymentAttempt.findMany({
+      where: { seqrStatus: { in: LIVE_INVOICE_STATUSES }, issuedAt: { lt: overdue } },
+      orderBy: { issuedAt: "asc" },
+      take: ATTENTION_LIMIT,
+      select: { issuedAt: true, order: { select: { clientInvoiceId: true, status: true } } },
+    }),
+    db.paymentAttempt.findMany({
+      where: {
+        seqrStatus: "CANCELED",
+        cancelReason: null,
+        events: { some: { type: "NOTIFICATION_RECEIVED" } },
+        order: { status: { notIn: PAID_STATUSES } },
+      },
+      orderBy: { finalizedAt: "desc" },
+      take: ATTENTION_LIMIT,
+      select: { finalizedAt: true, updatedAt: true, order: { select: { clientInvoiceId: true, status: true } } },
+    }),
+    db.refund.findMany({
+      where: { status: "UNKNOWN" },
+      orderBy: { createdAt: "desc" },
+      take: ATTENTION_LIMIT,
+      select: { createdAt: true, order: { select: { clientInvoiceId: true, status: true } } },
+    }),
+  ]);
+  return [
+    ...flagged.map((order) => ({
+      clientInvoiceId: order.clientInvoiceId,
+      status: order.status,
+      reason: order.attentionReason ? attentionReasonText(order.attentionReason) : "Needs attention",
+      since: order.updatedAt,
+    })),
+    ...stale.map((attempt) => ({
+      ...attempt.order,
+      reason: "Invoice still open past the timeout: is the reconciler running?",
+      since: attempt.issuedAt,
+    })),
+    ...reversed.map((attempt) => ({
+      ...attempt.order,
+      reason: "Payment reversed: SEQR notified a payment, then canceled it (not confirmed within 20 s)",
+      since: attempt.finalizedAt ?? attempt.updatedAt,
+    })),
+    ...unanswered.map((refund) => ({
+      ...refund.order,
+      reason: "Refund without an answer from SEQR: check the reconciliation report",
+      since: refund.createdAt,
+    })),
+  ];
+}

@@ -1,0 +1,162 @@
+import { stringify } from "csv-stringify/sync";
+import { z } from "zod";
+
+import { db } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { ORDER_STATUSES, type OrderStatus } from "../orders/state-machine.ts";
+import { toSeqrAmount } from "../seqr/amounts.ts";
+import { isoDate, shopDays } from "./periods.ts";
+
+// The orders list: filter by status and the shop's dates, search by clientInvoiceId, invoiceReference or msisdn,
+// newest first, with totals for the whole filter and a CSV of it.
+
+export const PAGE_SIZE = 25;
+/** A CSV export is the filter's rows, at most this many (the merchant narrows the dates for more). */
+export const CSV_MAX_ROWS = 50_000;
+
+const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+export const orderFilterSchema = z
+  .object({
+    status: z.preprocess(blankToUndefined, z.enum(ORDER_STATUSES, { error: "is not an order status" }).optional()),
+    from: z.preprocess(blankToUndefined, isoDate.optional()),
+    to: z.preprocess(blankToUndefined, isoDate.optional()),
+    q: z.preprocess(
+      (value) => (typeof value === "string" ? value.trim() || undefined : value),
+      z.string().max(100, "must be at most 100 characters").optional(),
+    ),
+    page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+  })
+  .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, {
+    message: "must not be after the end date",
+    path: ["from"],
+  });
+
+export type OrderFilter = z.output<typeof orderFilterSchema>;
+
+/** Reads a filter from a page's or route's search parameters (only the first value of each). */
+export function parseOrderFilter(params: Record<string, string | string[] | undefined>) {
+  const first = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+  return orderFilterSchema.safeParse(first);
+}
+
+export function orderWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhereInput {
+  const where: Prisma.OrderWhereInput[] = [];
+  if (filter.status) where.push({ status: filter.status });
+  if (filter.from || filter.to) {
+    const range = shopDays(filter.from ?? "1970-01-01", filter.to ?? "9999-12-31");
+    where.push({ createdAt: { gte: range.start, lt: range.end } });
+  }
+  if (filter.q) {
+    const digits = filter.q.replace(/[\s+-]/g, "");
+    where.push({
+      OR: [
+        { clientInvoiceId: filter.q },
+        { attempts: { some: { invoiceReference: filter.q } } },
+        ...(/^\d{4,15}$/.test(digits) ? [{ customerMsisdn: { contains: digits } }] : []),
+      ],
+    });
+  }
+  return { AND: where };
+}
+
+export type OrderRow = {
+  id: string;
+  clientInvoiceId: string;
+  status: OrderStatus;
+  createdAt: Date;
+  paidAt: Date | null;
+  totalMinor: number;
+  refundedMinor: number;
+  currency: string;
+  customerMsisdn: string | null;
+  attentionReason: string | null;
+  invoiceReference: string | null;
+  ersReference: string | null;
+};
+
+const rowSelect = {
+  id: true,
+  clientInvoiceId: true,
+  status: true,
+  createdAt: true,
+  paidAt: true,
+  totalMinor: true,
+  refundedMinor: true,
+  currency: true,
+  customerMsisdn: true,
+  attentionReason: true,
+  attempts: {
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 1,
+    select: { invoiceReference: true, ersReference: true },
+  },
+} satisfies Prisma.OrderSelect;
+
+function toRow(order: Prisma.OrderGetPayload<{ select: typeof rowSelect }>): OrderRow {
+  const { attempts, ...rest } = order;
+  return { ...rest, invoiceReference: attempts[0]?.invoiceReference ?? null, ersReference: attempts[0]?.ersReference ?? null };
+}
+
+export type FilterTotals = { currency: string; orders: number; totalMinor: number; refundedMinor: number }[];
+
+export async function listOrders(filter: OrderFilter) {
+  const where = orderWhere(filter);
+  const [orders, count, sums] = await Promise.all([
+    db.order.findMany({
+      where,
+      select: rowSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (filter.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+    }),
+    db.order.count({ where }),
+    db.order.groupBy({ by: ["currency"], where, _count: { _all: true }, _sum: { totalMinor: true, refundedMinor: true } }),
+  ]);
+  const totals: FilterTotals = sums.map((sum) => ({
+    currency: sum.currency,
+    orders: sum._count._all,
+    totalMinor: sum._sum.totalMinor ?? 0,
+    refundedMinor: sum._sum.refundedMinor ?? 0,
+  }));
+  return { rows: orders.map(toRow), count, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)), totals };
+}
+
+export const CSV_COLUMNS = [
+  "clientInvoiceId",
+  "createdAt",
+  "status",
+  "total",
+  "refunded",
+  "currency",
+  "msisdn",
+  "invoiceReference",
+  "ersReference",
+  "paidAt",
+  "attentionReason",
+] as const;
+
+export async function ordersCsv(filter: Omit<OrderFilter, "page">): Promise<string> {
+  const orders = await db.order.findMany({
+    where: orderWhere(filter),
+    select: rowSelect,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: CSV_MAX_ROWS,
+  });
+  const records = orders.map(toRow).map((row) => [
+    row.clientInvoiceId,
+    row.createdAt.toISOString(),
+    row.status,
+    toSeqrAmount(row.totalMinor, row.currency),
+    toSeqrAmount(row.refundedMinor, row.currency),
+    row.currency,
+    row.customerMsisdn ?? "",
+    row.invoiceReference ?? "",
+    row.ersReference ?? "",
+    row.paidAt?.toISOString() ?? "",
+    row.attentionReason ?? "",
+  ]);
+  // Amounts as SEQR's own report writes them ("349.00"), which spreadsheets read as numbers in any locale.
+  // escape_formulas: a clientInvoiceId may begin with "-", which a spreadsheet would read as a formula.
+  return stringify(records, { header: true, columns: [...CSV_COLUMNS], escape_formulas: true, record_delimiter: "\r\n" });
+}
