@@ -1,0 +1,321 @@
+import { parse } from "csv-parse/sync";
+import { z } from "zod";
+
+import { db } from "../db.ts";
+import { env } from "../env.ts";
+import { AppError } from "../errors.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { log } from "../log.ts";
+import { fromSeqrAmount } from "../seqr/amounts.ts";
+import { seqr, SeqrError } from "../seqr/index.ts";
+import { paidAmountOf } from "./refunds.ts";
+
+// Reconciliation: close a SEQR transaction period (markTransactionPeriod), fetch its report (executeReport, which
+// the client asks again while SEQR answers 2, not ready), and compare it with the shop's own books for the same
+// period, payment by payment and refund by refund, then total by total.
+//
+// The period is [the previous mark, this mark). Payments are placed in it by SEQR's own payment time (the
+// receipt's paymentDate), refunds by when SEQR confirmed them to the shop. Report rows are matched by reference
+// whatever their time, so only a payment made in the instant between the shop's clock reading and SEQR's mark
+// could be counted in different periods.
+
+const reconciliationLog = log.child({ component: "reconciliation" });
+
+const reportRowSchema = z.object({
+  type: z.enum(["PAYMENT", "REFUND", "TOTAL_PAID", "TOTAL_REFUNDED"]),
+  time: z.string(),
+  invoiceReference: z.string(),
+  clientInvoiceId: z.string(),
+  ersReference: z.string(),
+  amount: z.string(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+
+export type ReportEntry = {
+  type: "PAYMENT" | "REFUND";
+  invoiceReference: string;
+  clientInvoiceId: string;
+  ersReference: string;
+  /** Positive for payments and refunds alike. */
+  amountMinor: number;
+  currency: string;
+};
+
+export type ReportLedger = {
+  entries: ReportEntry[];
+  totals: { currency: string; paidMinor: number; refundedMinor: number }[];
+};
+
+/** SEQR's transaction report (CSV, the sandbox's TRANSACTION_REPORT), checked row by row. */
+export function parseTransactionReport(content: string): ReportLedger {
+  let records: unknown[];
+  try {
+    records = parse(content, { columns: true, skip_empty_lines: true, trim: true });
+  } catch (error) {
+    throw new AppError("REPORT_FORMAT", 502, "SEQR's report is not a CSV the shop can read.", { cause: error });
+  }
+  const entries: ReportEntry[] = [];
+  const totals = new Map<string, { currency: string; paidMinor: number; refundedMinor: number }>();
+  const totalFor = (currency: string) => {
+    const total = totals.get(currency) ?? { currency, paidMinor: 0, refundedMinor: 0 };
+    totals.set(currency, total);
+    return total;
+  };
+  records.forEach((record, index) => {
+    const row = reportRowSchema.safeParse(record);
+    if (!row.success) {
+      const issue = row.error.issues[0];
+      throw new AppError("REPORT_FORMAT", 502, `SEQR's report line ${index + 2} is not as expected (${issue?.path.join(".")}: ${issue?.message}).`);
+    }
+    const { type, currency } = row.data;
+    let amountMinor: number;
+    try {
+      amountMinor = Math.abs(fromSeqrAmount(row.data.amount, currency));
+    } catch (error) {
+      throw new AppError("REPORT_FORMAT", 502, `SEQR's report line ${index + 2} has an amount the shop cannot read.`, { cause: error });
+    }
+    if (type === "TOTAL_PAID") totalFor(currency).paidMinor = amountMinor;
+    else if (type === "TOTAL_REFUNDED") totalFor(currency).refundedMinor = amountMinor;
+    else {
+      entries.push({
+        type,
+        invoiceReference: row.data.invoiceReference,
+        clientInvoiceId: row.data.clientInvoiceId,
+        ersReference: row.data.ersReference,
+        amountMinor,
+        currency,
+      });
+    }
+  });
+  return { entries, totals: [...totals.values()] };
+}
+
+export type ShopPayment = {
+  invoiceReference: string;
+  clientInvoiceId: string;
+  /** SEQR's invoice status as the shop last saw it. */
+  seqrStatus: string;
+  amountMinor: number;
+  currency: string;
+  /** Paid within the period, by SEQR's payment time. */
+  inPeriod: boolean;
+};
+
+export type ShopRefund = { ersReference: string; clientInvoiceId: string; amountMinor: number; currency: string; inPeriod: boolean };
+
+export type ShopLedger = { payments: ShopPayment[]; refunds: ShopRefund[] };
+
+export type Mismatch = {
+  kind:
+    | "PAYMENT_UNKNOWN_TO_SHOP"
+    | "PAYMENT_NOT_PAID_IN_SHOP"
+    | "PAYMENT_AMOUNT_DIFFERS"
+    | "PAYMENT_MISSING_FROM_REPORT"
+    | "REFUND_UNKNOWN_TO_SHOP"
+    | "REFUND_AMOUNT_DIFFERS"
+    | "REFUND_MISSING_FROM_REPORT"
+    | "TOTAL_PAID_DIFFERS"
+    | "TOTAL_REFUNDED_DIFFERS";
+  reference: string | null;
+  clientInvoiceId: string | null;
+  currency: string;
+  seqrMinor: number | null;
+  shopMinor: number | null;
+  explanation: string;
+};
+
+export type TotalsComparison = { currency: string; seqrPaidMinor: number; shopPaidMinor: number; seqrRefundedMinor: number; shopRefundedMinor: number };
+
+/** Every difference between SEQR's report and the shop's books. Pure. */
+export function compareWithReport(report: ReportLedger, shop: ShopLedger): { mismatches: Mismatch[]; totals: TotalsComparison[] } {
+  const mismatches: Mismatch[] = [];
+  const paymentsByRef = new Map(shop.payments.map((payment) => [payment.invoiceReference, payment]));
+  const refundsByRef = new Map(shop.refunds.map((refund) => [refund.ersReference, refund]));
+  const reported = new Set<string>();
+
+  for (const entry of report.entries) {
+    const base = { clientInvoiceId: entry.clientInvoiceId || null, currency: entry.currency, seqrMinor: entry.amountMinor };
+    if (entry.type === "PAYMENT") {
+      reported.add(`P:${entry.invoiceReference}`);
+      const payment = paymentsByRef.get(entry.invoiceReference);
+      if (!payment) {
+        mismatches.push({ ...base, kind: "PAYMENT_UNKNOWN_TO_SHOP", reference: entry.invoiceReference, shopMinor: null, explanation: "SEQR reports a payment on an invoice the shop has no record of." });
+      } else if (payment.seqrStatus !== "PAID") {
+        mismatches.push({ ...base, kind: "PAYMENT_NOT_PAID_IN_SHOP", reference: entry.invoiceReference, clientInvoiceId: payment.clientInvoiceId, shopMinor: null, explanation: `SEQR reports this invoice paid; the shop has it as ${payment.seqrStatus}. Refresh the order from SEQR.` });
+      } else if (payment.amountMinor !== entry.amountMinor || payment.currency !== entry.currency) {
+        mismatches.push({ ...base, kind: "PAYMENT_AMOUNT_DIFFERS", reference: entry.invoiceReference, clientInvoiceId: payment.clientInvoiceId, shopMinor: payment.amountMinor, explanation: "SEQR and the shop disagree on the amount paid." });
+      }
+    } else {
+      reported.add(`R:${entry.ersReference}`);
+      const refund = refundsByRef.get(entry.ersReference);
+      if (!refund) {
+        mismatches.push({ ...base, kind: "REFUND_UNKNOWN_TO_SHOP", reference: entry.ersReference, shopMinor: null, explanation: "SEQR reports a refund the shop has no confirmed record of (was it one SEQR never answered?)." });
+      } else if (refund.amountMinor !== entry.amountMinor || refund.currency !== entry.currency) {
+        mismatches.push({ ...base, kind: "REFUND_AMOUNT_DIFFERS", reference: entry.ersReference, clientInvoiceId: refund.clientInvoiceId, shopMinor: refund.amountMinor, explanation: "SEQR and the shop disagree on the amount refunded." });
+      }
+    }
+  }
+  for (const payment of shop.payments) {
+    if (payment.inPeriod && payment.seqrStatus === "PAID" && !reported.has(`P:${payment.invoiceReference}`)) {
+      mismatches.push({ kind: "PAYMENT_MISSING_FROM_REPORT", reference: payment.invoiceReference, clientInvoiceId: payment.clientInvoiceId, currency: payment.currency, seqrMinor: null, shopMinor: payment.amountMinor, explanation: "The shop has this invoice paid in the period; SEQR's report does not list it." });
+    }
+  }
+  for (const refund of shop.refunds) {
+    if (refund.inPeriod && !reported.has(`R:${refund.ersReference}`)) {
+      mismatches.push({ kind: "REFUND_MISSING_FROM_REPORT", reference: refund.ersReference, clientInvoiceId: refund.clientInvoiceId, currency: refund.currency, seqrMinor: null, shopMinor: refund.amountMinor, explanation: "The shop has this refund confirmed in the period; SEQR's report does not list it." });
+    }
+  }
+
+  const currencies = new Set([
+    ...report.totals.map((total) => total.currency),
+    ...shop.payments.filter((payment) => payment.inPeriod).map((payment) => payment.currency),
+    ...shop.refunds.filter((refund) => refund.inPeriod).map((refund) => refund.currency),
+  ]);
+  const totals = [...currencies].sort().map((currency) => {
+    const seqrTotal = report.totals.find((total) => total.currency === currency);
+    const sum = (amounts: { amountMinor: number; currency: string; inPeriod: boolean }[]) =>
+      amounts.filter((item) => item.inPeriod && item.currency === currency).reduce((total, item) => total + item.amountMinor, 0);
+    return {
+      currency,
+      seqrPaidMinor: seqrTotal?.paidMinor ?? 0,
+      shopPaidMinor: sum(shop.payments.filter((payment) => payment.seqrStatus === "PAID")),
+      seqrRefundedMinor: seqrTotal?.refundedMinor ?? 0,
+      shopRefundedMinor: sum(shop.refunds),
+    };
+  });
+  for (const total of totals) {
+    if (total.seqrPaidMinor !== total.shopPaidMinor) {
+      mismatches.push({ kind: "TOTAL_PAID_DIFFERS", reference: null, clientInvoiceId: null, currency: total.currency, seqrMinor: total.seqrPaidMinor, shopMinor: total.shopPaidMinor, explanation: "The period's paid totals differ." });
+    }
+    if (total.seqrRefundedMinor !== total.shopRefundedMinor) {
+      mismatches.push({ kind: "TOTAL_REFUNDED_DIFFERS", reference: null, clientInvoiceId: null, currency: total.currency, seqrMinor: total.seqrRefundedMinor, shopMinor: total.shopRefundedMinor, explanation: "The period's refunded totals differ." });
+    }
+  }
+  return { mismatches, totals };
+}
+
+function paymentTimeOf(attempt: { receipt: Prisma.JsonValue; finalizedAt: Date | null; updatedAt: Date }): Date {
+  const paymentDate = (attempt.receipt as { paymentDate?: unknown } | null)?.paymentDate;
+  if (typeof paymentDate === "string" && !Number.isNaN(Date.parse(paymentDate))) return new Date(paymentDate);
+  return attempt.finalizedAt ?? attempt.updatedAt;
+}
+
+/** The shop's side: its payments and refunds in the period, plus every one the report names. */
+export async function loadShopLedger(period: { start: Date; end: Date }, report: ReportLedger): Promise<ShopLedger> {
+  const invoiceReferences = report.entries.filter((entry) => entry.type === "PAYMENT").map((entry) => entry.invoiceReference);
+  const refundReferences = report.entries.filter((entry) => entry.type === "REFUND").map((entry) => entry.ersReference);
+  const [attempts, refunds] = await Promise.all([
+    db.paymentAttempt.findMany({
+      where: {
+        OR: [
+          { invoiceReference: { in: invoiceReferences } },
+          // SEQR's payment time comes before the shop sees it: finalizedAt >= paymentDate.
+          { seqrStatus: "PAID", finalizedAt: { gte: period.start } },
+        ],
+      },
+      include: { order: { select: { clientInvoiceId: true } } },
+    }),
+    db.refund.findMany({
+      where: {
+        status: "SUCCEEDED",
+        OR: [{ ersReference: { in: refundReferences } }, { completedAt: { gte: period.start, lt: period.end } }],
+      },
+      include: { order: { select: { clientInvoiceId: true } } },
+    }),
+  ]);
+  return {
+    payments: attempts.map((attempt) => {
+      const paid = paidAmountOf(attempt);
+      const paidAt = paymentTimeOf(attempt);
+      return {
+        invoiceReference: attempt.invoiceReference,
+        clientInvoiceId: attempt.order.clientInvoiceId,
+        seqrStatus: attempt.seqrStatus,
+        amountMinor: paid.amountMinor,
+        currency: paid.currency,
+        inPeriod: attempt.seqrStatus === "PAID" && paidAt >= period.start && paidAt < period.end,
+      };
+    }),
+    refunds: refunds.map((refund) => ({
+      ersReference: refund.ersReference ?? "",
+      clientInvoiceId: refund.order.clientInvoiceId,
+      amountMinor: refund.amountMinor,
+      currency: refund.currency,
+      inPeriod: refund.completedAt !== null && refund.completedAt >= period.start && refund.completedAt < period.end,
+    })),
+  };
+}
+
+function explainSeqrError(operation: string, error: SeqrError): string {
+  if (error.is(2)) return "SEQR's report was still not ready after several tries. Fetch it again in a minute.";
+  if (error.transient) return `SEQR could not be reached for ${operation} (${error.resultName}). Try again in a moment.`;
+  return `SEQR refused ${operation} (${error.resultName}).`;
+}
+
+/** Closes the current period at SEQR, then fetches and compares its report. */
+export async function reconcileNewPeriod(now = new Date()): Promise<string> {
+  const previous = await db.reconciliationRun.findFirst({
+    where: { transactionPeriodId: { not: null } },
+    orderBy: { periodEnd: "desc" },
+  });
+  const periodStart = previous?.periodEnd ?? new Date(0);
+  let transactionPeriodId: string;
+  try {
+    ({ transactionPeriodId } = await seqr.markTransactionPeriod());
+  } catch (error) {
+    if (!(error instanceof SeqrError)) throw error;
+    throw new AppError("SEQR_UNAVAILABLE", 502, explainSeqrError("markTransactionPeriod", error));
+  }
+  const run = await db.reconciliationRun.create({
+    data: { transactionPeriodId, periodStart, periodEnd: now, status: "MARKED" },
+  });
+  await fetchAndCompare(run.id);
+  return run.id;
+}
+
+/** Fetches (again) the report of a period already closed and compares it. */
+export async function fetchAndCompare(runId: string): Promise<void> {
+  const run = await db.reconciliationRun.findUnique({ where: { id: runId } });
+  if (!run?.transactionPeriodId) throw new AppError("RUN_NOT_FOUND", 404, "There is no such reconciliation.");
+  try {
+    const report = await seqr.executeReport({
+      reportId: env.seqr.reportId,
+      parameters: { transactionPeriodId: run.transactionPeriodId },
+    });
+    const content = report.contentString ?? report.content?.toString("utf8") ?? "";
+    const ledger = parseTransactionReport(content);
+    const shop = await loadShopLedger({ start: run.periodStart, end: run.periodEnd }, ledger);
+    const { mismatches, totals } = compareWithReport(ledger, shop);
+    await db.reconciliationRun.update({
+      where: { id: run.id },
+      data: {
+        status: "COMPLETED",
+        reportTitle: report.title ?? null,
+        reportContent: content,
+        totals,
+        mismatches,
+        mismatchCount: mismatches.length,
+        error: null,
+      },
+    });
+    reconciliationLog.info({ runId, transactionPeriodId: run.transactionPeriodId, mismatches: mismatches.length }, "reconciled");
+  } catch (error) {
+    const message =
+      error instanceof SeqrError
+        ? explainSeqrError("executeReport", error)
+        : error instanceof AppError
+          ? error.message
+          : "Something went wrong while comparing the report.";
+    await db.reconciliationRun.update({ where: { id: run.id }, data: { status: "FAILED", error: message } });
+    if (!(error instanceof SeqrError) && !(error instanceof AppError)) throw error;
+    reconciliationLog.warn({ runId, err: error }, "reconciliation failed");
+  }
+}
+
+export async function listReconciliationRuns(take = 20) {
+  return db.reconciliationRun.findMany({ orderBy: { createdAt: "desc" }, take });
+}
+
+export async function findReconciliationRun(id: string) {
+  return db.reconciliationRun.findUnique({ where: { id } });
+}
