@@ -6,6 +6,7 @@ import { env } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { addressFromHeaders } from "../http/client-address.ts";
 import { validatedAction, type ActionResult } from "../validated-action.ts";
+import { merchantPasswordHash } from "./password.ts";
 import { ADMIN_COOKIE_PATH, ADMIN_SESSION_COOKIE, findAdminSession, type AdminSessionInfo } from "./sessions.ts";
 
 // The one gate in front of everything under /admin: pages call requireAdminPage(), Server Actions are built with
@@ -27,17 +28,21 @@ export function adminCookieOptions() {
 
 /**
  * Server Actions run only for a form of the shop's own pages: the browser's Origin must be the host the request
- * was sent to. (Next checks this too; this check does not depend on its configuration.)
+ * was sent to, or the shop's public address (PUBLIC_BASE_URL). Next checks the first too; this check does not
+ * depend on its configuration, and refuses a request without an Origin, which every browser sends with a POST.
  */
 export function assertSameOrigin(requestHeaders: Headers): void {
   const origin = requestHeaders.get("origin");
   const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host");
-  if (!origin || !host || !URL.canParse(origin) || new URL(origin).host !== host) {
+  const originHost = origin && URL.canParse(origin) ? new URL(origin).host : null;
+  if (!originHost || (originHost !== host && originHost !== new URL(env.publicBaseUrl).host)) {
     throw new AppError("CROSS_ORIGIN", 403, "This form must be sent from the shop's own admin pages.");
   }
 }
 
 async function currentSession(): Promise<AdminSessionInfo | null> {
+  // Sessions made under a previous ADMIN_PASSWORD end before any is honoured (once per process, then cached).
+  await merchantPasswordHash();
   const store = await cookies();
   return findAdminSession(store.get(ADMIN_SESSION_COOKIE)?.value);
 }
