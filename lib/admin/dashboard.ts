@@ -50,6 +50,8 @@ export async function statusCounts(period: Period): Promise<Partial<Record<Order
 export type AttentionItem = { clientInvoiceId: string; status: OrderStatus; reason: string; since: Date };
 
 const ATTENTION_LIMIT = 100;
+/** Longer than the longest SEQR call (SEQR_REQUEST_TIMEOUT_MS is at most 2 minutes). */
+const STUCK_REFUND_MS = 5 * 60_000;
 
 const REASON_TEXT: Record<string, string> = {
   AMOUNT_MISMATCH: "SEQR took a different amount than the order's",
@@ -67,7 +69,8 @@ export function attentionReasonText(reason: string): string {
  * Everything the merchant should look at: orders flagged by the payment sync (NEEDS_ATTENTION, or an attention
  * reason such as PAID_AFTER_EXPIRY that is not yet refunded), invoices live longer than the timeout (the
  * reconciler should have canceled them: is it running?), payments SEQR notified and then reported CANCELED
- * (reversed under the commit rule: the shop did not confirm in time), and refunds SEQR never answered.
+ * (reversed under the commit rule: the shop did not confirm in time), and refunds SEQR never answered (or whose
+ * answer was never recorded).
  */
 export async function needingAttention(now = new Date()): Promise<AttentionItem[]> {
   const overdue = new Date(now.getTime() - env.orders.invoiceTimeoutMs);
@@ -96,7 +99,8 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
       select: { finalizedAt: true, updatedAt: true, order: { select: { clientInvoiceId: true, status: true } } },
     }),
     db.refund.findMany({
-      where: { status: "UNKNOWN" },
+      // PENDING for longer than any SEQR call can take: the process died before the answer was recorded.
+      where: { OR: [{ status: "UNKNOWN" }, { status: "PENDING", createdAt: { lt: new Date(now.getTime() - STUCK_REFUND_MS) } }] },
       orderBy: { createdAt: "desc" },
       take: ATTENTION_LIMIT,
       select: { createdAt: true, order: { select: { clientInvoiceId: true, status: true } } },

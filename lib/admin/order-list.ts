@@ -40,6 +40,18 @@ export function parseOrderFilter(params: Record<string, string | string[] | unde
   return orderFilterSchema.safeParse(first);
 }
 
+/**
+ * What to look for in msisdns (international digits, 46701234567) for a phone number as the merchant types it:
+ * "+46 70-123 45 67", "0046…", or the Swedish national "070-123 45 67", whose leading 0 stands for 46.
+ */
+export function msisdnFragments(query: string): string[] {
+  const digits = query.replace(/[\s()+-]/g, "");
+  if (!/^\d{4,15}$/.test(digits)) return [];
+  if (digits.startsWith("00")) return [digits.slice(2)];
+  if (/^0[1-9]/.test(digits)) return [digits, `46${digits.slice(1)}`];
+  return [digits];
+}
+
 export function orderWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhereInput {
   const where: Prisma.OrderWhereInput[] = [];
   if (filter.status) where.push({ status: filter.status });
@@ -48,12 +60,11 @@ export function orderWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhere
     where.push({ createdAt: { gte: range.start, lt: range.end } });
   }
   if (filter.q) {
-    const digits = filter.q.replace(/[\s+-]/g, "");
     where.push({
       OR: [
         { clientInvoiceId: filter.q },
         { attempts: { some: { invoiceReference: filter.q } } },
-        ...(/^\d{4,15}$/.test(digits) ? [{ customerMsisdn: { contains: digits } }] : []),
+        ...msisdnFragments(filter.q).map((digits) => ({ customerMsisdn: { contains: digits } })),
       ],
     });
   }

@@ -11,7 +11,9 @@ export type Period = { start: Date; end: Date };
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-11-27")
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), "is not a calendar date");
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), "is not a calendar date")
+  // The shop's orders all lie after 1970; earlier years would also be misread as 19xx by date libraries.
+  .refine((value) => value >= "1970-01-01", "must be 1970 or later");
 
 /** Midnight at the start of `date` (YYYY-MM-DD) in the shop's time zone. */
 export function startOfShopDay(date: string, timeZone = env.timeZone): Date {

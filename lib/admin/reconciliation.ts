@@ -65,14 +65,14 @@ export function parseTransactionReport(content: string): ReportLedger {
     const row = reportRowSchema.safeParse(record);
     if (!row.success) {
       const issue = row.error.issues[0];
-      throw new AppError("REPORT_FORMAT", 502, `SEQR's report line ${index + 2} is not as expected (${issue?.path.join(".")}: ${issue?.message}).`);
+      throw new AppError("REPORT_FORMAT", 502, `SEQR's report, row ${index + 1} after the header, is not as expected (${issue?.path.join(".")}: ${issue?.message}).`);
     }
     const { type, currency } = row.data;
     let amountMinor: number;
     try {
       amountMinor = Math.abs(fromSeqrAmount(row.data.amount, currency));
     } catch (error) {
-      throw new AppError("REPORT_FORMAT", 502, `SEQR's report line ${index + 2} has an amount the shop cannot read.`, { cause: error });
+      throw new AppError("REPORT_FORMAT", 502, `SEQR's report, row ${index + 1} after the header, has an amount the shop cannot read.`, { cause: error });
     }
     if (type === "TOTAL_PAID") totalFor(currency).paidMinor = amountMinor;
     else if (type === "TOTAL_REFUNDED") totalFor(currency).refundedMinor = amountMinor;
@@ -121,6 +121,8 @@ export type Mismatch = {
   currency: string;
   seqrMinor: number | null;
   shopMinor: number | null;
+  /** The shop's currency when it differs from SEQR's (an amount mismatch in another currency). */
+  shopCurrency?: string;
   explanation: string;
 };
 
@@ -143,7 +145,7 @@ export function compareWithReport(report: ReportLedger, shop: ShopLedger): { mis
       } else if (payment.seqrStatus !== "PAID") {
         mismatches.push({ ...base, kind: "PAYMENT_NOT_PAID_IN_SHOP", reference: entry.invoiceReference, clientInvoiceId: payment.clientInvoiceId, shopMinor: null, explanation: `SEQR reports this invoice paid; the shop has it as ${payment.seqrStatus}. Refresh the order from SEQR.` });
       } else if (payment.amountMinor !== entry.amountMinor || payment.currency !== entry.currency) {
-        mismatches.push({ ...base, kind: "PAYMENT_AMOUNT_DIFFERS", reference: entry.invoiceReference, clientInvoiceId: payment.clientInvoiceId, shopMinor: payment.amountMinor, explanation: "SEQR and the shop disagree on the amount paid." });
+        mismatches.push({ ...base, kind: "PAYMENT_AMOUNT_DIFFERS", reference: entry.invoiceReference, clientInvoiceId: payment.clientInvoiceId, shopMinor: payment.amountMinor, ...(payment.currency !== entry.currency ? { shopCurrency: payment.currency } : {}), explanation: "SEQR and the shop disagree on the amount paid." });
       }
     } else {
       reported.add(`R:${entry.ersReference}`);
@@ -151,7 +153,7 @@ export function compareWithReport(report: ReportLedger, shop: ShopLedger): { mis
       if (!refund) {
         mismatches.push({ ...base, kind: "REFUND_UNKNOWN_TO_SHOP", reference: entry.ersReference, shopMinor: null, explanation: "SEQR reports a refund the shop has no confirmed record of (was it one SEQR never answered?)." });
       } else if (refund.amountMinor !== entry.amountMinor || refund.currency !== entry.currency) {
-        mismatches.push({ ...base, kind: "REFUND_AMOUNT_DIFFERS", reference: entry.ersReference, clientInvoiceId: refund.clientInvoiceId, shopMinor: refund.amountMinor, explanation: "SEQR and the shop disagree on the amount refunded." });
+        mismatches.push({ ...base, kind: "REFUND_AMOUNT_DIFFERS", reference: entry.ersReference, clientInvoiceId: refund.clientInvoiceId, shopMinor: refund.amountMinor, ...(refund.currency !== entry.currency ? { shopCurrency: refund.currency } : {}), explanation: "SEQR and the shop disagree on the amount refunded." });
       }
     }
   }

@@ -14,11 +14,15 @@ export type AmountParse = { ok: true; amountMinor: number } | { ok: false; error
 export function parseRefundAmount(text: string, currency: string): AmountParse {
   const cleaned = text.trim().replace(/[\s\u00a0]/g, "").replace(",", ".");
   if (!/^\d{1,13}(\.\d+)?$/.test(cleaned)) return { ok: false, error: `Enter an amount such as 120,50 (${currency}).` };
+  const digits = minorUnitDigits(currency);
+  if ((cleaned.split(".")[1] ?? "").replace(/0+$/, "").length > digits) {
+    return { ok: false, error: `${currency} has ${digits} decimals: ${text.trim()} has more.` };
+  }
   let amountMinor: number;
   try {
     amountMinor = fromSeqrAmount(cleaned, currency);
   } catch {
-    return { ok: false, error: `${currency} has ${minorUnitDigits(currency)} decimals: ${text.trim()} has more.` };
+    return { ok: false, error: "That amount is too large." };
   }
   if (amountMinor === 0) return { ok: false, error: "A refund must be more than zero." };
   return { ok: true, amountMinor };

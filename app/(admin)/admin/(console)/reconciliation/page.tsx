@@ -109,7 +109,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                           )}
                         </td>
                         <td className="num">{money(mismatch.seqrMinor, mismatch.currency)}</td>
-                        <td className="num">{money(mismatch.shopMinor, mismatch.currency)}</td>
+                        <td className="num">{money(mismatch.shopMinor, mismatch.shopCurrency ?? mismatch.currency)}</td>
                         <td>{mismatch.explanation}</td>
                       </tr>
                     ))}

@@ -1,0 +1,682 @@
+import { parse } from "csv-parse/sync";
+import { beforeAll, describe, expect, test } from "vitest";
+
+import { needingAttention, statusCounts, takings } from "@/lib/admin/dashboard";
+import { CSV_COLUMNS, listOrders, ordersCsv, PAGE_SIZE, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import type { OrderStatus, SeqrInvoiceStatus } from "@/lib/generated/prisma/enums";
+
+// The admin's list, CSV and dashboard queries on a real (migrated) database. Orders are written directly, each
+// group of tests in a period of its own (years apart), so that the groups never see each other's orders.
+// Days are the shop's: Europe/Stockholm, UTC+1 in winter and UTC+2 in summer.
+
+const at = (iso: string) => new Date(iso);
+
+type AttemptSpec = {
+  invoiceReference: string;
+  seqrStatus: SeqrInvoiceStatus;
+  amountMinor?: number;
+  ersReference?: string;
+  createdAt?: Date;
+  issuedAt?: Date;
+  cancelReason?: string;
+  finalizedAt?: Date;
+};
+
+type OrderSpec = {
+  clientInvoiceId: string;
+  status: OrderStatus;
+  createdAt?: Date;
+  updatedAt?: Date;
+  totalMinor?: number;
+  currency?: string;
+  refundedMinor?: number;
+  msisdn?: string;
+  paidAt?: Date;
+  attentionReason?: string;
+  id?: string;
+  attempts?: AttemptSpec[];
+};
+
+function attemptId(order: { attempts: Record<string, string> }, invoiceReference: string): string {
+  const id = order.attempts[invoiceReference];
+  if (!id) throw new Error(`no attempt ${invoiceReference}`);
+  return id;
+}
+
+/** Writes an order with one item and its attempts; answers the order's id and its attempts' ids by reference. */
+async function insertOrder(spec: OrderSpec): Promise<{ id: string; attempts: Record<string, string> }> {
+  const totalMinor = spec.totalMinor ?? 34900;
+  const currency = spec.currency ?? "SEK";
+  const order = await db.order.create({
+    data: {
+      ...(spec.id ? { id: spec.id } : {}),
+      clientInvoiceId: spec.clientInvoiceId,
+      status: spec.status,
+      currency,
+      totalMinor,
+      taxMinor: Math.round(totalMinor / 5),
+      refundedMinor: spec.refundedMinor ?? 0,
+      customerMsisdn: spec.msisdn ?? null,
+      attentionReason: spec.attentionReason ?? null,
+      paidAt: spec.paidAt ?? null,
+      ...(spec.createdAt ? { createdAt: spec.createdAt } : {}),
+      ...(spec.updatedAt ? { updatedAt: spec.updatedAt } : {}),
+      items: {
+        create: [{ sku: "MUG-FJORD-35", name: "Stoneware mug", unitPriceMinor: totalMinor, quantity: 1, taxRateBps: 2500, lineTotalMinor: totalMinor }],
+      },
+      attempts: {
+        create: (spec.attempts ?? []).map((attempt) => ({
+          invoiceReference: attempt.invoiceReference,
+          seqrStatus: attempt.seqrStatus,
+          amountMinor: attempt.amountMinor ?? totalMinor,
+          currency,
+          ersReference: attempt.ersReference ?? null,
+          cancelReason: attempt.cancelReason ?? null,
+          finalizedAt: attempt.finalizedAt ?? null,
+          ...(attempt.createdAt ? { createdAt: attempt.createdAt } : {}),
+          ...(attempt.issuedAt ? { issuedAt: attempt.issuedAt } : {}),
+        })),
+      },
+    },
+    include: { attempts: true },
+  });
+  return { id: order.id, attempts: Object.fromEntries(order.attempts.map((attempt) => [attempt.invoiceReference, attempt.id])) };
+}
+
+let refundKeys = 0;
+
+async function insertRefund(
+  order: { id: string; attempts: Record<string, string> },
+  invoiceReference: string,
+  refund: { amountMinor: number; currency?: string; status: string; completedAt?: Date; createdAt?: Date },
+) {
+  refundKeys += 1;
+  return db.refund.create({
+    data: {
+      orderId: order.id,
+      paymentAttemptId: attemptId(order, invoiceReference),
+      requestKey: `refund-key-${refundKeys}`,
+      amountMinor: refund.amountMinor,
+      currency: refund.currency ?? "SEK",
+      status: refund.status,
+      completedAt: refund.completedAt ?? null,
+      ...(refund.createdAt ? { createdAt: refund.createdAt } : {}),
+    },
+  });
+}
+
+function filter(params: Record<string, string | string[] | undefined>): OrderFilter {
+  const parsed = parseOrderFilter(params);
+  if (!parsed.success) throw new Error(`filter refused: ${JSON.stringify(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+const idsOf = async (params: Record<string, string | string[] | undefined>) => (await listOrders(filter(params))).rows.map((row) => row.clientInvoiceId);
+
+const byCurrency = <T extends { currency: string }>(rows: T[]) => [...rows].sort((a, b) => a.currency.localeCompare(b.currency));
+
+beforeAll(() => {
+  // Every date below is written for the shop's default zone.
+  expect(env.timeZone).toBe("Europe/Stockholm");
+});
+
+describe("listOrders: order, pages and totals", () => {
+  // 53 orders on Stockholm's 2031-01-10, a minute apart from 08:00 UTC: page-0 … page-52 (newest). Every tenth
+  // (0, 10, … 50) is 25,00 EUR; the others 138,00 SEK, and of those 1, 2, 3, 4 and 5 have 10,00 SEK refunded.
+  const DAY = "2031-01-10";
+  const name = (index: number) => `page-${String(index).padStart(2, "0")}`;
+
+  beforeAll(async () => {
+    for (let index = 0; index < 53; index++) {
+      const eur = index % 10 === 0;
+      await insertOrder({
+        clientInvoiceId: name(index),
+        status: index % 2 === 0 ? "PAID" : "INVOICED",
+        createdAt: new Date(Date.parse("2031-01-10T08:00:00.000Z") + index * 60_000),
+        currency: eur ? "EUR" : "SEK",
+        totalMinor: eur ? 2500 : 13800,
+        refundedMinor: index >= 1 && index <= 5 ? 1000 : 0,
+      });
+    }
+  });
+
+  test("pages hold PAGE_SIZE (25) rows, newest first", async () => {
+    expect(PAGE_SIZE).toBe(25);
+    const first = await listOrders(filter({ from: DAY, to: DAY }));
+    expect(first.count).toBe(53);
+    expect(first.pages).toBe(3);
+    expect(first.rows.map((row) => row.clientInvoiceId)).toEqual(Array.from({ length: 25 }, (_, i) => name(52 - i)));
+
+    const second = await listOrders(filter({ from: DAY, to: DAY, page: "2" }));
+    expect(second.rows.map((row) => row.clientInvoiceId)).toEqual(Array.from({ length: 25 }, (_, i) => name(27 - i)));
+
+    const last = await listOrders(filter({ from: DAY, to: DAY, page: "3" }));
+    expect(last.rows.map((row) => row.clientInvoiceId)).toEqual(["page-02", "page-01", "page-00"]);
+    expect(last.count).toBe(53);
+  });
+
+  test("a page past the end is empty, with the count and totals still there", async () => {
+    const beyond = await listOrders(filter({ from: DAY, to: DAY, page: "4" }));
+    expect(beyond.rows).toEqual([]);
+    expect(beyond.count).toBe(53);
+    expect(beyond.pages).toBe(3);
+    expect(beyond.totals).toHaveLength(2);
+  });
+
+  test("totals per currency are for the whole filter, not the page", async () => {
+    const { totals } = await listOrders(filter({ from: DAY, to: DAY }));
+    expect(byCurrency(totals)).toEqual([
+      { currency: "EUR", orders: 6, totalMinor: 6 * 2500, refundedMinor: 0 },
+      { currency: "SEK", orders: 47, totalMinor: 47 * 13800, refundedMinor: 5 * 1000 },
+    ]);
+    // With a status as well: the even ones are PAID (0 … 52: 27 orders, 6 of them EUR; SEK refunds on 2 and 4).
+    const paid = await listOrders(filter({ from: DAY, to: DAY, status: "PAID" }));
+    expect(paid.count).toBe(27);
+    expect(paid.pages).toBe(2);
+    expect(byCurrency(paid.totals)).toEqual([
+      { currency: "EUR", orders: 6, totalMinor: 15000, refundedMinor: 0 },
+      { currency: "SEK", orders: 21, totalMinor: 21 * 13800, refundedMinor: 2000 },
+    ]);
+  });
+
+  test("a filter matching nothing: no rows, one page, no totals", async () => {
+    expect(await listOrders(filter({ from: "2031-01-11", to: "2031-01-11" }))).toEqual({ rows: [], count: 0, pages: 1, totals: [] });
+  });
+
+  test("rows carry the order's fields and its latest attempt's references", async () => {
+    const [row] = (await listOrders(filter({ from: DAY, to: DAY }))).rows;
+    expect(row).toEqual({
+      id: expect.any(String),
+      clientInvoiceId: "page-52",
+      status: "PAID",
+      createdAt: at("2031-01-10T08:52:00.000Z"),
+      paidAt: null,
+      totalMinor: 13800,
+      refundedMinor: 0,
+      currency: "SEK",
+      customerMsisdn: null,
+      attentionReason: null,
+      invoiceReference: null,
+      ersReference: null,
+    });
+  });
+
+  test("orders created at the same instant come in a stable order (id, descending)", async () => {
+    const same = at("2031-01-20T12:00:00.000Z");
+    await insertOrder({ id: "tie-order-a", clientInvoiceId: "tie-a", status: "PAID", createdAt: same });
+    await insertOrder({ id: "tie-order-c", clientInvoiceId: "tie-c", status: "PAID", createdAt: same });
+    await insertOrder({ id: "tie-order-b", clientInvoiceId: "tie-b", status: "PAID", createdAt: same });
+    expect(await idsOf({ from: "2031-01-20", to: "2031-01-20" })).toEqual(["tie-c", "tie-b", "tie-a"]);
+  });
+});
+
+describe("listOrders: filter by status", () => {
+  const DAY = "2031-02-10";
+
+  beforeAll(async () => {
+    const statuses: [string, OrderStatus][] = [
+      ["status-paid-1", "PAID"],
+      ["status-paid-2", "PAID"],
+      ["status-invoiced", "INVOICED"],
+      ["status-refunded", "REFUNDED"],
+      ["status-partial", "PARTIALLY_REFUNDED"],
+      ["status-expired", "EXPIRED"],
+      ["status-canceled", "CANCELED"],
+    ];
+    for (const [index, [clientInvoiceId, status]] of statuses.entries()) {
+      await insertOrder({ clientInvoiceId, status, createdAt: new Date(Date.parse("2031-02-10T09:00:00.000Z") + index * 60_000) });
+    }
+  });
+
+  test.each([
+    ["PAID", ["status-paid-2", "status-paid-1"]],
+    ["INVOICED", ["status-invoiced"]],
+    ["REFUNDED", ["status-refunded"]],
+    ["PARTIALLY_REFUNDED", ["status-partial"]],
+    ["EXPIRED", ["status-expired"]],
+    ["CANCELED", ["status-canceled"]],
+    ["FAILED", []],
+  ])("%s", async (status, expected) => {
+    expect(await idsOf({ status, from: DAY, to: DAY })).toEqual(expected);
+  });
+
+  test("no status: all of them", async () => {
+    expect(await idsOf({ status: "", from: DAY, to: DAY })).toHaveLength(7);
+  });
+});
+
+describe("listOrders: dates are the shop's days", () => {
+  // The latest and the earliest orders of this file, so that an open-ended range sees only these.
+  beforeAll(async () => {
+    await insertOrder({ clientInvoiceId: "tz-26th-last", status: "PAID", createdAt: at("2045-11-26T22:59:59.999Z") }); // 23:59:59.999 on the 26th
+    await insertOrder({ clientInvoiceId: "tz-27th-midnight", status: "PAID", createdAt: at("2045-11-26T23:00:00.000Z") }); // 00:00 on the 27th
+    await insertOrder({ clientInvoiceId: "tz-27th-last", status: "PAID", createdAt: at("2045-11-27T22:59:59.999Z") });
+    await insertOrder({ clientInvoiceId: "tz-28th-utc-27th", status: "PAID", createdAt: at("2045-11-27T23:30:00.000Z") }); // 00:30 on the 28th
+    await insertOrder({ clientInvoiceId: "tz-29th-midnight", status: "PAID", createdAt: at("2045-11-28T23:00:00.000Z") });
+    await insertOrder({ clientInvoiceId: "tz-summer-1st", status: "PAID", createdAt: at("2045-06-30T22:00:00.000Z") }); // 00:00 CEST on 1 July
+    await insertOrder({ clientInvoiceId: "tz-summer-30th", status: "PAID", createdAt: at("2045-06-30T21:59:59.999Z") });
+    await insertOrder({ clientInvoiceId: "early-1st", status: "PAID", createdAt: at("2020-03-01T22:59:59.000Z") });
+    await insertOrder({ clientInvoiceId: "early-2nd", status: "PAID", createdAt: at("2020-03-01T23:00:00.000Z") });
+  });
+
+  test("an order at 23:30 UTC on the 27th belongs to the 28th in Stockholm", async () => {
+    expect(await idsOf({ from: "2045-11-28", to: "2045-11-28" })).toEqual(["tz-28th-utc-27th"]);
+    expect(await idsOf({ from: "2045-11-27", to: "2045-11-27" })).toEqual(["tz-27th-last", "tz-27th-midnight"]);
+  });
+
+  test("a range includes both its first and its last day", async () => {
+    expect(await idsOf({ from: "2045-11-26", to: "2045-11-28" })).toEqual(["tz-28th-utc-27th", "tz-27th-last", "tz-27th-midnight", "tz-26th-last"]);
+  });
+
+  test("summer days begin at 22:00 UTC", async () => {
+    expect(await idsOf({ from: "2045-07-01", to: "2045-07-01" })).toEqual(["tz-summer-1st"]);
+    expect(await idsOf({ from: "2045-06-30", to: "2045-06-30" })).toEqual(["tz-summer-30th"]);
+  });
+
+  test("from alone: from that day's midnight on", async () => {
+    expect(await idsOf({ from: "2045-11-28" })).toEqual(["tz-29th-midnight", "tz-28th-utc-27th"]);
+  });
+
+  test("to alone: up to the end of that day", async () => {
+    expect(await idsOf({ to: "2020-03-01" })).toEqual(["early-1st"]);
+    expect(await idsOf({ to: "2020-03-02" })).toEqual(["early-2nd", "early-1st"]);
+  });
+});
+
+describe("listOrders: search", () => {
+  const DAY = "2031-03-10";
+
+  beforeAll(async () => {
+    await insertOrder({
+      clientInvoiceId: "srch-Order-0001",
+      status: "PAID",
+      createdAt: at("2031-03-10T10:00:00.000Z"),
+      msisdn: "46701112233",
+      attempts: [
+        // Replaced by a new invoice, then the new one paid.
+        { invoiceReference: "INV-S1-OLD", seqrStatus: "CANCELED", cancelReason: "REPLACED", createdAt: at("2031-03-10T10:01:00.000Z") },
+        { invoiceReference: "INV-S1-NEW", seqrStatus: "PAID", ersReference: "ERS-S1", createdAt: at("2031-03-10T10:05:00.000Z") },
+      ],
+    });
+    await insertOrder({
+      clientInvoiceId: "srch-Order-0002",
+      status: "INVOICED",
+      createdAt: at("2031-03-10T11:00:00.000Z"),
+      msisdn: "46709998877",
+      attempts: [{ invoiceReference: "INV-S2", seqrStatus: "CANCELED", cancelReason: "EXPIRED" }],
+    });
+    await insertOrder({ clientInvoiceId: "srch-Order-0003", status: "PENDING", createdAt: at("2031-03-10T12:00:00.000Z") });
+  });
+
+  test("by exact clientInvoiceId (trimmed), not by part of it nor in another case", async () => {
+    expect(await idsOf({ q: "srch-Order-0001" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "  srch-Order-0002 " })).toEqual(["srch-Order-0002"]);
+    expect(await idsOf({ q: "srch-Order-000" })).toEqual([]);
+    expect(await idsOf({ q: "srch-order-0001" })).toEqual([]);
+  });
+
+  test("by the invoiceReference of any attempt, not only the latest; the row shows the latest", async () => {
+    const old = await listOrders(filter({ q: "INV-S1-OLD" }));
+    expect(old.rows.map((row) => [row.clientInvoiceId, row.invoiceReference, row.ersReference])).toEqual([["srch-Order-0001", "INV-S1-NEW", "ERS-S1"]]);
+    expect(await idsOf({ q: "INV-S1-NEW" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "INV-S2" })).toEqual(["srch-Order-0002"]);
+    expect(await idsOf({ q: "INV-S1" })).toEqual([]);
+  });
+
+  test("by msisdn digits, also part of the number and written with +, spaces and dashes", async () => {
+    expect(await idsOf({ q: "46701112233" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "1112233" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "+46 70-111 22 33" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "8877" })).toEqual(["srch-Order-0002"]);
+    expect(await idsOf({ q: "4670", from: DAY, to: DAY })).toEqual(["srch-Order-0002", "srch-Order-0001"]);
+    // Three digits are too few to be looked for in phone numbers.
+    expect(await idsOf({ q: "233" })).toEqual([]);
+  });
+
+  test("search, status and dates together", async () => {
+    expect(await idsOf({ q: "4670", status: "PAID", from: DAY, to: DAY })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "4670", from: "2031-03-11", to: "2031-03-11" })).toEqual([]);
+  });
+});
+
+describe("ordersCsv", () => {
+  const DAY = "2031-04-10";
+
+  beforeAll(async () => {
+    await insertOrder({
+      clientInvoiceId: "-C1formula",
+      status: "PAID",
+      createdAt: at("2031-04-10T09:00:00.000Z"),
+      paidAt: at("2031-04-10T09:01:02.345Z"),
+      totalMinor: 13800,
+      msisdn: "46701234567",
+      attempts: [{ invoiceReference: "INV-C1", seqrStatus: "PAID", ersReference: "ERS-C1" }],
+    });
+    await insertOrder({
+      clientInvoiceId: "csv-order-2",
+      status: "PARTIALLY_REFUNDED",
+      createdAt: at("2031-04-10T10:00:00.000Z"),
+      paidAt: at("2031-04-10T10:02:00.000Z"),
+      totalMinor: 34900,
+      refundedMinor: 3850,
+      attentionReason: "OUT_OF_STOCK_AT_PAYMENT",
+      attempts: [
+        { invoiceReference: "INV-C2-OLD", seqrStatus: "CANCELED", cancelReason: "REPLACED", createdAt: at("2031-04-10T10:00:30.000Z") },
+        { invoiceReference: "INV-C2", seqrStatus: "PAID", ersReference: "ERS-C2", createdAt: at("2031-04-10T10:01:00.000Z") },
+      ],
+    });
+    await insertOrder({ clientInvoiceId: "csv-order-3", status: "PENDING", createdAt: at("2031-04-10T11:00:00.000Z"), totalMinor: 6900 });
+    await insertOrder({ clientInvoiceId: "=1+1", status: "PENDING", createdAt: at("2031-04-10T12:00:00.000Z"), totalMinor: 5 });
+    await insertOrder({ clientInvoiceId: "csv-order-yen", status: "PAID", createdAt: at("2031-04-10T13:00:00.000Z"), currency: "JPY", totalMinor: 1500, paidAt: at("2031-04-10T13:00:05.000Z") });
+  });
+
+  test("a header row of CSV_COLUMNS, then one row per order, newest first, CRLF between records", async () => {
+    const csv = await ordersCsv(filter({ from: DAY, to: DAY }));
+    const header = "clientInvoiceId,createdAt,status,total,refunded,currency,msisdn,invoiceReference,ersReference,paidAt,attentionReason";
+    expect(csv.startsWith(`${header}\r\n`)).toBe(true);
+    expect([...CSV_COLUMNS]).toEqual(header.split(","));
+
+    const records: string[][] = parse(csv, { bom: true });
+    expect(records).toEqual([
+      header.split(","),
+      ["csv-order-yen", "2031-04-10T13:00:00.000Z", "PAID", "1500", "0", "JPY", "", "", "", "2031-04-10T13:00:05.000Z", ""],
+      // A value a spreadsheet would run as a formula is written with a leading apostrophe.
+      ["'=1+1", "2031-04-10T12:00:00.000Z", "PENDING", "0.05", "0.00", "SEK", "", "", "", "", ""],
+      ["csv-order-3", "2031-04-10T11:00:00.000Z", "PENDING", "69.00", "0.00", "SEK", "", "", "", "", ""],
+      ["csv-order-2", "2031-04-10T10:00:00.000Z", "PARTIALLY_REFUNDED", "349.00", "38.50", "SEK", "", "INV-C2", "ERS-C2", "2031-04-10T10:02:00.000Z", "OUT_OF_STOCK_AT_PAYMENT"],
+      ["'-C1formula", "2031-04-10T09:00:00.000Z", "PAID", "138.00", "0.00", "SEK", "46701234567", "INV-C1", "ERS-C1", "2031-04-10T09:01:02.345Z", ""],
+    ]);
+  });
+
+  test("the same rows as the list, with no paging: every order of the filter", async () => {
+    const csv = await ordersCsv(filter({ from: "2031-01-10", to: "2031-01-10" }));
+    const records: Record<string, string>[] = parse(csv, { columns: true });
+    expect(records).toHaveLength(53);
+    expect(records[0]).toMatchObject({ clientInvoiceId: "page-52", total: "138.00", currency: "SEK" });
+    expect(records.at(-1)).toMatchObject({ clientInvoiceId: "page-00", total: "25.00", currency: "EUR" });
+  });
+
+  test("follows the filter's status and search", async () => {
+    const paid: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY, status: "PAID" })), { columns: true });
+    expect(paid.map((record) => record.clientInvoiceId)).toEqual(["csv-order-yen", "'-C1formula"]);
+    const searched: Record<string, string>[] = parse(await ordersCsv(filter({ q: "INV-C2-OLD" })), { columns: true });
+    expect(searched.map((record) => record.clientInvoiceId)).toEqual(["csv-order-2"]);
+  });
+
+  test("a filter matching nothing is the header alone", async () => {
+    const csv = await ordersCsv(filter({ from: "2031-04-11", to: "2031-04-11" }));
+    expect(parse(csv)).toEqual([[...CSV_COLUMNS]]);
+  });
+});
+
+describe("dashboard: takings", () => {
+  // Stockholm's 2032-05-10 (summer): [2032-05-09 22:00 UTC, 2032-05-10 22:00 UTC).
+  const PERIOD = { start: at("2032-05-09T22:00:00.000Z"), end: at("2032-05-10T22:00:00.000Z") };
+
+  beforeAll(async () => {
+    const created = at("2032-05-01T10:00:00.000Z");
+    const paid = (attempt: string) => [{ invoiceReference: attempt, seqrStatus: "PAID" as const, ersReference: `ERS-${attempt}` }];
+    const atStart = await insertOrder({ clientInvoiceId: "tk-paid-at-start", status: "PAID", createdAt: created, totalMinor: 34900, paidAt: PERIOD.start, attempts: paid("TK-1") });
+    const partial = await insertOrder({ clientInvoiceId: "tk-partial", status: "PARTIALLY_REFUNDED", createdAt: created, totalMinor: 13800, refundedMinor: 3800, paidAt: at("2032-05-10T12:00:00.000Z"), attempts: paid("TK-2") });
+    const refunded = await insertOrder({ clientInvoiceId: "tk-refunded", status: "REFUNDED", createdAt: created, totalMinor: 6900, refundedMinor: 6900, paidAt: at("2032-05-10T13:00:00.000Z"), attempts: paid("TK-3") });
+    await insertOrder({ clientInvoiceId: "tk-attention", status: "NEEDS_ATTENTION", createdAt: created, totalMinor: 10000, paidAt: at("2032-05-10T14:00:00.000Z"), attempts: paid("TK-4") });
+    await insertOrder({ clientInvoiceId: "tk-paid-at-end", status: "PAID", createdAt: created, totalMinor: 99900, paidAt: PERIOD.end, attempts: paid("TK-5") });
+    const before = await insertOrder({ clientInvoiceId: "tk-paid-before", status: "PAID", createdAt: created, totalMinor: 55500, paidAt: at("2032-05-09T21:59:59.999Z"), attempts: paid("TK-6") });
+    // Not paid: never counted, whatever their dates say.
+    await insertOrder({ clientInvoiceId: "tk-expired", status: "EXPIRED", createdAt: at("2032-05-10T09:00:00.000Z"), totalMinor: 77700 });
+    await insertOrder({ clientInvoiceId: "tk-canceled-with-paidat", status: "CANCELED", createdAt: created, totalMinor: 88800, paidAt: at("2032-05-10T10:00:00.000Z") });
+    await insertOrder({ clientInvoiceId: "tk-invoiced", status: "INVOICED", createdAt: at("2032-05-10T11:00:00.000Z"), totalMinor: 12300 });
+    const euro = await insertOrder({ clientInvoiceId: "tk-euro", status: "PAID", createdAt: created, currency: "EUR", totalMinor: 1234, paidAt: at("2032-05-10T15:00:00.000Z"), attempts: paid("TK-7") });
+    const krone = await insertOrder({ clientInvoiceId: "tk-krone", status: "REFUNDED", createdAt: created, currency: "NOK", totalMinor: 5000, refundedMinor: 5000, paidAt: at("2032-05-01T11:00:00.000Z"), attempts: paid("TK-8") });
+
+    await insertRefund(partial, "TK-2", { amountMinor: 3800, status: "SUCCEEDED", completedAt: at("2032-05-10T15:00:00.000Z") });
+    await insertRefund(refunded, "TK-3", { amountMinor: 6900, status: "SUCCEEDED", completedAt: at("2032-05-10T16:00:00.000Z") });
+    await insertRefund(atStart, "TK-1", { amountMinor: 1000, status: "FAILED", completedAt: at("2032-05-10T16:30:00.000Z") });
+    await insertRefund(atStart, "TK-1", { amountMinor: 300, status: "PENDING" });
+    await insertRefund(before, "TK-6", { amountMinor: 500, status: "SUCCEEDED", completedAt: PERIOD.end });
+    await insertRefund(before, "TK-6", { amountMinor: 700, status: "SUCCEEDED", completedAt: PERIOD.start }); // paid before, refunded in
+    await insertRefund(euro, "TK-7", { amountMinor: 234, currency: "EUR", status: "SUCCEEDED", completedAt: at("2032-05-10T17:00:00.000Z") });
+    await insertRefund(krone, "TK-8", { amountMinor: 5000, currency: "NOK", status: "SUCCEEDED", completedAt: at("2032-05-10T18:00:00.000Z") });
+  });
+
+  test("paid orders by paidAt and confirmed refunds by completedAt, per currency, unpaid orders left out", async () => {
+    expect(await takings(PERIOD)).toEqual([
+      { currency: "EUR", paidOrders: 1, paidMinor: 1234, refundedMinor: 234 },
+      // Paid long before, refunded in the period: no paid order, the refund still counts.
+      { currency: "NOK", paidOrders: 0, paidMinor: 0, refundedMinor: 5000 },
+      // At start, partial, refunded, needs attention: 349 + 138 + 69 + 100 kr; refunds 38 + 69 + 7 kr.
+      { currency: "SEK", paidOrders: 4, paidMinor: 65600, refundedMinor: 11400 },
+    ]);
+  });
+
+  test("the day before holds what was paid and refunded up to its end", async () => {
+    // Stockholm's 2032-05-09: [2032-05-08 22:00 UTC, 2032-05-09 22:00 UTC).
+    expect(await takings({ start: at("2032-05-08T22:00:00.000Z"), end: PERIOD.start })).toEqual([
+      { currency: "SEK", paidOrders: 1, paidMinor: 55500, refundedMinor: 0 },
+    ]);
+  });
+
+  test("a period with nothing in it", async () => {
+    expect(await takings({ start: at("2032-05-20T22:00:00.000Z"), end: at("2032-05-21T22:00:00.000Z") })).toEqual([]);
+  });
+});
+
+describe("dashboard: statusCounts", () => {
+  test("orders created in the period, per status", async () => {
+    // Stockholm's 2032-06-10: [2032-06-09 22:00 UTC, 2032-06-10 22:00 UTC).
+    const period = { start: at("2032-06-09T22:00:00.000Z"), end: at("2032-06-10T22:00:00.000Z") };
+    await insertOrder({ clientInvoiceId: "sc-paid-1", status: "PAID", createdAt: period.start });
+    await insertOrder({ clientInvoiceId: "sc-paid-2", status: "PAID", createdAt: at("2032-06-10T12:00:00.000Z") });
+    await insertOrder({ clientInvoiceId: "sc-invoiced", status: "INVOICED", createdAt: at("2032-06-10T13:00:00.000Z") });
+    await insertOrder({ clientInvoiceId: "sc-expired", status: "EXPIRED", createdAt: at("2032-06-10T21:59:59.999Z") });
+    await insertOrder({ clientInvoiceId: "sc-next-day", status: "CANCELED", createdAt: period.end });
+    await insertOrder({ clientInvoiceId: "sc-day-before", status: "FAILED", createdAt: at("2032-06-09T21:59:59.999Z") });
+
+    expect(await statusCounts(period)).toEqual({ PAID: 2, INVOICED: 1, EXPIRED: 1 });
+    expect(await statusCounts({ start: at("2032-06-20T22:00:00.000Z"), end: at("2032-06-21T22:00:00.000Z") })).toEqual({});
+  });
+});
+
+describe("dashboard: needingAttention", () => {
+  const NOW = new Date();
+  const ago = (ms: number) => new Date(NOW.getTime() - ms);
+  const TIMEOUT = env.orders.invoiceTimeoutMs;
+  const HOUR = 3_600_000;
+  const mine = new Set<string>();
+  let stuckAt: Date;
+  let reversedAt: Date;
+  let unansweredAt: Date;
+
+  async function order(spec: OrderSpec) {
+    mine.add(spec.clientInvoiceId);
+    return insertOrder(spec);
+  }
+
+  async function notification(target: { id: string; attempts: Record<string, string> }, invoiceReference: string, type: "NOTIFICATION_RECEIVED" | "STATUS_CHANGED" = "NOTIFICATION_RECEIVED") {
+    await db.paymentEvent.create({ data: { orderId: target.id, paymentAttemptId: attemptId(target, invoiceReference), type, source: "notification" } });
+  }
+
+  beforeAll(async () => {
+    // Flagged orders (updatedAt spaced so that their order is known: most recently changed first).
+    await order({ clientInvoiceId: "att-needs", status: "NEEDS_ATTENTION", attentionReason: "AMOUNT_MISMATCH", updatedAt: ago(1 * HOUR) });
+    await order({ clientInvoiceId: "att-needs-no-reason", status: "NEEDS_ATTENTION", updatedAt: ago(2 * HOUR) });
+    await order({ clientInvoiceId: "att-paid-after-expiry", status: "PAID", attentionReason: "PAID_AFTER_EXPIRY", updatedAt: ago(3 * HOUR) });
+    await order({ clientInvoiceId: "att-partial-stock", status: "PARTIALLY_REFUNDED", attentionReason: "OUT_OF_STOCK_AT_PAYMENT", updatedAt: ago(4 * HOUR) });
+    await order({ clientInvoiceId: "att-new-reason", status: "PAID", attentionReason: "SOMETHING_NEW", updatedAt: ago(5 * HOUR) });
+    await order({ clientInvoiceId: "att-refunded-flag", status: "REFUNDED", attentionReason: "PAID_AFTER_EXPIRY", updatedAt: ago(6 * HOUR) });
+    await order({ clientInvoiceId: "att-paid-fine", status: "PAID", updatedAt: ago(7 * HOUR) });
+
+    // Live invoices.
+    await order({ clientInvoiceId: "att-stale-issued", status: "INVOICED", attempts: [{ invoiceReference: "ATT-L1", seqrStatus: "ISSUED", issuedAt: ago(TIMEOUT + 1_000) }] });
+    await order({
+      clientInvoiceId: "att-stale-pending-ack",
+      status: "INVOICED",
+      attempts: [{ invoiceReference: "ATT-L2", seqrStatus: "PENDING_ISSUER_ACKNOWLEDGE", issuedAt: ago(TIMEOUT + 60_000) }],
+    });
+    await order({ clientInvoiceId: "att-live-young", status: "INVOICED", attempts: [{ invoiceReference: "ATT-L3", seqrStatus: "ISSUED", issuedAt: ago(TIMEOUT - 1_000) }] });
+    await order({ clientInvoiceId: "att-live-exactly", status: "INVOICED", attempts: [{ invoiceReference: "ATT-L4", seqrStatus: "ISSUED", issuedAt: ago(TIMEOUT) }] });
+    await order({
+      clientInvoiceId: "att-old-final",
+      status: "EXPIRED",
+      attempts: [{ invoiceReference: "ATT-L5", seqrStatus: "CANCELED", cancelReason: "EXPIRED", issuedAt: ago(48 * HOUR), finalizedAt: ago(47 * HOUR) }],
+    });
+
+    // Payments SEQR notified, then canceled (reversed).
+    reversedAt = ago(30 * 60_000);
+    const reversed = await order({
+      clientInvoiceId: "att-reversed",
+      status: "CANCELED",
+      attempts: [{ invoiceReference: "ATT-V1", seqrStatus: "CANCELED", finalizedAt: reversedAt }],
+    });
+    await notification(reversed, "ATT-V1");
+    const reversedRetrying = await order({
+      clientInvoiceId: "att-reversed-retrying",
+      status: "INVOICED",
+      attempts: [
+        { invoiceReference: "ATT-V6-OLD", seqrStatus: "CANCELED", finalizedAt: ago(20 * 60_000), createdAt: ago(40 * 60_000) },
+        { invoiceReference: "ATT-V6-NEW", seqrStatus: "ISSUED", issuedAt: ago(60_000), createdAt: ago(60_000) },
+      ],
+    });
+    await notification(reversedRetrying, "ATT-V6-OLD");
+    const paidLater = await order({
+      clientInvoiceId: "att-reversed-then-paid",
+      status: "PAID",
+      attempts: [
+        { invoiceReference: "ATT-V2-OLD", seqrStatus: "CANCELED", finalizedAt: ago(20 * 60_000), createdAt: ago(40 * 60_000) },
+        { invoiceReference: "ATT-V2-NEW", seqrStatus: "PAID", ersReference: "ERS-ATT-V2", createdAt: ago(10 * 60_000) },
+      ],
+    });
+    await notification(paidLater, "ATT-V2-OLD");
+    const canceledByShop = await order({
+      clientInvoiceId: "att-canceled-by-shop",
+      status: "EXPIRED",
+      attempts: [{ invoiceReference: "ATT-V3", seqrStatus: "CANCELED", cancelReason: "EXPIRED", finalizedAt: ago(20 * 60_000) }],
+    });
+    await notification(canceledByShop, "ATT-V3");
+    await order({ clientInvoiceId: "att-canceled-unnotified", status: "CANCELED", attempts: [{ invoiceReference: "ATT-V4", seqrStatus: "CANCELED", finalizedAt: ago(20 * 60_000) }] });
+    const otherAttempt = await order({
+      clientInvoiceId: "att-notified-other-attempt",
+      status: "CANCELED",
+      attempts: [
+        { invoiceReference: "ATT-V5-A", seqrStatus: "CANCELED", cancelReason: "REPLACED", finalizedAt: ago(25 * 60_000) },
+        { invoiceReference: "ATT-V5-B", seqrStatus: "CANCELED", finalizedAt: ago(20 * 60_000) },
+      ],
+    });
+    await notification(otherAttempt, "ATT-V5-A");
+    await notification(otherAttempt, "ATT-V5-B", "STATUS_CHANGED");
+
+    // Refunds.
+    const refundedOrder = await order({
+      clientInvoiceId: "att-refund-unknown",
+      status: "PAID",
+      attempts: [{ invoiceReference: "ATT-U1", seqrStatus: "PAID", ersReference: "ERS-ATT-U1" }],
+    });
+    unansweredAt = ago(15 * 60_000);
+    await insertRefund(refundedOrder, "ATT-U1", { amountMinor: 1000, status: "UNKNOWN", createdAt: unansweredAt, completedAt: ago(14 * 60_000) });
+    const settled = await order({
+      clientInvoiceId: "att-refunds-settled",
+      status: "PARTIALLY_REFUNDED",
+      refundedMinor: 1000,
+      attempts: [{ invoiceReference: "ATT-U2", seqrStatus: "PAID", ersReference: "ERS-ATT-U2" }],
+    });
+    await insertRefund(settled, "ATT-U2", { amountMinor: 1000, status: "SUCCEEDED", completedAt: ago(60_000) });
+    await insertRefund(settled, "ATT-U2", { amountMinor: 500, status: "FAILED", completedAt: ago(60_000) });
+
+    // A refund left PENDING: the process died between asking SEQR and recording its answer.
+    const stuckOrder = await order({
+      clientInvoiceId: "att-refund-stuck",
+      status: "PAID",
+      attempts: [{ invoiceReference: "ATT-U3", seqrStatus: "PAID", ersReference: "ERS-ATT-U3" }],
+    });
+    stuckAt = ago(6 * 60_000);
+    await insertRefund(stuckOrder, "ATT-U3", { amountMinor: 700, status: "PENDING", createdAt: stuckAt });
+    const askingOrder = await order({
+      clientInvoiceId: "att-refund-asking",
+      status: "PAID",
+      attempts: [{ invoiceReference: "ATT-U4", seqrStatus: "PAID", ersReference: "ERS-ATT-U4" }],
+    });
+    await insertRefund(askingOrder, "ATT-U4", { amountMinor: 700, status: "PENDING", createdAt: ago(30_000) });
+  });
+
+  test("lists flagged orders, overdue invoices, reversed payments and unanswered refunds, in that order", async () => {
+    const items = (await needingAttention(NOW)).filter((item) => mine.has(item.clientInvoiceId));
+    expect(items).toEqual([
+      { clientInvoiceId: "att-needs", status: "NEEDS_ATTENTION", reason: "SEQR took a different amount than the order's", since: ago(1 * HOUR) },
+      { clientInvoiceId: "att-needs-no-reason", status: "NEEDS_ATTENTION", reason: "Needs attention", since: ago(2 * HOUR) },
+      { clientInvoiceId: "att-paid-after-expiry", status: "PAID", reason: "Paid after the shop had expired the order", since: ago(3 * HOUR) },
+      { clientInvoiceId: "att-partial-stock", status: "PARTIALLY_REFUNDED", reason: "Paid, but the stock was gone: refund or restock", since: ago(4 * HOUR) },
+      { clientInvoiceId: "att-new-reason", status: "PAID", reason: "SOMETHING_NEW", since: ago(5 * HOUR) },
+      {
+        clientInvoiceId: "att-stale-pending-ack",
+        status: "INVOICED",
+        reason: "Invoice still open past the timeout: is the reconciler running?",
+        since: ago(TIMEOUT + 60_000),
+      },
+      { clientInvoiceId: "att-stale-issued", status: "INVOICED", reason: "Invoice still open past the timeout: is the reconciler running?", since: ago(TIMEOUT + 1_000) },
+      {
+        clientInvoiceId: "att-reversed-retrying",
+        status: "INVOICED",
+        reason: "Payment reversed: SEQR notified a payment, then canceled it (not confirmed within 20 s)",
+        since: ago(20 * 60_000),
+      },
+      {
+        clientInvoiceId: "att-reversed",
+        status: "CANCELED",
+        reason: "Payment reversed: SEQR notified a payment, then canceled it (not confirmed within 20 s)",
+        since: reversedAt,
+      },
+      // Newest first: stuck 6 minutes ago, unanswered 15 minutes ago.
+      { clientInvoiceId: "att-refund-stuck", status: "PAID", reason: "Refund without an answer from SEQR: check the reconciliation report", since: stuckAt },
+      { clientInvoiceId: "att-refund-unknown", status: "PAID", reason: "Refund without an answer from SEQR: check the reconciliation report", since: unansweredAt },
+    ]);
+  });
+
+  test("leaves out a REFUNDED order with an attention reason, and orders with nothing wrong", async () => {
+    const listed = new Set((await needingAttention(NOW)).map((item) => item.clientInvoiceId));
+    for (const clientInvoiceId of [
+      "att-refunded-flag",
+      "att-paid-fine",
+      "att-live-young",
+      "att-live-exactly",
+      "att-old-final",
+      "att-reversed-then-paid",
+      "att-canceled-by-shop",
+      "att-canceled-unnotified",
+      "att-notified-other-attempt",
+      "att-refunds-settled",
+      // Still within the time a SEQR call may take.
+      "att-refund-asking",
+    ]) {
+      expect(listed.has(clientInvoiceId), clientInvoiceId).toBe(false);
+    }
+  });
+
+  test("an invoice becomes overdue once the timeout has passed", async () => {
+    const later = (await needingAttention(new Date(NOW.getTime() + 2_000))).filter((item) => mine.has(item.clientInvoiceId));
+    expect(later.map((item) => item.clientInvoiceId)).toEqual(expect.arrayContaining(["att-live-young", "att-live-exactly"]));
+  });
+});
+
+describe("listOrders without a filter", () => {
+  // Last, once every group above has written its orders: the newest are the 2045 ones.
+  test("every order, newest first", async () => {
+    const { rows, count, pages } = await listOrders(filter({}));
+    const all = await db.order.count();
+    expect(count).toBe(all);
+    expect(pages).toBe(Math.ceil(all / 25));
+    expect(rows).toHaveLength(25);
+    expect(rows.slice(0, 7).map((row) => row.clientInvoiceId)).toEqual([
+      "tz-29th-midnight",
+      "tz-28th-utc-27th",
+      "tz-27th-last",
+      "tz-27th-midnight",
+      "tz-26th-last",
+      "tz-summer-1st",
+      "tz-summer-30th",
+    ]);
+    const times = rows.map((row) => row.createdAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+});
