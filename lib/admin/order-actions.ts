@@ -2,7 +2,7 @@ import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { formatMoney } from "../money.ts";
-import { cancelAttemptInvoice, type CancelOutcome } from "../orders/cancel-invoice.ts";
+import { cancelAttemptInvoice, isStillLive, type CancelOutcome } from "../orders/cancel-invoice.ts";
 import { isLiveInvoiceStatus } from "../orders/state-machine.ts";
 import { syncPaymentStatus } from "../orders/sync-payment-status.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
@@ -94,6 +94,9 @@ export async function cancelOrderInvoice(orderId: string, admin: Admin): Promise
     { paymentAttemptId: attempt.id, seqrResultCode: result.error?.resultCode ?? null },
   );
   const explanation = CANCEL_EXPLANATIONS[result.outcome];
+  if ((result.outcome === "canceled" || result.outcome === "already-canceled") && (await isStillLive(attempt.id))) {
+    return { message: "SEQR accepted the cancel but still reports the invoice as open, so the customer may still pay it. Refresh, or cancel again in a moment." };
+  }
   if (result.outcome === "failed") {
     const why = result.error ? ` SEQR answered ${result.error.resultName}.` : "";
     return { message: `${explanation}${why} The invoice may still be paid; try again in a moment.` };

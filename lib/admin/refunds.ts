@@ -136,8 +136,9 @@ export async function refundPayment(
     };
   } catch (error) {
     if (!(error instanceof SeqrError)) throw error;
-    // A business answer, or 90-94 (nothing decided), means no money moved; silence means it may have.
-    const known = error.kind === "result" || error.kind === "protocol" ? "FAILED" : "UNKNOWN";
+    // A business answer (including 90-94, nothing decided) means no money moved. No answer, an HTTP error or an
+    // answer that cannot be read (SEQR may have refunded and then failed to say so) means it may have.
+    const known = error.kind === "result" ? "FAILED" : "UNKNOWN";
     await db.$transaction([
       db.refund.update({
         where: { id: refundId },
@@ -189,8 +190,8 @@ async function applyConfirmedRefund(
 export function explainRefundError(error: SeqrError): string {
   const refusal = error.resultCode === null ? undefined : REFUND_REFUSALS[error.resultCode];
   if (refusal) return refusal;
-  if (error.kind === "result" || error.kind === "protocol") return `SEQR refused the refund (${error.resultName}); nothing was refunded.`;
-  return "SEQR did not answer, so the refund may or may not have gone through. Its amount stays held: check SEQR's report (Reconciliation) before refunding again.";
+  if (error.kind === "result") return `SEQR refused the refund (${error.resultName}); nothing was refunded.`;
+  return "SEQR gave no answer the shop could read, so the refund may or may not have gone through. Its amount stays held: check SEQR's report (Reconciliation) before refunding again.";
 }
 
 function describeRepeat(refund: { status: string; amountMinor: number; currency: string; ersReference: string | null }): RefundOutcome {

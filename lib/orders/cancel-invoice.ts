@@ -20,6 +20,7 @@ export type CancelOutcome =
   /** Any other failure: nothing changed at SEQR as far as the shop knows. */
   | "failed";
 
+/** `error` is SEQR's answer when it was not a success: the failure, or 50/51. */
 export type CancelResult = { outcome: CancelOutcome; sync: SyncResult | null; error?: SeqrError };
 
 type AttemptRow = { id: string; orderId: string; invoiceReference: string };
@@ -37,6 +38,7 @@ export async function cancelAttemptInvoice(
   // Mark the reason first: when SEQR then reports CANCELED, the state machine reads it as this reason.
   await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: options.reason } });
   let outcome: CancelOutcome;
+  let answered: SeqrError | undefined;
   try {
     const result = await seqr.cancelInvoice(attempt.invoiceReference);
     outcome = result.alreadyCanceled ? "already-canceled" : "canceled";
@@ -62,6 +64,7 @@ export async function cancelAttemptInvoice(
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
     if (!error.is(50) && !error.is(51)) return { outcome: "failed", sync: null, error };
     outcome = error.is(50) ? "already-paid" : "being-paid";
+    answered = error;
   }
   const sync = await syncPaymentStatus(attempt.orderId, {
     trigger: options.trigger,
@@ -72,7 +75,7 @@ export async function cancelAttemptInvoice(
   if (await isStillLive(attempt.id)) {
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
   }
-  return { outcome, sync };
+  return { outcome, sync, ...(answered ? { error: answered } : {}) };
 }
 
 export async function isStillLive(attemptId: string): Promise<boolean> {

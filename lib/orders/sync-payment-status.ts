@@ -109,6 +109,7 @@ export async function syncPaymentStatus(
             paymentAttemptId: attempt.id,
             type: "ERROR",
             source: options.trigger,
+            sourceAddress: options.sourceAddress ?? null,
             detail: { reason: "PAID_ON_REPLACED_INVOICE", ersReference: answer.ersReference ?? null },
           },
         });
@@ -134,6 +135,7 @@ export async function syncPaymentStatus(
         paymentAttemptId: attempt.id,
         type: "STATUS_CHANGED",
         source: options.trigger,
+        sourceAddress: options.sourceAddress ?? null,
         fromStatus: current.status,
         toStatus: transition.to,
         detail: { seqrStatus: answer.status, attentionReason: transition.attentionReason ?? null },
