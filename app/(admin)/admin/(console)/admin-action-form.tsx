@@ -13,6 +13,11 @@ type Props<T> = {
   confirm?: string;
   className?: string;
   buttonClass?: string;
+  /**
+   * Nothing to do right now (no live invoice, nothing left to refund). The form stays on the page, disabled, so
+   * that the answer of the action that got it there stays visible.
+   */
+  disabled?: boolean;
   "aria-label"?: string;
 };
 
@@ -25,7 +30,16 @@ function messageOf(data: unknown): string | null {
  * A form bound to an admin Server Action: asks for confirmation first when told to, cannot be sent twice while it
  * is being sent, and shows what the action answered.
  */
-export function AdminActionForm<T>({ action, children, submitLabel, confirm, className, buttonClass = "button primary", ...rest }: Props<T>) {
+export function AdminActionForm<T>({
+  action,
+  children,
+  submitLabel,
+  confirm,
+  className,
+  buttonClass = "button primary",
+  disabled = false,
+  ...rest
+}: Props<T>) {
   const [state, formAction, pending] = useActionState(action, null);
   const [confirming, setConfirming] = useState(false);
   const message = state?.ok ? messageOf(state.data) : null;
@@ -40,13 +54,15 @@ export function AdminActionForm<T>({ action, children, submitLabel, confirm, cla
       aria-label={rest["aria-label"] ?? submitLabel}
       aria-busy={pending}
     >
-      {children}
-      {confirm && !confirming ? (
-        <button type="button" className={buttonClass} disabled={pending} onClick={() => setConfirming(true)}>
+      <fieldset disabled={disabled} className="admin-fieldset">
+        {children}
+      </fieldset>
+      {confirm && (!confirming || disabled) ? (
+        <button type="button" className={buttonClass} disabled={pending || disabled} onClick={() => setConfirming(true)}>
           {submitLabel}
         </button>
       ) : null}
-      {confirm && confirming ? (
+      {confirm && confirming && !disabled ? (
         <span className="admin-confirm" role="group" aria-label="Confirm">
           <span>{confirm}</span>
           <button type="submit" className="button primary" disabled={pending}>
@@ -58,7 +74,7 @@ export function AdminActionForm<T>({ action, children, submitLabel, confirm, cla
         </span>
       ) : null}
       {!confirm ? (
-        <button type="submit" className={buttonClass} disabled={pending} aria-busy={pending}>
+        <button type="submit" className={buttonClass} disabled={pending || disabled} aria-busy={pending}>
           {submitLabel}
         </button>
       ) : null}

@@ -66,12 +66,14 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
         <AdminActionForm action={refreshOrderAction} submitLabel="Refresh from SEQR" buttonClass="button secondary">
           {hidden}
         </AdminActionForm>
-        {liveInvoice ? (
+        {order.attempts.length > 0 ? (
+          // Kept (disabled) once the invoice is no longer live, so that the cancel's answer stays on screen.
           <AdminActionForm
             action={cancelInvoiceAction}
             submitLabel="Cancel invoice"
-            confirm={`Cancel invoice ${liveInvoice.invoiceReference}? The customer will no longer be able to pay it.`}
+            confirm={`Cancel invoice ${liveInvoice?.invoiceReference ?? ""}? The customer will no longer be able to pay it.`}
             buttonClass="button secondary"
+            disabled={!liveInvoice}
           >
             {hidden}
           </AdminActionForm>
@@ -199,31 +201,30 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
             {payment.reservedMinor > 0 ? `, ${money(payment.reservedMinor, payment.currency)} awaiting SEQR's answer` : ""}.{" "}
             <strong data-testid="refundable">{money(payment.refundableMinor, payment.currency)}</strong> left to refund.
           </p>
-          {payment.refundableMinor > 0 ? (
-            <AdminActionForm
-              action={refundAction}
-              submitLabel="Refund"
-              confirm="Send this refund to SEQR? The money goes back to the customer and cannot be taken back."
-              className="admin-refund-form"
-            >
-              {hidden}
-              <input type="hidden" name="paymentAttemptId" value={payment.attemptId} />
-              <input type="hidden" name="requestKey" value={payment.requestKey} />
-              <label>
-                Amount ({payment.currency})
-                <input
-                  name="amount"
-                  inputMode="decimal"
-                  required
-                  defaultValue={toSeqrAmount(payment.refundableMinor, payment.currency).replace(".", ",")}
-                  size={10}
-                />
-              </label>
-              <label>
-                Reason <input name="reason" maxLength={200} placeholder="optional" />
-              </label>
-            </AdminActionForm>
-          ) : null}
+          <AdminActionForm
+            action={refundAction}
+            submitLabel="Refund"
+            confirm="Send this refund to SEQR? The money goes back to the customer and cannot be taken back."
+            className="admin-refund-form"
+            disabled={payment.refundableMinor === 0}
+          >
+            {hidden}
+            <input type="hidden" name="paymentAttemptId" value={payment.attemptId} />
+            <input type="hidden" name="requestKey" value={payment.requestKey} />
+            <label>
+              Amount ({payment.currency})
+              <input
+                name="amount"
+                inputMode="decimal"
+                required
+                defaultValue={toSeqrAmount(payment.refundableMinor, payment.currency).replace(".", ",")}
+                size={10}
+              />
+            </label>
+            <label>
+              Reason <input name="reason" maxLength={200} placeholder="optional" />
+            </label>
+          </AdminActionForm>
         </section>
       ))}
 
