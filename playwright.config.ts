@@ -20,8 +20,8 @@ const chromium = {
 };
 
 const desktop = { ...devices["Desktop Chrome"], channel: undefined };
-/** Specs that arm or disarm the sandbox's faults: the "faults" project runs them, alone. */
-const GLOBAL_FAULT_SPECS = /(payment-faults|sandbox-control)\.spec\.ts/;
+/** Specs that change the sandbox globally (its faults, or closing its transaction period): the "faults" project runs them, alone. */
+const GLOBAL_FAULT_SPECS = /(payment-faults|sandbox-control|admin-reconciliation)\.spec\.ts/;
 
 export default defineConfig({
   testDir: "tests/e2e",
