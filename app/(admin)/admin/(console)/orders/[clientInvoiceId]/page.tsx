@@ -41,6 +41,9 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
   const { order, payments, liveInvoice } = loaded;
   const money = (amountMinor: number, currency = order.currency) => formatMoney({ amountMinor, currency });
   const hidden = <input type="hidden" name="clientInvoiceId" value={order.clientInvoiceId} />;
+  const cancelAsked = order.events.some(
+    (event) => event.type === "ADMIN_ACTION" && (event.detail as { action?: unknown } | null)?.action === "cancel-invoice",
+  );
 
   return (
     <div className="admin-order" data-status={order.status}>
@@ -66,7 +69,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
         <AdminActionForm action={refreshOrderAction} submitLabel="Refresh from SEQR" buttonClass="button secondary">
           {hidden}
         </AdminActionForm>
-        {order.attempts.length > 0 ? (
+        {liveInvoice || cancelAsked ? (
           // Kept (disabled) once the invoice is no longer live, so that the cancel's answer stays on screen.
           <AdminActionForm
             action={cancelInvoiceAction}
