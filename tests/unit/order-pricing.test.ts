@@ -1,20 +1,9 @@
 import { describe, expect, test } from "vitest";
 
 import { includedVatMinor, priceLines } from "@/lib/orders/pricing";
+import { seededRandom } from "@/tests/support/seeded-random";
 
 const MAX = Number.MAX_SAFE_INTEGER;
-
-/** A small deterministic generator (mulberry32), so that the property tests are repeatable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Checks that vat is amount × bps / (10000 + bps) rounded half up, in exact integer arithmetic:

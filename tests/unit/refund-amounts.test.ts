@@ -1,24 +1,13 @@
 import { describe, expect, test } from "vitest";
 
 import { parseRefundAmount, refundableMinor, refundProblem, statusAfterRefunds, type RefundLedger } from "@/lib/admin/refund-amounts";
+import { seededRandom } from "@/tests/support/seeded-random";
 
 // Refund arithmetic: what the merchant typed, what is left to refund, and what the order becomes. Expected values
 // are written out by hand (SEK has 2 decimals, JPY 0, KWD 3 in ISO 4217).
 
 const NBSP = "\u00a0";
 const FORMAT_ERROR = (currency: string) => `Enter an amount such as 120,50 (${currency}).`;
-
-/** A small deterministic generator (mulberry32), so that the property tests are repeatable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("parseRefundAmount", () => {
   test.each([

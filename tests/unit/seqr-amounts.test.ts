@@ -1,18 +1,7 @@
 import { describe, expect, test } from "vitest";
 
 import { fromSeqrAmount, SeqrAmountError, toSeqrAmount, toSeqrDecimal } from "@/lib/seqr/amounts";
-
-/** A small deterministic generator (mulberry32), so that the property tests are repeatable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@/tests/support/seeded-random";
 
 describe("toSeqrAmount", () => {
   test.each([
