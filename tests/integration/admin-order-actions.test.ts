@@ -4,10 +4,9 @@ import { beforeEach, describe, expect, test } from "vitest";
 
 import { CANCEL_EXPLANATIONS, cancelOrderInvoice, receiptText, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 
 import { ADMIN, adminActionsOf, paidOrder } from "./support/admin-orders";
-import { orderFor, rejectionOf, serveShopForThisFile } from "./support/shop-flow";
+import { expectAppError, orderFor, serveShopForThisFile } from "./support/shop-flow";
 import {
   effectsOf,
   invoicedOrder,
@@ -30,12 +29,6 @@ beforeEach(async () => {
   expect((await shop.server.api("PUT", "/config", { commitWindowMs: 20_000, invoiceInProgressMs: 30_000 })).status).toBe(200);
 });
 
-async function expectAppError(promise: Promise<unknown>, code: string, status: number): Promise<AppError> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(AppError);
-  expect(error).toMatchObject({ code, status });
-  return error as AppError;
-}
 
 describe("cancel invoice", () => {
   test("a live invoice: SEQR cancels it, the order becomes CANCELED (not EXPIRED) and the timeline says who did it", async () => {

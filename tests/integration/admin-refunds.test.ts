@@ -12,7 +12,7 @@ import { formatMoney } from "@/lib/money";
 import { seqr } from "@/lib/seqr";
 
 import { ADMIN, paidOrder, refund, refundState, seqrRefunds, typed, type PaidOrder } from "./support/admin-orders";
-import { rejectionOf, serveShopForThisFile } from "./support/shop-flow";
+import { expectAppError, serveShopForThisFile } from "./support/shop-flow";
 import { invoicedOrder, waitFor } from "./support/shop-orders";
 
 // The merchant's refunds (lib/admin/refunds.ts) through the shop's own code, talking SOAP to the sandbox over real
@@ -48,12 +48,6 @@ async function refundSnapshot(order: PaidOrder) {
   };
 }
 
-async function expectAppError(promise: Promise<unknown>, code: string, status: number): Promise<AppError> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(AppError);
-  expect(error).toMatchObject({ code, status });
-  return error as AppError;
-}
 
 describe("refunds SEQR confirms", () => {
   test("a partial then a full refund: PARTIALLY_REFUNDED then REFUNDED, each Refund SUCCEEDED with SEQR's own refund reference", async () => {

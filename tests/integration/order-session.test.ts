@@ -4,14 +4,13 @@ import { describe, expect, test } from "vitest";
 
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { hashSessionToken, newClientInvoiceId } from "@/lib/orders/ids";
 import { requestPayment } from "@/lib/orders/request-payment";
 import { openOrderSession } from "@/lib/orders/seqr-sessions";
 import { TEST_SUBSCRIBERS } from "@/lib/sandbox/registry";
 import { invoiceQrText, serviceQrText, WIZARD_CANCEL_ACTION } from "@/lib/seqr/links";
 
-import { BERTIL, eventsOfType, orderFor, orderState, rejectionOf, shopSnapshot, serveShopForThisFile } from "./support/shop-flow";
+import { BERTIL, eventsOfType, expectAppError, orderFor, orderState, serveShopForThisFile, shopSnapshot } from "./support/shop-flow";
 
 // openOrderSession, the Order URL's back end: the External Service TOKEN from the app is exchanged for the
 // customer and the QR code's parameters (getClientSessionInfo against the sandbox), which say what to pay for.
@@ -27,11 +26,6 @@ async function scanServiceCode(parameters: Record<string, string>, msisdn = BERT
   return scanned.sessionToken as string;
 }
 
-async function expectAppError(promise: Promise<unknown>, code: string, status: number): Promise<void> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(AppError);
-  expect(error).toMatchObject({ code, status });
-}
 
 describe("order=<clientInvoiceId>", () => {
   test("resolves the order and records the customer and a SESSION_OPENED event; only a hash of the TOKEN is kept", async () => {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { createOrder } from "@/lib/orders/create-order";
 import type { z } from "zod";
 
@@ -101,6 +102,14 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error("expected the call to fail, it succeeded");
+}
+
+/** The promise fails with an AppError of this code and HTTP status; returns it for further checks. */
+export async function expectAppError(promise: Promise<unknown>, code: string, status: number): Promise<AppError> {
+  const error = await rejectionOf(promise);
+  expect(error).toBeInstanceOf(AppError);
+  expect(error).toMatchObject({ code, status });
+  return error as AppError;
 }
 
 /** A response body meant for strangers: no stack frames, no source paths, no internal error text. */
