@@ -18,10 +18,19 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export async function createAdminSession(details: { address: string | null; userAgent: string | null }): Promise<string> {
+export async function createAdminSession(
+  details: { address: string | null; userAgent: string | null },
+  now = new Date(),
+): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await db.adminSession.create({
-    data: { tokenHash: hashToken(token), address: details.address, userAgent: details.userAgent?.slice(0, 300) },
+    data: {
+      tokenHash: hashToken(token),
+      address: details.address,
+      userAgent: details.userAgent?.slice(0, 300),
+      createdAt: now,
+      lastSeenAt: now,
+    },
   });
   return token;
 }

@@ -1,4 +1,5 @@
 import { db } from "../db.ts";
+import { env } from "../env.ts";
 import { merchantPasswordHash, verifyPassword } from "./password.ts";
 import { createAdminSession } from "./sessions.ts";
 
@@ -12,6 +13,9 @@ export const LOCKOUT_WINDOW_MS = 60_000;
 
 /** Counted against the limit: failures, and attempts still being checked (so that parallel guesses count too). */
 const COUNTED = ["PENDING", "FAILED"];
+
+/** Sign-in attempts are kept this long for the merchant's audit, then deleted. */
+export const ATTEMPT_RETENTION_MS = 90 * 24 * 3_600_000;
 
 export type SignInResult =
   | { outcome: "signed-in"; token: string }
@@ -50,6 +54,13 @@ export async function signIn(input: {
   const matches = await verifyPassword(await merchantPasswordHash(), input.password);
   await db.adminSignInAttempt.update({ where: { id: attempt.id }, data: { outcome: matches ? "SUCCEEDED" : "FAILED" } });
   if (!matches) return { outcome: "wrong-password" };
-  const token = await createAdminSession({ address: input.address, userAgent: input.userAgent });
+  const token = await createAdminSession({ address: input.address, userAgent: input.userAgent }, now);
+  await forgetOldRecords(now);
   return { outcome: "signed-in", token };
+}
+
+/** Sessions nobody will come back to (idle past the timeout) and attempts past their retention. */
+async function forgetOldRecords(now: Date): Promise<void> {
+  await db.adminSession.deleteMany({ where: { lastSeenAt: { lt: new Date(now.getTime() - env.admin.idleTimeoutMs) } } });
+  await db.adminSignInAttempt.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - ATTEMPT_RETENTION_MS) } } });
 }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test, vi } from "vitest";
 
 import { hashPassword, merchantPasswordHash, syncMerchantAccount, verifyPassword } from "@/lib/admin/password";
 import { createAdminSession, endAdminSession, findAdminSession } from "@/lib/admin/sessions";
-import { GLOBAL_MAX_FAILURES, LOCKOUT_WINDOW_MS, MAX_FAILURES, signIn } from "@/lib/admin/sign-in";
+import { ATTEMPT_RETENTION_MS, GLOBAL_MAX_FAILURES, LOCKOUT_WINDOW_MS, MAX_FAILURES, signIn } from "@/lib/admin/sign-in";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -246,6 +246,24 @@ describe("signIn", () => {
       expect(await signIn({ password: WRONG, address: null, userAgent: null, now: at() })).toEqual({ outcome: "wrong-password" });
     }
     expect((await signIn({ password: PASSWORD, address: null, userAgent: null, now: at(1_000) })).outcome).toBe("locked-out");
+  });
+});
+
+describe("forgetting old records", () => {
+  test("a sign-in deletes sessions idle past the timeout and attempts older than their retention, and nothing newer", async () => {
+    const at = clockAt(40);
+    const address = freshAddress();
+    const stale = await createAdminSession({ address, userAgent: USER_AGENT }, at(-env.admin.idleTimeoutMs - 1));
+    const recent = await createAdminSession({ address, userAgent: USER_AGENT }, at(-env.admin.idleTimeoutMs + 60_000));
+    const old = await db.adminSignInAttempt.create({ data: { address, outcome: "FAILED", createdAt: at(-ATTEMPT_RETENTION_MS - 1) } });
+    const kept = await db.adminSignInAttempt.create({ data: { address, outcome: "FAILED", createdAt: at(-ATTEMPT_RETENTION_MS + 60_000) } });
+
+    expect(await signIn({ password: PASSWORD, address, userAgent: USER_AGENT, now: at() })).toMatchObject({ outcome: "signed-in" });
+
+    expect(await db.adminSession.findUnique({ where: { tokenHash: sha256(stale) } })).toBeNull();
+    expect(await db.adminSession.findUnique({ where: { tokenHash: sha256(recent) } })).not.toBeNull();
+    expect(await db.adminSignInAttempt.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await db.adminSignInAttempt.findUnique({ where: { id: kept.id } })).not.toBeNull();
   });
 });
 
