@@ -60,7 +60,8 @@ export async function cancelAttemptInvoice(
         detail: { operation: "cancelInvoice", error: error.resultName },
       },
     });
-    // 50: paid after all; 51: the shopper is paying right now. Either way the invoice is not ours to cancel.
+    // Nothing was canceled, so no reason stands. 50 (paid after all) and 51 (being paid right now) are answers
+    // about the invoice worth a sync; anything else is left for the next try.
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
     if (!error.is(50) && !error.is(51)) return { outcome: "failed", sync: null, error };
     outcome = error.is(50) ? "already-paid" : "being-paid";
