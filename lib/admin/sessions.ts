@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 import { db } from "../db.ts";
 import { env } from "../env.ts";
+import { hashSessionToken } from "../orders/ids.ts";
 
 // Admin sessions live in the database; the browser holds only a random 256-bit token in an httpOnly cookie.
 
@@ -14,10 +15,6 @@ const TOUCH_EVERY_MS = 60_000;
 
 export type AdminSessionInfo = { id: string; createdAt: Date; lastSeenAt: Date };
 
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
 export async function createAdminSession(
   details: { address: string | null; userAgent: string | null },
   now = new Date(),
@@ -25,7 +22,7 @@ export async function createAdminSession(
   const token = randomBytes(32).toString("base64url");
   await db.adminSession.create({
     data: {
-      tokenHash: hashToken(token),
+      tokenHash: hashSessionToken(token),
       address: details.address,
       userAgent: details.userAgent?.slice(0, 300),
       createdAt: now,
@@ -43,7 +40,7 @@ export async function findAdminSession(
   if (!token || token.length > 100) return null;
   const now = options.now ?? new Date();
   const idleTimeoutMs = options.idleTimeoutMs ?? env.admin.idleTimeoutMs;
-  const session = await db.adminSession.findUnique({ where: { tokenHash: hashToken(token) } });
+  const session = await db.adminSession.findUnique({ where: { tokenHash: hashSessionToken(token) } });
   if (!session) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > idleTimeoutMs) {
     await db.adminSession.deleteMany({ where: { id: session.id } });
@@ -57,5 +54,5 @@ export async function findAdminSession(
 
 export async function endAdminSession(token: string | undefined): Promise<void> {
   if (!token) return;
-  await db.adminSession.deleteMany({ where: { tokenHash: hashToken(token) } });
+  await db.adminSession.deleteMany({ where: { tokenHash: hashSessionToken(token) } });
 }

@@ -5,7 +5,10 @@ export function newClientInvoiceId(): string {
   return randomBytes(16).toString("base64url");
 }
 
-/** Only a hash of an External Service TOKEN is stored: the TOKEN itself proves the app's session. */
+/**
+ * Only a hash of a session token is stored: an External Service TOKEN (it proves the app's session) or an admin
+ * session's cookie. Whoever reads the database cannot use what they read.
+ */
 export function hashSessionToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
