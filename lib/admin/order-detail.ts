@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { db } from "../db.ts";
 import { isLiveInvoiceStatus } from "../orders/state-machine.ts";
-import { paidAmountOf, refundLedgerOf } from "./refunds.ts";
+import { refundLedgerOf } from "./refunds.ts";
 import { refundableMinor } from "./refund-amounts.ts";
 
 // Everything the merchant sees about one order: items, customer, every invoice with what can still be refunded
@@ -30,7 +30,6 @@ export async function loadAdminOrder(clientInvoiceId: string) {
           attemptId: attempt.id,
           invoiceReference: attempt.invoiceReference,
           ersReference: attempt.ersReference ?? "",
-          paid: paidAmountOf(attempt),
           ...ledger,
           refundableMinor: refundableMinor(ledger),
           // A fresh key per page view: the same form submitted twice refunds once (lib/admin/refunds.ts).

@@ -7,6 +7,7 @@ import { AppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
 import { fromSeqrAmount } from "../seqr/amounts.ts";
+import { readStoredReceipt } from "../orders/stored-receipt.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
 import { paidAmountOf } from "./refunds.ts";
 
@@ -197,9 +198,7 @@ export function compareWithReport(report: ReportLedger, shop: ShopLedger): { mis
 }
 
 function paymentTimeOf(attempt: { receipt: Prisma.JsonValue; finalizedAt: Date | null; updatedAt: Date }): Date {
-  const paymentDate = (attempt.receipt as { paymentDate?: unknown } | null)?.paymentDate;
-  if (typeof paymentDate === "string" && !Number.isNaN(Date.parse(paymentDate))) return new Date(paymentDate);
-  return attempt.finalizedAt ?? attempt.updatedAt;
+  return readStoredReceipt(attempt.receipt).paymentDate ?? attempt.finalizedAt ?? attempt.updatedAt;
 }
 
 /** The shop's side: its payments and refunds in the period, plus every one the report names. */

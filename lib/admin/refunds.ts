@@ -4,6 +4,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
 import { formatMoney } from "../money.ts";
 import { canTransition } from "../orders/state-machine.ts";
+import { readStoredReceipt } from "../orders/stored-receipt.ts";
 import { WEB_SHOP_CASHIER_ID } from "../orders/invoice.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
 import type { AdminContext } from "./guard.ts";
@@ -30,11 +31,7 @@ type PaidAttempt = { id: string; amountMinor: number; currency: string; receipt:
 
 /** What SEQR took: the receipt's total when it has one (an AMOUNT_MISMATCH order may differ from its invoice). */
 export function paidAmountOf(attempt: PaidAttempt): { amountMinor: number; currency: string } {
-  const total = (attempt.receipt as { invoice?: { total?: { amountMinor?: unknown; currency?: unknown } } } | null)?.invoice?.total;
-  if (total && typeof total.amountMinor === "number" && typeof total.currency === "string") {
-    return { amountMinor: total.amountMinor, currency: total.currency };
-  }
-  return { amountMinor: attempt.amountMinor, currency: attempt.currency };
+  return readStoredReceipt(attempt.receipt).total ?? { amountMinor: attempt.amountMinor, currency: attempt.currency };
 }
 
 export async function refundLedgerOf(
