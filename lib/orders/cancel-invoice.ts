@@ -6,8 +6,12 @@ import { syncPaymentStatus, type SyncResult, type SyncTrigger } from "./sync-pay
 // Canceling an invoice at SEQR, for the reconciler (unpaid past the timeout) and the merchant. SEQR's answer
 // decides what the order becomes: the cancel only asks, and getPaymentStatus afterwards tells.
 
-/** Why the shop canceled: EXPIRED makes the order EXPIRED, MERCHANT makes it CANCELED (state-machine.ts). */
-export type CancelReason = "EXPIRED" | "MERCHANT";
+/**
+ * Why the shop canceled (state-machine.ts): EXPIRED makes the order EXPIRED; MERCHANT (the merchant canceled this
+ * invoice) makes it CANCELED, payable again; ORDER_ENDED (the merchant ended the order) makes it
+ * CANCELED_BY_MERCHANT; REPLACED (Pay is about to send a new invoice) leaves the order as it is.
+ */
+export type CancelReason = "EXPIRED" | "MERCHANT" | "ORDER_ENDED" | "REPLACED";
 
 export type CancelOutcome =
   /** SEQR canceled it now (0) or had already (95). */

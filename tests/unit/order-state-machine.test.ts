@@ -20,14 +20,16 @@ const STATUSES: readonly OrderStatus[] = [
   "NEEDS_ATTENTION",
   "PARTIALLY_REFUNDED",
   "REFUNDED",
+  "CANCELED_BY_MERCHANT",
 ];
 
 const LEGAL: Record<OrderStatus, readonly OrderStatus[]> = {
-  PENDING: ["INVOICED"],
-  INVOICED: ["PAID", "NEEDS_ATTENTION", "FAILED", "CANCELED", "EXPIRED"],
-  FAILED: ["INVOICED"],
-  CANCELED: ["INVOICED"],
+  PENDING: ["INVOICED", "EXPIRED", "CANCELED_BY_MERCHANT"],
+  INVOICED: ["PAID", "NEEDS_ATTENTION", "FAILED", "CANCELED", "EXPIRED", "CANCELED_BY_MERCHANT"],
+  FAILED: ["INVOICED", "CANCELED_BY_MERCHANT"],
+  CANCELED: ["INVOICED", "CANCELED_BY_MERCHANT"],
   EXPIRED: ["PAID", "NEEDS_ATTENTION"],
+  CANCELED_BY_MERCHANT: ["PAID", "NEEDS_ATTENTION"],
   PAID: ["PARTIALLY_REFUNDED", "REFUNDED"],
   NEEDS_ATTENTION: ["PARTIALLY_REFUNDED", "REFUNDED"],
   PARTIALLY_REFUNDED: ["PARTIALLY_REFUNDED", "REFUNDED"],
@@ -49,13 +51,13 @@ const SETTLED: readonly OrderStatus[] = ["PAID", "NEEDS_ATTENTION", "PARTIALLY_R
 const ALL_PAIRS = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to, LEGAL[from].includes(to)] as const));
 
 describe("canTransition", () => {
-  test("the module knows exactly the nine order statuses", () => {
+  test("the module knows exactly the ten order statuses", () => {
     expect([...ORDER_STATUSES].sort()).toEqual([...STATUSES].sort());
   });
 
-  test("the table covers all 81 pairs, 16 of them legal", () => {
-    expect(ALL_PAIRS).toHaveLength(81);
-    expect(ALL_PAIRS.filter(([, , legal]) => legal)).toHaveLength(16);
+  test("the table covers all 100 pairs, 23 of them legal", () => {
+    expect(ALL_PAIRS).toHaveLength(100);
+    expect(ALL_PAIRS.filter(([, , legal]) => legal)).toHaveLength(23);
   });
 
   test.each(ALL_PAIRS)("%s → %s is legal: %s", (from, to, legal) => {
@@ -154,6 +156,11 @@ const SCENARIOS = {
     attempt: attempt({ cancelReason: "EXPIRED" }),
     answer: answer("CANCELED"),
   },
+  CANCELED_ORDER_ENDED: {
+    name: "CANCELED, cancel reason ORDER_ENDED",
+    attempt: attempt({ cancelReason: "ORDER_ENDED" }),
+    answer: answer("CANCELED"),
+  },
   EXPIRED: { name: "EXPIRED", attempt: attempt(), answer: answer("EXPIRED") },
   RESERVED: { name: "RESERVED", attempt: attempt(), answer: answer("RESERVED", matching) },
 } satisfies Record<string, Scenario>;
@@ -165,8 +172,8 @@ const MISMATCH: Transition = { to: "NEEDS_ATTENTION", attentionReason: "AMOUNT_M
 const RESERVATION: Transition = { to: "NEEDS_ATTENTION", attentionReason: "UNEXPECTED_RESERVATION" };
 
 /**
- * The expected outcome, written out by hand. Only INVOICED and EXPIRED orders can move on SEQR's word; every
- * other order status (PENDING, FAILED, CANCELED, and the settled ones) ignores it, i.e. null everywhere.
+ * The expected outcome, written out by hand. Only INVOICED, EXPIRED and CANCELED_BY_MERCHANT orders can move on
+ * SEQR's word; every other order status (PENDING, FAILED, CANCELED, and the settled ones) ignores it.
  */
 const FROM_INVOICED: Record<ScenarioName, Transition | null> = {
   ISSUED: null,
@@ -184,6 +191,7 @@ const FROM_INVOICED: Record<ScenarioName, Transition | null> = {
   CANCELED_BY_SHOPPER: { to: "CANCELED" },
   CANCELED_OTHER_REASON: { to: "CANCELED" },
   CANCELED_BY_TIMEOUT: { to: "EXPIRED" },
+  CANCELED_ORDER_ENDED: { to: "CANCELED_BY_MERCHANT" },
   EXPIRED: { to: "EXPIRED" },
   RESERVED: RESERVATION,
 };
@@ -205,6 +213,29 @@ const FROM_EXPIRED: Record<ScenarioName, Transition | null> = {
   CANCELED_BY_SHOPPER: null,
   CANCELED_OTHER_REASON: null,
   CANCELED_BY_TIMEOUT: null,
+  CANCELED_ORDER_ENDED: null,
+  EXPIRED: null,
+  RESERVED: RESERVATION,
+};
+
+const FROM_CANCELED_BY_MERCHANT: Record<ScenarioName, Transition | null> = {
+  ISSUED: null,
+  PENDING_ISSUER_ACKNOWLEDGE: null,
+  PAID_MATCHING: { to: "PAID", attentionReason: "PAID_AFTER_MERCHANT_CANCEL" },
+  PAID_ONE_ORE_MORE: MISMATCH,
+  PAID_ONE_ORE_LESS: MISMATCH,
+  PAID_WRONG_CURRENCY: MISMATCH,
+  PAID_NO_RECEIPT: MISMATCH,
+  PAID_RECEIPT_WITHOUT_INVOICE: MISMATCH,
+  PAID_RECEIPT_WITHOUT_TOTAL: MISMATCH,
+  PAID_ATTEMPT_AMOUNT_DIFFERS: MISMATCH,
+  PAID_ATTEMPT_CURRENCY_DIFFERS: MISMATCH,
+  // An order the merchant ended stays ended; only money SEQR took anyway moves it.
+  FAILED: null,
+  CANCELED_BY_SHOPPER: null,
+  CANCELED_OTHER_REASON: null,
+  CANCELED_BY_TIMEOUT: null,
+  CANCELED_ORDER_ENDED: null,
   EXPIRED: null,
   RESERVED: RESERVATION,
 };
@@ -212,6 +243,7 @@ const FROM_EXPIRED: Record<ScenarioName, Transition | null> = {
 function expected(from: OrderStatus, scenario: ScenarioName): Transition | null {
   if (from === "INVOICED") return FROM_INVOICED[scenario];
   if (from === "EXPIRED") return FROM_EXPIRED[scenario];
+  if (from === "CANCELED_BY_MERCHANT") return FROM_CANCELED_BY_MERCHANT[scenario];
   return null;
 }
 
