@@ -76,11 +76,22 @@ const rawSchema = z.object({
   SEQR_SERVICE_ID: optionalString.pipe(serviceId.optional()),
   SEQR_APP_URL: optionalString.pipe(httpUrl("the simulated SEQR app").optional()),
   SEQR_REQUEST_TIMEOUT_MS: optionalString.pipe(milliseconds(1_000, 120_000).optional()),
+  SEQR_READ_TIMEOUT_MS: optionalString.pipe(milliseconds(500, 8_000).optional()),
   SEQR_REPORT_USER_ID: optionalString.pipe(z.string().max(64, "must be at most 64 characters").optional()),
   SANDBOX_COMMIT_WINDOW_MS: optionalString.pipe(milliseconds(1_000, 600_000).optional()),
   INVOICE_TIMEOUT_MS: optionalString.pipe(milliseconds(5_000, 7 * 24 * 3_600_000).optional()),
   RECONCILER: optionalString.pipe(z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional()),
   RECONCILER_INTERVAL_MS: optionalString.pipe(milliseconds(100, 60_000).optional()),
+  RECONCILER_CONCURRENCY: optionalString.pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().min(1, "must be at least 1").max(256, "must be at most 256"))
+      .optional(),
+  ),
+  PENDING_ORDER_TIMEOUT_MS: optionalString.pipe(milliseconds(60_000, 30 * 24 * 3_600_000).optional()),
   NOTIFICATION_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (it signs notification URLs)").optional(),
   ),
@@ -142,6 +153,11 @@ const envSchema = rawSchema
         /** Where links meant for the SEQR app go; undefined means real `SEQR://` links for a real phone. */
         appUrl: raw.SEQR_APP_URL ?? (sandbox ? `${publicBaseUrl}/sandbox/app` : undefined),
         requestTimeoutMs: raw.SEQR_REQUEST_TIMEOUT_MS ?? 10_000,
+        /**
+         * Per try of a read (getPaymentStatus, getClientSessionInfo): a try and its one retry must fit well inside
+         * SEQR's 20 s commit window, counted from the payment (CONTRACT.md).
+         */
+        readTimeoutMs: raw.SEQR_READ_TIMEOUT_MS ?? 3_000,
         /** RESELLERUSER user for reports (CONTRACT.md's example is 9900). */
         reportUserId: raw.SEQR_REPORT_USER_ID ?? "9900",
         /** The report executeReport runs for reconciliation; the sandbox's is TRANSACTION_REPORT (a CSV). */
@@ -154,12 +170,16 @@ const envSchema = rawSchema
       orders: {
         /** An invoice still unpaid this long after it was issued is canceled and its order EXPIRED. */
         invoiceTimeoutMs: raw.INVOICE_TIMEOUT_MS ?? 10 * 60_000,
+        /** A PENDING order that never got an invoice this long after it was placed is EXPIRED. */
+        pendingTimeoutMs: raw.PENDING_ORDER_TIMEOUT_MS ?? 24 * 3_600_000,
       },
       reconciler: {
         /** Whether `next start` runs the reconciler in-process; `npm run reconcile` runs it on its own. */
         inProcess: (raw.RECONCILER ?? "on") === "on",
         /** How often it looks for invoices due for a check. */
         intervalMs: raw.RECONCILER_INTERVAL_MS ?? 1_000,
+        /** How many invoices one reconciler process asks SEQR about at once. */
+        concurrency: raw.RECONCILER_CONCURRENCY ?? 16,
       },
       notificationSecret: raw.NOTIFICATION_SECRET ?? SANDBOX_DEFAULTS.notificationSecret,
       admin: {
