@@ -1,6 +1,7 @@
 import type { Prisma } from "../generated/prisma/client.ts";
 import { formatMoney } from "../money.ts";
 import { SHOP_NAME } from "../shop/brand.ts";
+import { takeStockForPaidOrder } from "./stock-reservation.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -8,9 +9,10 @@ export const ORDER_CONFIRMATION = "ORDER_CONFIRMATION";
 
 /**
  * Fulfilment, run inside the transaction that moved the order to PAID, so that it happens exactly when that
- * transition does: once. Takes the stock, marks the order fulfilled and queues the confirmation message in the
- * outbox. If the stock is no longer there (stock is taken at payment, not at checkout), nothing is taken and the
- * order is flagged for the merchant instead: the shopper has paid, so the order is kept, never dropped.
+ * transition does: once. Keeps the units the order reserved when its invoice was sent (stock-reservation.ts), marks
+ * the order fulfilled and queues the confirmation message in the outbox. An order paid without a reservation (SEQR
+ * took the money after the shop had released it) takes its units now; if they are gone, the order is flagged for
+ * the merchant instead: the shopper has paid, so the order is kept, never dropped.
  */
 export async function fulfilOrder(
   tx: Tx,
@@ -24,12 +26,7 @@ export async function fulfilOrder(
   });
   if (claimed.count === 0) return { fulfilled: false };
 
-  const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true } });
-  const needed = order.items.filter((item) => item.productId !== null);
-  const products = await tx.product.findMany({ where: { id: { in: needed.map((item) => item.productId ?? "") } } });
-  const stockById = new Map(products.map((product) => [product.id, product.stock]));
-  const short = needed.filter((item) => (stockById.get(item.productId ?? "") ?? 0) < item.quantity);
-
+  const { short } = await takeStockForPaidOrder(tx, orderId);
   if (short.length > 0) {
     await tx.order.update({
       where: { id: orderId },
@@ -46,12 +43,8 @@ export async function fulfilOrder(
     return { fulfilled: false };
   }
 
-  for (const item of needed) {
-    await tx.product.updateMany({
-      where: { id: item.productId ?? "", stock: { gte: item.quantity } },
-      data: { stock: { decrement: item.quantity } },
-    });
-  }
+  const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true } });
+  const needed = order.items.filter((item) => item.productId !== null);
   const total = formatMoney({ amountMinor: order.totalMinor, currency: order.currency });
   await tx.outboxMessage.create({
     data: {
