@@ -57,7 +57,13 @@ const sendInvoiceResponse = baseResponse.extend({
   invoiceReference: text.min(1, "must not be empty"),
 });
 
-const receipt = z.object({
+/** The receipt's elements, each read on its own (readLeniently): one that does not parse loses only itself. */
+const receiptInvoiceShape = {
+  title: optional(text),
+  clientInvoiceId: optional(text),
+  totalAmount: optional(amount),
+};
+const receiptShape = {
   terminalId: optional(text),
   paymentDate: optional(dateTime),
   clientInvoiceId: optional(text),
@@ -65,14 +71,7 @@ const receipt = z.object({
   paymentReference: optional(text),
   payerTerminalId: optional(text),
   receiverName: optional(text),
-  invoice: optional(
-    z.object({
-      title: optional(text),
-      clientInvoiceId: optional(text),
-      totalAmount: optional(amount),
-    }),
-  ),
-});
+};
 
 const customerToken = z.object({
   description: optional(text),
@@ -81,12 +80,15 @@ const customerToken = z.object({
   value: optional(text),
 });
 
+// A PAID answer must never be dropped because an optional part of it is malformed: status and version are
+// required, the receipt and the tokens are read part by part and what does not parse is reported, not fatal.
 const getPaymentStatusResponse = baseResponse.extend({
   status: z.enum(SEQR_INVOICE_STATUSES),
-  receipt: optional(receipt),
-  customerTokens: optional(z.object({ token: optional(list(customerToken)) })),
+  receipt: z.unknown().optional(),
+  customerTokens: z.unknown().optional(),
   version: integer,
 });
+const customerTokens = optional(z.object({ token: optional(list(customerToken)) }));
 
 const markTransactionPeriodResponse = baseResponse.extend({ transactionPeriodId: text.min(1, "must not be empty") });
 
@@ -146,7 +148,14 @@ export function toSentInvoice(result: XmlElement): SentInvoice {
 
 export function toPaymentStatus(result: XmlElement): PaymentStatus {
   const wire = parseWith("getPaymentStatus", getPaymentStatusResponse, result);
-  const receiptWire = wire.receipt;
+  const problems: string[] = [];
+  const receiptWire = readLeniently(receiptShape, wire.receipt, "receipt", problems);
+  const invoiceWire = readLeniently(
+    receiptInvoiceShape,
+    isElement(wire.receipt) ? wire.receipt.invoice : undefined,
+    "receipt.invoice",
+    problems,
+  );
   const paymentReceipt: PaymentReceipt | undefined = receiptWire && {
     terminalId: receiptWire.terminalId,
     paymentDate: receiptWire.paymentDate,
@@ -155,19 +164,50 @@ export function toPaymentStatus(result: XmlElement): PaymentStatus {
     paymentReference: receiptWire.paymentReference,
     payerTerminalId: receiptWire.payerTerminalId,
     receiverName: receiptWire.receiverName,
-    invoice: receiptWire.invoice && {
-      title: receiptWire.invoice.title,
-      clientInvoiceId: receiptWire.invoice.clientInvoiceId,
-      total: receiptWire.invoice.totalAmount,
+    invoice: invoiceWire && {
+      title: invoiceWire.title,
+      clientInvoiceId: invoiceWire.clientInvoiceId,
+      total: invoiceWire.totalAmount,
     },
   };
+  const tokens = customerTokens.safeParse(wire.customerTokens);
+  if (!tokens.success) problems.push(`customerTokens: ${describeIssues(tokens.error)}`);
   return {
     status: wire.status,
     version: wire.version,
     ersReference: wire.ersReference,
     receipt: paymentReceipt,
-    customerTokens: wire.customerTokens?.token ?? [],
+    customerTokens: tokens.success ? (tokens.data?.token ?? []) : [],
+    ...(problems.length > 0 ? { receiptProblems: problems } : {}),
   };
+}
+
+function isElement(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads an element's children one by one against `shape`: each that parses is kept, each that does not is named in
+ * `problems` and left out. Undefined when the element is absent (or `<x/>`).
+ */
+function readLeniently<S extends Record<string, z.ZodType>>(
+  shape: S,
+  value: unknown,
+  path: string,
+  problems: string[],
+): { [K in keyof S]?: z.output<S[K]> } | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!isElement(value)) {
+    problems.push(`${path} is not an element`);
+    return {};
+  }
+  const read: { [K in keyof S]?: z.output<S[K]> } = {};
+  for (const [key, schema] of Object.entries(shape) as [keyof S & string, z.ZodType][]) {
+    const parsed = schema.safeParse(value[key]);
+    if (parsed.success) read[key] = parsed.data as z.output<S[typeof key]>;
+    else problems.push(`${path}.${key}: ${parsed.error.issues.map((issue) => issue.message).join(", ")}`);
+  }
+  return read;
 }
 
 export function toTransactionPeriodId(result: XmlElement): string {

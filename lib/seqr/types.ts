@@ -79,6 +79,11 @@ export type PaymentStatus = {
   ersReference?: string;
   receipt?: PaymentReceipt;
   customerTokens: CustomerToken[];
+  /**
+   * Parts of the receipt (or the tokens) that could not be read, in plain words; absent when all of it was. The
+   * rest of the answer stands: a PAID is never dropped over a malformed optional part.
+   */
+  receiptProblems?: string[];
 };
 
 export type CancelResult = {

@@ -150,24 +150,43 @@ describe("toPaymentStatus", () => {
     expect(status.receipt?.invoice?.total).toEqual({ currency, amountMinor });
   });
 
-  test("refuses a receipt total with more decimals than the currency, naming where it is", () => {
-    const error = errorOf(() =>
-      toPaymentStatus(
-        wire(
-          `${OK}<status>PAID</status><version>1</version><receipt><invoice><totalAmount>` +
-            "<currency>SEK</currency><value>10.105</value></totalAmount></invoice></receipt>",
-        ),
+  test("keeps a PAID whose receipt total has more decimals than the currency, without the total, naming where it is", () => {
+    const status = toPaymentStatus(
+      wire(
+        `${OK}<status>PAID</status><version>1</version><receipt><paymentReference>77</paymentReference><invoice>` +
+          "<title>T</title><totalAmount><currency>SEK</currency><value>10.105</value></totalAmount></invoice></receipt>",
       ),
     );
-    expect(error.kind).toBe("protocol");
-    expect(error.message).toContain("return.receipt.invoice.totalAmount");
+    expect(status.status).toBe("PAID");
+    expect(status.version).toBe(1);
+    expect(status.receipt?.paymentReference).toBe("77");
+    expect(status.receipt?.invoice?.title).toBe("T");
+    expect(status.receipt?.invoice?.total).toBeUndefined();
+    expect(status.receiptProblems).toHaveLength(1);
+    expect(status.receiptProblems?.[0]).toContain("receipt.invoice.totalAmount");
   });
 
-  test("refuses a receipt with a paymentDate that is not a date", () => {
-    const error = errorOf(() =>
-      toPaymentStatus(wire(`${OK}<status>PAID</status><version>1</version><receipt><paymentDate>yesterday</paymentDate></receipt>`)),
+  test("keeps a PAID whose receipt has a paymentDate that is not a date, and its readable total", () => {
+    const status = toPaymentStatus(
+      wire(
+        `${OK}<status>PAID</status><version>2</version><receipt><paymentDate>yesterday</paymentDate><invoice><totalAmount>` +
+          "<currency>SEK</currency><value>10.10</value></totalAmount></invoice></receipt>",
+      ),
     );
-    expect(error.message).toContain("return.receipt.paymentDate");
+    expect(status.status).toBe("PAID");
+    expect(status.receipt?.paymentDate).toBeUndefined();
+    expect(status.receipt?.invoice?.total).toEqual({ currency: "SEK", amountMinor: 1010 });
+    expect(status.receiptProblems).toEqual([expect.stringContaining("receipt.paymentDate")]);
+  });
+
+  test("a fully readable answer has no receiptProblems", () => {
+    const status = toPaymentStatus(wire(`${OK}<status>ISSUED</status><version>1</version>`));
+    expect(status).not.toHaveProperty("receiptProblems");
+  });
+
+  test("still refuses an answer without a version or with an unknown status", () => {
+    expect(errorOf(() => toPaymentStatus(wire(`${OK}<status>PAID</status>`))).message).toContain("return.version");
+    expect(errorOf(() => toPaymentStatus(wire(`${OK}<status>SETTLED</status><version>1</version>`))).kind).toBe("protocol");
   });
 
   test("ignores elements it does not know, at any depth", () => {
@@ -261,11 +280,13 @@ describe("toPaymentStatus", () => {
     expect(toPaymentStatus(wire(`${OK}<status>PAID</status><version>1</version><customerTokens/>`)).customerTokens).toEqual([]);
   });
 
-  test("refuses a customer token without its required status", () => {
-    const error = errorOf(() =>
-      toPaymentStatus(wire(`${OK}<status>PAID</status><version>1</version><customerTokens><token><id>x</id></token></customerTokens>`)),
+  test("keeps the answer but no tokens when a customer token lacks its required status, naming it", () => {
+    const status = toPaymentStatus(
+      wire(`${OK}<status>PAID</status><version>1</version><customerTokens><token><id>x</id></token></customerTokens>`),
     );
-    expect(error.message).toContain("return.customerTokens.token.0.status");
+    expect(status.status).toBe("PAID");
+    expect(status.customerTokens).toEqual([]);
+    expect(status.receiptProblems).toEqual([expect.stringContaining("return.token.0.status")]);
   });
 });
 
