@@ -27,7 +27,7 @@ export type CancelOutcome =
 /** `error` is SEQR's answer when it was not a success: the failure, or 50/51. */
 export type CancelResult = { outcome: CancelOutcome; sync: SyncResult | null; error?: SeqrError };
 
-type AttemptRow = { id: string; orderId: string; invoiceReference: string };
+type AttemptRow = { id: string; orderId: string; invoiceReference: string | null };
 
 export async function cancelAttemptInvoice(
   attempt: AttemptRow,
@@ -39,12 +39,15 @@ export async function cancelAttemptInvoice(
     source: options.trigger,
     sourceAddress: options.sourceAddress ?? null,
   };
+  // An attempt SEQR never gave a reference for (SENDING, REFUSED, UNKNOWN) has no invoice the shop could name.
+  const invoiceReference = attempt.invoiceReference;
+  if (invoiceReference === null) return { outcome: "failed", sync: null };
   // Mark the reason first: when SEQR then reports CANCELED, the state machine reads it as this reason.
   await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: options.reason } });
   let outcome: CancelOutcome;
   let answered: SeqrError | undefined;
   try {
-    const result = await seqr.cancelInvoice(attempt.invoiceReference);
+    const result = await seqr.cancelInvoice(invoiceReference);
     outcome = result.alreadyCanceled ? "already-canceled" : "canceled";
     await db.paymentEvent.create({
       data: {
@@ -64,26 +67,27 @@ export async function cancelAttemptInvoice(
         detail: { operation: "cancelInvoice", error: error.resultName },
       },
     });
-    // Nothing was canceled, so no reason stands. 50 (paid after all) and 51 (being paid right now) are answers
-    // about the invoice worth a sync; anything else is left for the next try.
+    // Nothing was canceled, so no reason stands.
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
-    if (!error.is(50) && !error.is(51)) return { outcome: "failed", sync: null, error };
-    outcome = error.is(50) ? "already-paid" : "being-paid";
+    outcome = error.is(50) ? "already-paid" : error.is(51) ? "being-paid" : "failed";
     answered = error;
   }
+  // After every cancel, whatever it answered, ask SEQR where the invoice stands: a cancel that failed may still
+  // have been paid (or canceled) meanwhile, and only getPaymentStatus says so.
   const sync = await syncPaymentStatus(attempt.orderId, {
     trigger: options.trigger,
+    attemptId: attempt.id,
     sourceAddress: options.sourceAddress ?? null,
     ...(options.now ? { now: options.now } : {}),
   });
   // SEQR still has it live (a cancel that did not take): it was not canceled by us after all.
-  if (await isStillLive(attempt.id)) {
+  if (outcome !== "failed" && (await isStillLive(attempt.id))) {
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
   }
   return { outcome, sync, ...(answered ? { error: answered } : {}) };
 }
 
 export async function isStillLive(attemptId: string): Promise<boolean> {
-  const attempt = await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { seqrStatus: true } });
-  return attempt !== null && isLiveInvoiceStatus(attempt.seqrStatus);
+  const attempt = await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { state: true, seqrStatus: true } });
+  return attempt?.state === "SENT" && attempt.seqrStatus !== null && isLiveInvoiceStatus(attempt.seqrStatus);
 }
