@@ -33,6 +33,172 @@ function prepareDatabaseFile(filePath: string): void {
   }
 }
 
+type SqlDriverAdapter = Awaited<ReturnType<PrismaBetterSqlite3["connect"]>>;
+type SqlTransaction = Awaited<ReturnType<SqlDriverAdapter["startTransaction"]>>;
+type SqlQuery = Parameters<SqlDriverAdapter["queryRaw"]>[0];
+
+/**
+ * A first-come, first-served lock. `acquire` resolves, in call order, with the function that releases it;
+ * releasing twice is harmless.
+ */
+class ConnectionLock {
+  #tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    const previous = this.#tail;
+    let release: () => void = () => undefined;
+    this.#tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return previous.then(() => release);
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * The process's one SQLite connection, lent to one interactive transaction at a time.
+ *
+ * Prisma's better-sqlite3 adapter runs every query on a single connection, and SQLite's transaction belongs to
+ * the connection. The adapter's own mutex only keeps two transactions apart: a plain query from another request
+ * ran inside whatever transaction was open, saw its uncommitted rows, and was rolled back with it (a Pay lease,
+ * an audit event, gone). Here a transaction holds the lock from BEGIN until its COMMIT or ROLLBACK, and every
+ * query outside it waits its turn; the transaction's own queries go through the object it was given and do not
+ * wait. Prisma's batch `$transaction([...])` and the transactions it opens for nested writes start the same way.
+ *
+ * Not a second connection per transaction: better-sqlite3 is synchronous, so a second connection waiting for the
+ * first one's write lock would block the event loop that the first transaction needs to finish: a deadlock.
+ *
+ * What follows for code: inside `db.$transaction(async (tx) => …)` use `tx` only. A query through `db` there
+ * waits for the very transaction it is part of, until Prisma's timeout rolls that transaction back. And a
+ * transaction holds up every request of the process while it awaits, so nothing slow (SEQR, a sleep) runs inside
+ * one.
+ */
+class OneTransactionAtATimeAdapter implements SqlDriverAdapter {
+  readonly provider: SqlDriverAdapter["provider"];
+  readonly adapterName: string;
+  readonly #connection: SqlDriverAdapter;
+  readonly #lock = new ConnectionLock();
+
+  constructor(connection: SqlDriverAdapter) {
+    this.#connection = connection;
+    this.provider = connection.provider;
+    this.adapterName = connection.adapterName;
+  }
+
+  queryRaw(query: SqlQuery) {
+    return this.#lock.run(() => this.#connection.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery) {
+    return this.#lock.run(() => this.#connection.executeRaw(query));
+  }
+
+  executeScript(script: string) {
+    return this.#lock.run(() => this.#connection.executeScript(script));
+  }
+
+  async startTransaction(isolationLevel?: Parameters<SqlDriverAdapter["startTransaction"]>[0]): Promise<SqlTransaction> {
+    // Waiting here counts against the transaction's maxWait. A start Prisma gives up on still gets the lock in
+    // its turn; Prisma then rolls it back, which releases it.
+    const release = await this.#lock.acquire();
+    try {
+      return new LockHoldingTransaction(await this.#connection.startTransaction(isolationLevel), release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  // Closing the connection under a queued query would fail it: close after the queue.
+  dispose() {
+    return this.#lock.run(() => this.#connection.dispose());
+  }
+}
+
+const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i;
+
+/** A transaction that gives the connection back when Prisma closes it, and never gives it back still open. */
+class LockHoldingTransaction implements SqlTransaction {
+  readonly provider: SqlTransaction["provider"];
+  readonly adapterName: string;
+  readonly options: SqlTransaction["options"];
+  readonly #transaction: SqlTransaction;
+  readonly #release: () => void;
+  /** A COMMIT or ROLLBACK has run: SQLite holds no transaction for this connection any more. */
+  #ended = false;
+
+  constructor(transaction: SqlTransaction, release: () => void) {
+    this.#transaction = transaction;
+    this.#release = release;
+    this.provider = transaction.provider;
+    this.adapterName = transaction.adapterName;
+    this.options = transaction.options;
+  }
+
+  queryRaw(query: SqlQuery) {
+    return this.#transaction.queryRaw(query);
+  }
+
+  async executeRaw(query: SqlQuery) {
+    const changes = await this.#transaction.executeRaw(query);
+    if (ENDS_TRANSACTION.test(query.sql)) this.#ended = true;
+    return changes;
+  }
+
+  async commit() {
+    try {
+      await this.#transaction.commit();
+    } finally {
+      this.#release();
+    }
+  }
+
+  /**
+   * Prisma calls this after its ROLLBACK, and also when its COMMIT failed, without a ROLLBACK. SQLite keeps the
+   * transaction open after some failed COMMITs (a deferred foreign key): released like that, the next request's
+   * writes would join it. So it is rolled back here first.
+   */
+  async rollback() {
+    try {
+      if (!this.#ended && !this.options.usePhantomQuery) {
+        await this.#transaction.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => {
+          // SQLite had already ended it (some errors roll the whole transaction back): nothing is open.
+        });
+      }
+      await this.#transaction.rollback();
+    } finally {
+      this.#release();
+    }
+  }
+
+  // A nested `tx.$transaction` is a savepoint on the same transaction, under the same lock.
+  async createSavepoint(name: string) {
+    await this.#savepoint("createSavepoint")(name);
+  }
+
+  async rollbackToSavepoint(name: string) {
+    await this.#savepoint("rollbackToSavepoint")(name);
+  }
+
+  async releaseSavepoint(name: string) {
+    await this.#savepoint("releaseSavepoint")(name);
+  }
+
+  #savepoint(operation: "createSavepoint" | "rollbackToSavepoint" | "releaseSavepoint"): (name: string) => Promise<void> {
+    const implementation = this.#transaction[operation];
+    if (!implementation) throw new Error(`${this.adapterName} has no ${operation}`);
+    return implementation.bind(this.#transaction);
+  }
+}
+
 class WalSqliteAdapterFactory extends PrismaBetterSqlite3 {
   readonly #filePath: string;
 
@@ -42,9 +208,9 @@ class WalSqliteAdapterFactory extends PrismaBetterSqlite3 {
   }
 
   // Prisma connects lazily, on the first query: building the app never opens the database.
-  override async connect() {
+  override async connect(): Promise<SqlDriverAdapter> {
     prepareDatabaseFile(this.#filePath);
-    return super.connect();
+    return new OneTransactionAtATimeAdapter(await super.connect());
   }
 }
 
