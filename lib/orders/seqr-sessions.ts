@@ -6,6 +6,7 @@ import { findProductBySku } from "../catalog/queries.ts";
 import { createOrder } from "./create-order.ts";
 import { hashSessionToken } from "./ids.ts";
 import { clientInvoiceIdSchema } from "./schemas.ts";
+import { SETTLED_STATUSES } from "./state-machine.ts";
 
 // The Order URL's back end (CONTRACT.md, "The External Service flow", steps 3-4): the TOKEN the SEQR app put in
 // the URL fragment is exchanged for the customer (getClientSessionInfo) and the QR code's parameters, which say
@@ -51,16 +52,28 @@ export async function openOrderSession(token: string): Promise<OpenedSession> {
       : null;
     if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "This SEQR code is for an order the shop does not know.");
     try {
-      await db.$transaction([
-        db.seqrSession.create({ data: { ...session, orderId: order.id } }),
-        db.order.update({
-          where: { id: order.id },
+      await db.$transaction(async (tx) => {
+        await tx.seqrSession.create({ data: { ...session, orderId: order.id } });
+        // The customer of record is set once, by the first session: the order's id is in its QR code, which anyone
+        // who sees the checkout can scan, so a later session must not take the order over. The condition is the
+        // guarantee (two first sessions at once: one matches the row). A paid order's customer is the payer SEQR
+        // reported, never a session opened afterwards.
+        const recorded = await tx.order.updateMany({
+          where: { id: order.id, customerMsisdn: null, status: { notIn: [...SETTLED_STATUSES] } },
           data: { customerMsisdn: info.msisdn, customerSubscriberKey: info.subscriberKey },
-        }),
-        db.paymentEvent.create({
-          data: { orderId: order.id, type: "SESSION_OPENED", source: "order-page", detail: { msisdn: info.msisdn } },
-        }),
-      ]);
+        });
+        await tx.paymentEvent.create({
+          data: {
+            orderId: order.id,
+            type: "SESSION_OPENED",
+            source: "order-page",
+            detail:
+              recorded.count === 1
+                ? { msisdn: info.msisdn, customer: "recorded" }
+                : { msisdn: info.msisdn, customer: "unchanged", note: "The order already had its customer; this session changed nothing." },
+          },
+        });
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The same page loaded twice at once: the other load recorded the session.
@@ -78,7 +91,7 @@ export async function openOrderSession(token: string): Promise<OpenedSession> {
         { sessions: { create: session }, customerMsisdn: info.msisdn, customerSubscriberKey: info.subscriberKey },
       );
       await db.paymentEvent.create({
-        data: { orderId: order.id, type: "SESSION_OPENED", source: "order-page", detail: { msisdn: info.msisdn } },
+        data: { orderId: order.id, type: "SESSION_OPENED", source: "order-page", detail: { msisdn: info.msisdn, customer: "recorded" } },
       });
       return { orderId: order.id, clientInvoiceId: order.clientInvoiceId, created: true };
     } catch (error) {

@@ -10,7 +10,8 @@ import { openOrderSession } from "@/lib/orders/seqr-sessions";
 import { TEST_SUBSCRIBERS } from "@/lib/sandbox/registry";
 import { invoiceQrText, serviceQrText, WIZARD_CANCEL_ACTION } from "@/lib/seqr/links";
 
-import { BERTIL, eventsOfType, expectAppError, orderFor, orderState, serveShopForThisFile, shopSnapshot } from "./support/shop-flow";
+import { paidOrder } from "./support/admin-orders";
+import { ASTRID, BERTIL, eventsOfType, expectAppError, orderFor, orderState, serveShopForThisFile, shopSnapshot } from "./support/shop-flow";
 
 // openOrderSession, the Order URL's back end: the External Service TOKEN from the app is exchanged for the
 // customer and the QR code's parameters (getClientSessionInfo against the sandbox), which say what to pay for.
@@ -42,7 +43,7 @@ describe("order=<clientInvoiceId>", () => {
     ]);
     expect(JSON.stringify(state.sessions)).not.toContain(token);
     expect(eventsOfType(state, "SESSION_OPENED")).toEqual([
-      expect.objectContaining({ source: "order-page", detail: { msisdn: BERTIL } }),
+      expect.objectContaining({ source: "order-page", detail: { msisdn: BERTIL, customer: "recorded" } }),
     ]);
   });
 
@@ -57,6 +58,61 @@ describe("order=<clientInvoiceId>", () => {
     const state = await orderState(order.id);
     expect(state.sessions).toHaveLength(1);
     expect(eventsOfType(state, "SESSION_OPENED")).toHaveLength(1);
+  });
+
+  test("the first session sets the customer of record; a second subscriber's session is recorded and changes nothing else", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const first = await scanServiceCode({ order: order.clientInvoiceId }, BERTIL);
+    await openOrderSession(first);
+    const before = await db.order.findUniqueOrThrow({ where: { id: order.id } });
+    const second = await scanServiceCode({ order: order.clientInvoiceId }, ASTRID);
+
+    expect(await openOrderSession(second)).toEqual({ orderId: order.id, clientInvoiceId: order.clientInvoiceId, created: false });
+
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "PENDING", customerMsisdn: BERTIL, customerSubscriberKey: bertil?.subscriberKey });
+    expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toEqual(before);
+    expect(state.sessions.map((session) => session.msisdn).sort()).toEqual([ASTRID, BERTIL].sort());
+    expect(eventsOfType(state, "SESSION_OPENED").map((event) => event.detail)).toEqual([
+      { msisdn: BERTIL, customer: "recorded" },
+      { msisdn: ASTRID, customer: "unchanged", note: expect.stringMatching(/already had its customer/) },
+    ]);
+  });
+
+  test("two subscribers opening the order at the same moment: exactly one becomes the customer, the timeline says which", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const tokens = [
+      await scanServiceCode({ order: order.clientInvoiceId }, BERTIL),
+      await scanServiceCode({ order: order.clientInvoiceId }, ASTRID),
+    ];
+
+    await Promise.all(tokens.map((token) => openOrderSession(token)));
+
+    const state = await orderState(order.id);
+    const opened = eventsOfType(state, "SESSION_OPENED").map((event) => event.detail as { msisdn: string; customer: string });
+    const recorded = opened.filter((detail) => detail.customer === "recorded");
+    expect(recorded).toHaveLength(1);
+    expect(opened.filter((detail) => detail.customer === "unchanged")).toHaveLength(1);
+    expect(state.customerMsisdn).toBe(recorded[0]?.msisdn);
+    const customer = TEST_SUBSCRIBERS.find((subscriber) => subscriber.msisdn === state.customerMsisdn);
+    expect(state.customerSubscriberKey).toBe(customer?.subscriberKey);
+  });
+
+  test("a session opened on a paid order leaves its customer (the payer) and everything else as it was", async () => {
+    const paid = await paidOrder(shop.server);
+    const before = await db.order.findUniqueOrThrow({ where: { id: paid.orderId } });
+    expect(before).toMatchObject({ status: "PAID", customerMsisdn: ASTRID });
+    const later = await scanServiceCode({ order: paid.clientInvoiceId }, BERTIL);
+
+    await openOrderSession(later);
+
+    expect(await db.order.findUniqueOrThrow({ where: { id: paid.orderId } })).toEqual(before);
+    const state = await orderState(paid.orderId);
+    expect(state.sessions).toHaveLength(2);
+    expect(eventsOfType(state, "SESSION_OPENED").at(-1)).toMatchObject({
+      source: "order-page",
+      detail: { msisdn: BERTIL, customer: "unchanged" },
+    });
   });
 
   test("an order id the shop does not know, or a malformed one: 404 AppError, nothing recorded", async () => {
