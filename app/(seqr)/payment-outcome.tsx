@@ -107,7 +107,15 @@ function StageView({
       return (
         <section data-stage="expired" role="alert">
           <h1>This order has expired</h1>
-          <p>It was not paid in time, so we canceled its invoice. Nothing was charged. Please place the order again.</p>
+          <p>It was not paid in time, so it can no longer be paid. Nothing was charged. Please place the order again.</p>
+          <BackToShop />
+        </section>
+      );
+    case "canceled-by-shop":
+      return (
+        <section data-stage="canceled-by-shop" role="alert">
+          <h1>The shop has canceled this order</h1>
+          <p>We canceled this order, so it can no longer be paid. Nothing was charged.</p>
           <BackToShop />
         </section>
       );

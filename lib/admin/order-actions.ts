@@ -3,7 +3,7 @@ import { AppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { formatMoney } from "../money.ts";
 import { cancelAttemptInvoice, isStillLive, type CancelOutcome } from "../orders/cancel-invoice.ts";
-import { isLiveInvoiceStatus } from "../orders/state-machine.ts";
+import { endOrderByMerchant, isLiveAttempt } from "../orders/merchant-cancel.ts";
 import { syncPaymentStatus } from "../orders/sync-payment-status.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
 import { SHOP_NAME } from "../shop/brand.ts";
@@ -76,8 +76,8 @@ export const CANCEL_EXPLANATIONS: Record<CancelOutcome, string> = {
 /** Cancel invoice: only while the order's current invoice is live. */
 export async function cancelOrderInvoice(orderId: string, admin: Admin): Promise<ActionOutcome> {
   const order = await findOrder(orderId);
-  const attempt = order.attempts[0];
-  if (!attempt || !isLiveInvoiceStatus(attempt.seqrStatus)) {
+  const attempt = order.attempts.find(isLiveAttempt);
+  if (!attempt) {
     throw new AppError("NO_LIVE_INVOICE", 409, "This order has no invoice waiting for payment, so there is nothing to cancel.");
   }
   const result = await cancelAttemptInvoice(attempt, { reason: "MERCHANT", trigger: "admin", sourceAddress: admin.address });
@@ -103,6 +103,36 @@ export async function cancelOrderInvoice(orderId: string, admin: Admin): Promise
   }
   return { message: explanation };
 }
+
+/**
+ * Cancel order: ends an unpaid order for good (lib/orders/merchant-cancel.ts), its live invoice canceled first.
+ * A refusal is recorded too, so that the timeline shows the merchant tried and what stopped it.
+ */
+export async function endOrder(orderId: string, admin: Admin): Promise<ActionOutcome> {
+  const order = await findOrder(orderId);
+  try {
+    const result = await endOrderByMerchant(orderId, { sourceAddress: admin.address });
+    await recordAdminAction(orderId, admin, {
+      action: "end-order",
+      outcome: result.outcome,
+      status: result.status,
+      invoiceReference: result.invoice?.invoiceReference ?? null,
+      invoiceOutcome: result.invoice?.outcome ?? null,
+    });
+    return { message: END_EXPLANATIONS[result.outcome] };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    await recordAdminAction(orderId, admin, { action: "end-order", outcome: "refused", status: order.status, code: error.code });
+    throw error;
+  }
+}
+
+const END_EXPLANATIONS = {
+  ended: "The order is canceled for good: the customer can no longer pay it, nothing was charged, and its items are back in stock.",
+  "already-ended": "This order was already canceled; nothing changed.",
+  confirming:
+    "SEQR canceled the order's invoice, but could not be asked for its status just now. The order shows as canceled as soon as SEQR confirms it; refresh in a moment.",
+} as const;
 
 /** Send receipt: the shop's receipt for a paid order, as text, to SEQR (submitPaymentReceipt). */
 export async function sendOrderReceipt(orderId: string, admin: Admin): Promise<ActionOutcome> {

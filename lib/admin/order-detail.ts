@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { db } from "../db.ts";
-import { isLiveInvoiceStatus } from "../orders/state-machine.ts";
+import { ENDABLE_STATUSES, isLiveAttempt } from "../orders/merchant-cancel.ts";
 import { refundLedgerOf } from "./refunds.ts";
 import { refundableMinor } from "./refund-amounts.ts";
 
@@ -20,7 +20,6 @@ export async function loadAdminOrder(clientInvoiceId: string) {
     },
   });
   if (!order) return null;
-  const latest = order.attempts.at(-1);
   const payments = await Promise.all(
     order.attempts
       .filter((attempt) => attempt.seqrStatus === "PAID" && attempt.ersReference)
@@ -40,7 +39,9 @@ export async function loadAdminOrder(clientInvoiceId: string) {
   return {
     order,
     payments,
-    liveInvoice: latest && isLiveInvoiceStatus(latest.seqrStatus) ? latest : null,
+    liveInvoice: order.attempts.findLast(isLiveAttempt) ?? null,
+    /** Unpaid: the merchant may end it for good (Cancel order). */
+    endable: (ENDABLE_STATUSES as readonly string[]).includes(order.status),
   };
 }
 

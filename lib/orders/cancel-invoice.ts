@@ -80,8 +80,9 @@ export async function cancelAttemptInvoice(
     sourceAddress: options.sourceAddress ?? null,
     ...(options.now ? { now: options.now } : {}),
   });
-  // SEQR still has it live (a cancel that did not take): it was not canceled by us after all.
-  if (outcome !== "failed" && (await isStillLive(attempt.id))) {
+  // SEQR answered that it is still live (a cancel that did not take): it was not canceled by us after all. Without
+  // an answer the reason stands, so that the next look reads a CANCELED as this cancel's.
+  if (outcome !== "failed" && !sync.error && (await isStillLive(attempt.id))) {
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
   }
   return { outcome, sync, ...(answered ? { error: answered } : {}) };

@@ -15,8 +15,11 @@ export type OrderView = {
   paidAt: string | null;
 };
 
-/** The stage of the journey the shopper is at, which is what the pages switch on. */
-export type OrderStage = "open" | "processing" | "paid" | "failed" | "canceled" | "expired";
+/**
+ * The stage of the journey the shopper is at, which is what the pages switch on. "canceled" is the shopper's own
+ * cancel in the app (they may try again); "canceled-by-shop" is the merchant ending the order for good.
+ */
+export type OrderStage = "open" | "processing" | "paid" | "failed" | "canceled" | "expired" | "canceled-by-shop";
 
 export function stageOf(status: OrderStatus): OrderStage {
   switch (status) {
@@ -35,5 +38,12 @@ export function stageOf(status: OrderStatus): OrderStage {
       return "canceled";
     case "EXPIRED":
       return "expired";
+    case "CANCELED_BY_MERCHANT":
+      return "canceled-by-shop";
   }
+}
+
+/** Stages after which the order can never be paid: the pages offer no Pay and no "Try again". */
+export function isFinalStage(stage: OrderStage): stage is "paid" | "expired" | "canceled-by-shop" {
+  return stage === "paid" || stage === "expired" || stage === "canceled-by-shop";
 }

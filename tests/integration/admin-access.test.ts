@@ -12,6 +12,7 @@ import { merchantPasswordHash } from "@/lib/admin/password";
 import { createAdminSession } from "@/lib/admin/sessions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { createOrder } from "@/lib/orders/create-order";
 
 import { fakeRequest, formData, outcomeOf, requestEffects, routeRequest, type Outcome } from "./support/admin-request";
 import { shopHttpServer } from "./support/shop-address";
@@ -110,6 +111,8 @@ const ADMIN_ADDRESS = "198.51.100.20";
 type PaidTarget = InvoicedOrder & { attemptId: string; ersReference: string };
 let paid: PaidTarget;
 let live: InvoicedOrder;
+/** An order nobody has paid, for endOrderAction (a paid order is refunded, not ended). */
+let unpaid: { clientInvoiceId: string };
 
 /** Every SOAP request SEQR (the sandbox on this file's shop server) receives. */
 let soapRequests = 0;
@@ -133,13 +136,19 @@ beforeAll(async () => {
   });
   paid = { ...order, attemptId: attempt.id, ersReference: attempt.ersReference ?? "" };
   live = await invoicedOrder(shop.server);
+  unpaid = await createOrder({ lines: [{ productId: live.productId, quantity: 1 }], source: "CART", trigger: "checkout" });
 });
 
 /** Plausible form fields for every admin action, aimed at real rows, as the order and reconciliation pages send. */
 async function formFor(action: Exported): Promise<FormData> {
   const latestRun = await db.reconciliationRun.findFirst({ where: { transactionPeriodId: { not: null } }, orderBy: { createdAt: "desc" } });
   return formData({
-    clientInvoiceId: action.name === "cancelInvoiceAction" ? live.clientInvoiceId : paid.clientInvoiceId,
+    clientInvoiceId:
+      action.name === "cancelInvoiceAction"
+        ? live.clientInvoiceId
+        : action.name === "endOrderAction"
+          ? unpaid.clientInvoiceId
+          : paid.clientInvoiceId,
     paymentAttemptId: paid.attemptId,
     amount: "1,00",
     requestKey: randomUUID(),
@@ -243,6 +252,7 @@ describe("the walker", () => {
         "signOutAction",
         "refreshOrderAction",
         "cancelInvoiceAction",
+        "endOrderAction",
         "sendReceiptAction",
         "refundAction",
         "reconcileAction",

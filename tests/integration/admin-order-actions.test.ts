@@ -2,7 +2,7 @@ import "./support/shop-address";
 
 import { beforeEach, describe, expect, test } from "vitest";
 
-import { CANCEL_EXPLANATIONS, cancelOrderInvoice, receiptText, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
+import { CANCEL_EXPLANATIONS, cancelOrderInvoice, endOrder, receiptText, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
 import { db } from "@/lib/db";
 
 import { ADMIN, adminActionsOf, paidOrder } from "./support/admin-orders";
@@ -193,6 +193,56 @@ describe("cancel invoice", () => {
     }
     expect(await sandboxInvoice(shop.server, paid.invoiceReference)).toMatchObject({ status: "PAID" });
     await expectAppError(cancelOrderInvoice("no-such-order", ADMIN), "ORDER_NOT_FOUND", 404);
+  });
+});
+
+describe("cancel order (end it for good)", () => {
+  test("an invoiced order: its invoice canceled at SEQR, the order CANCELED_BY_MERCHANT, the merchant's action in the timeline", async () => {
+    const order = await invoicedOrder(shop.server);
+
+    const outcome = await endOrder(order.orderId, ADMIN);
+
+    expect(outcome.message).toMatch(/canceled for good.*nothing was charged/);
+    const effects = await effectsOf(order.orderId);
+    expect(effects.order.status).toBe("CANCELED_BY_MERCHANT");
+    expect(effects.attempt).toMatchObject({ seqrStatus: "CANCELED", cancelReason: "ORDER_ENDED" });
+    expect(await adminActionsOf(order.orderId)).toEqual([
+      expect.objectContaining({
+        source: "admin",
+        sourceAddress: ADMIN.address,
+        detail: {
+          action: "end-order",
+          outcome: "ended",
+          status: "CANCELED_BY_MERCHANT",
+          invoiceReference: order.invoiceReference,
+          invoiceOutcome: "canceled",
+        },
+      }),
+    ]);
+    expect(await sandboxInvoice(shop.server, order.invoiceReference)).toMatchObject({ status: "CANCELED" });
+  });
+
+  test("refused (the customer is paying right now): the refusal is recorded and the merchant told why", async () => {
+    const order = await invoicedOrder(shop.server);
+    await openInvoiceInApp(shop.server, order);
+
+    const error = await expectAppError(endOrder(order.orderId, ADMIN), "CUSTOMER_PAYING", 409);
+
+    expect(error.message).toMatch(/try again in a minute/i);
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.orderId } })).status).toBe("INVOICED");
+    expect(await adminActionsOf(order.orderId)).toEqual([
+      expect.objectContaining({ detail: { action: "end-order", outcome: "refused", status: "INVOICED", code: "CUSTOMER_PAYING" } }),
+    ]);
+  });
+
+  test("a paid order is refunded, not ended: 409, the order unchanged", async () => {
+    const paid = await paidOrder(shop.server);
+
+    const error = await expectAppError(endOrder(paid.orderId, ADMIN), "ORDER_NOT_ENDABLE", 409);
+
+    expect(error.message).toMatch(/refund/);
+    expect((await db.order.findUniqueOrThrow({ where: { id: paid.orderId } })).status).toBe("PAID");
+    await expectAppError(endOrder("no-such-order", ADMIN), "ORDER_NOT_FOUND", 404);
   });
 });
 

@@ -69,6 +69,15 @@ export function OrderSession({ leaveLink }: { leaveLink: string }) {
   if (stage === "expired") {
     return <Problem message="This order has expired. Please place it again from the shop." leaveLink={leaveLink} />;
   }
+  if (stage === "canceled-by-shop") {
+    return (
+      <Problem
+        title="The shop has canceled this order"
+        message="We canceled this order, so it can no longer be paid. Nothing was charged."
+        leaveLink={leaveLink}
+      />
+    );
+  }
 
   return (
     <>
@@ -95,10 +104,18 @@ export function OrderSession({ leaveLink }: { leaveLink: string }) {
   );
 }
 
-function Problem({ message, leaveLink }: { message: string; leaveLink: string }) {
+function Problem({
+  title = "We could not open this order",
+  message,
+  leaveLink,
+}: {
+  title?: string;
+  message: string;
+  leaveLink: string;
+}) {
   return (
     <section className="problem" role="alert">
-      <h1>We could not open this order</h1>
+      <h1>{title}</h1>
       <p>{message}</p>
       <div className="pay-actions">
         <a className="button primary" href={leaveLink}>

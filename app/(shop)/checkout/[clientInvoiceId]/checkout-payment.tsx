@@ -5,7 +5,7 @@ import { QRCodeSVG } from "qrcode.react";
 import { useEffect, useState } from "react";
 
 import { useOrderStatus } from "@/components/use-order-status";
-import { stageOf } from "@/lib/orders/order-view";
+import { isFinalStage, stageOf } from "@/lib/orders/order-view";
 import type { OrderStatus } from "@/lib/orders/state-machine";
 
 type Props = {
@@ -19,7 +19,8 @@ type Props = {
 
 /**
  * The checkout's payment panel: the SEQR code to scan (desktop) or to tap (phone), following the order's status
- * by itself. When the order is paid or expired the server page takes over (router.refresh()).
+ * by itself. When the order can no longer be paid (paid, expired, canceled by the shop) the server page takes over
+ * (router.refresh()).
  */
 export function CheckoutPayment({ clientInvoiceId, initialStatus, qrText, appLink }: Props) {
   const router = useRouter();
@@ -28,7 +29,7 @@ export function CheckoutPayment({ clientInvoiceId, initialStatus, qrText, appLin
   const stage = stageOf(status);
 
   useEffect(() => {
-    if (stage === "paid" || stage === "expired") router.refresh();
+    if (isFinalStage(stage)) router.refresh();
   }, [stage, router]);
 
   const showProblem = (stage === "failed" || stage === "canceled") && dismissed !== status;
@@ -42,7 +43,9 @@ export function CheckoutPayment({ clientInvoiceId, initialStatus, qrText, appLin
             ? "Waiting for your payment in the SEQR app…"
             : stage === "expired"
               ? "This order has expired."
-              : showProblem
+              : stage === "canceled-by-shop"
+                ? "The shop has canceled this order. Nothing was charged."
+                : showProblem
                 ? null
                 : "Scan the code with the SEQR app to pay."}
       </p>

@@ -45,13 +45,28 @@ export default async function CheckoutPage({ params }: Props) {
     return (
       <article className="checkout-done" role="alert">
         <h1>This order has expired</h1>
-        <p>It was not paid in time, so we canceled its invoice. Nothing was charged.</p>
+        <p>It was not paid in time, so it can no longer be paid. Nothing was charged.</p>
         <OrderSummary order={order} />
         <div className="pay-actions">
           <CartForm action={reorderAction} aria-label="Try again">
             <input type="hidden" name="order" value={order.clientInvoiceId} />
             <SubmitButton className="button primary">Put these items back in my cart</SubmitButton>
           </CartForm>
+          <Link href="/" className="button secondary">
+            Back to the shop
+          </Link>
+        </div>
+      </article>
+    );
+  }
+  if (stage === "canceled-by-shop") {
+    // Ended by the shop for good: no code to scan, nothing to try again.
+    return (
+      <article className="checkout-done" role="alert" data-stage="canceled-by-shop">
+        <h1>The shop has canceled this order</h1>
+        <p>We canceled this order, so it can no longer be paid. Nothing was charged.</p>
+        <OrderSummary order={order} />
+        <div className="pay-actions">
           <Link href="/" className="button secondary">
             Back to the shop
           </Link>

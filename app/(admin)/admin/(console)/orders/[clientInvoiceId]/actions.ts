@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
 import { adminAction } from "@/lib/admin/guard";
-import { cancelOrderInvoice, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
+import { cancelOrderInvoice, endOrder, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
 import { refundPayment } from "@/lib/admin/refunds";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -33,6 +33,13 @@ export const refreshOrderAction = adminAction(orderInput, async ({ clientInvoice
 
 export const cancelInvoiceAction = adminAction(orderInput, async ({ clientInvoiceId }, admin) => {
   const outcome = await cancelOrderInvoice(await orderIdOf(clientInvoiceId), admin);
+  refreshPage(clientInvoiceId);
+  return outcome;
+});
+
+/** Cancel order: ends an unpaid order for good (its live invoice canceled at SEQR first). */
+export const endOrderAction = adminAction(orderInput, async ({ clientInvoiceId }, admin) => {
+  const outcome = await endOrder(await orderIdOf(clientInvoiceId), admin);
   refreshPage(clientInvoiceId);
   return outcome;
 });

@@ -11,7 +11,7 @@ import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
 import { toSeqrAmount } from "@/lib/seqr/amounts";
 
 import { AdminActionForm } from "../../admin-action-form";
-import { cancelInvoiceAction, refreshOrderAction, refundAction, sendReceiptAction } from "./actions";
+import { cancelInvoiceAction, endOrderAction, refreshOrderAction, refundAction, sendReceiptAction } from "./actions";
 
 export const metadata: Metadata = { title: "Order" };
 
@@ -38,12 +38,13 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
   if (!clientInvoiceIdSchema.safeParse(clientInvoiceId).success) notFound();
   const loaded = await loadAdminOrder(clientInvoiceId);
   if (!loaded) notFound();
-  const { order, payments, liveInvoice } = loaded;
+  const { order, payments, liveInvoice, endable } = loaded;
   const money = (amountMinor: number, currency = order.currency) => formatMoney({ amountMinor, currency });
   const hidden = <input type="hidden" name="clientInvoiceId" value={order.clientInvoiceId} />;
-  const cancelAsked = order.events.some(
-    (event) => event.type === "ADMIN_ACTION" && (event.detail as { action?: unknown } | null)?.action === "cancel-invoice",
-  );
+  const asked = (action: string) =>
+    order.events.some((event) => event.type === "ADMIN_ACTION" && (event.detail as { action?: unknown } | null)?.action === action);
+  const cancelAsked = asked("cancel-invoice");
+  const endAsked = asked("end-order");
 
   return (
     <div className="admin-order" data-status={order.status}>
@@ -77,6 +78,22 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
             confirm={`Cancel invoice ${liveInvoice?.invoiceReference ?? ""}? The customer will no longer be able to pay it.`}
             buttonClass="button secondary"
             disabled={!liveInvoice}
+          >
+            {hidden}
+          </AdminActionForm>
+        ) : null}
+        {endable || (endAsked && order.status === "CANCELED_BY_MERCHANT") ? (
+          // Only for unpaid orders; kept (disabled) once ended, so that the answer stays on screen.
+          <AdminActionForm
+            action={endOrderAction}
+            submitLabel="Cancel order"
+            confirm={
+              liveInvoice
+                ? `Cancel this order for good? Its invoice ${liveInvoice.invoiceReference} is canceled at SEQR first; the customer can no longer pay, and the items go back in stock.`
+                : "Cancel this order for good? The customer can no longer pay it, and the items go back in stock."
+            }
+            buttonClass="button secondary"
+            disabled={!endable}
           >
             {hidden}
           </AdminActionForm>
@@ -151,6 +168,12 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
             <dd>{order.source === "PRODUCT_QR" ? "A product QR code" : "The cart"}</dd>
             <dt>Paid</dt>
             <dd>{order.paidAt ? formatShopTime(order.paidAt) : "–"}</dd>
+            {order.canceledAt ? (
+              <>
+                <dt>Canceled by the shop</dt>
+                <dd>{formatShopTime(order.canceledAt)}</dd>
+              </>
+            ) : null}
             <dt>Fulfilled</dt>
             <dd>{order.fulfilledAt ? formatShopTime(order.fulfilledAt) : "–"}</dd>
           </dl>
@@ -173,9 +196,9 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
           <tbody>
             {order.attempts.map((attempt) => (
               <tr key={attempt.id}>
-                <td className="mono">{attempt.invoiceReference}</td>
+                <td className="mono">{attempt.invoiceReference ?? "–"}</td>
                 <td>
-                  {attempt.seqrStatus}
+                  {attempt.seqrStatus ?? attempt.state}
                   {attempt.cancelReason ? <span className="muted"> (canceled by the shop: {attempt.cancelReason})</span> : null}
                 </td>
                 <td className="num">{money(attempt.amountMinor, attempt.currency)}</td>
