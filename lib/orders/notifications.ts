@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import { log } from "../log.ts";
 import { verifyOrderSignature } from "./notification-url.ts";
 import { clientInvoiceIdSchema, invoiceReferenceSchema } from "./schemas.ts";
+import { canTransition } from "./state-machine.ts";
 import { syncPaymentStatus, type SyncResult } from "./sync-payment-status.ts";
 
 // SEQR's payment notification (CONTRACT.md, step 6): a form POST, unsigned, never retried, sometimes never sent.
@@ -52,10 +53,11 @@ export async function receiveNotification(
 
   const order = await db.order.findUnique({ where: { clientInvoiceId }, select: { id: true } });
   if (!order) refuse(404, "ORDER_NOT_FOUND", "unknown order", { clientInvoiceId, sourceAddress });
-  const attempt = await db.paymentAttempt.findUnique({
-    where: { invoiceReference: form.data.invoiceReference },
-    select: { id: true, orderId: true },
-  });
+  const attempt =
+    (await db.paymentAttempt.findUnique({
+      where: { invoiceReference: form.data.invoiceReference },
+      select: { id: true, orderId: true },
+    })) ?? (await adoptUnconfirmedInvoice(order.id, form.data.invoiceReference));
   if (!attempt || attempt.orderId !== order.id) {
     refuse(400, "UNKNOWN_INVOICE", "the notification names an invoice this order does not have", {
       clientInvoiceId,
@@ -76,5 +78,56 @@ export async function receiveNotification(
   });
   notificationLog.info({ clientInvoiceId, invoiceReference: form.data.invoiceReference, sourceAddress }, "notification received");
   // SEQR's commit rule: ask at once, so that a paid invoice is confirmed well inside its 20 s.
-  return syncPaymentStatus(order.id, { trigger: "notification", sourceAddress });
+  return syncPaymentStatus(order.id, { trigger: "notification", attemptId: attempt.id, sourceAddress });
+}
+
+/**
+ * A sendInvoice whose answer never arrived (a timeout, a crash) leaves its attempt SENDING or UNKNOWN, with no
+ * reference, while SEQR may hold the invoice. A notification on this order's own signed URL naming a reference the
+ * shop does not know is how SEQR tells it: the order's newest such attempt takes the reference, and the sync that
+ * follows asks SEQR about it like any other invoice (SEQR answers 54 for a made-up one, which marks it LOST).
+ */
+async function adoptUnconfirmedInvoice(orderId: string, invoiceReference: string): Promise<{ id: string; orderId: string } | null> {
+  const unconfirmed = await db.paymentAttempt.findFirst({
+    where: { orderId, state: { in: ["SENDING", "UNKNOWN"] }, invoiceReference: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, orderId: true },
+  });
+  if (!unconfirmed) return null;
+  const adopted = await db.$transaction(async (tx) => {
+    const taken = await tx.paymentAttempt.updateMany({
+      where: { id: unconfirmed.id, invoiceReference: null, state: { in: ["SENDING", "UNKNOWN"] } },
+      data: { state: "SENT", invoiceReference, seqrStatus: "ISSUED", finalizedAt: null, nextCheckAt: new Date() },
+    });
+    if (taken.count === 0) return false;
+    await tx.paymentEvent.create({
+      data: {
+        orderId,
+        paymentAttemptId: unconfirmed.id,
+        type: "INVOICE_SENT",
+        source: "notification",
+        detail: { invoiceReference, adopted: "the notification named the invoice whose sendInvoice answer was lost" },
+      },
+    });
+    // The order has an invoice out again, so that SEQR's answer about it can move the order (state-machine.ts).
+    const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } });
+    if (order.status === "INVOICED" || !canTransition(order.status, "INVOICED")) return true;
+    const moved = await tx.order.updateMany({ where: { id: orderId, status: order.status }, data: { status: "INVOICED" } });
+    if (moved.count > 0) {
+      await tx.paymentEvent.create({
+        data: {
+          orderId,
+          paymentAttemptId: unconfirmed.id,
+          type: "STATUS_CHANGED",
+          source: "notification",
+          fromStatus: order.status,
+          toStatus: "INVOICED",
+        },
+      });
+    }
+    return true;
+  });
+  if (!adopted) return null;
+  notificationLog.warn({ orderId, invoiceReference }, "notification named an unconfirmed invoice; adopted");
+  return unconfirmed;
 }

@@ -1,23 +1,36 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { db } from "../db.ts";
+import { env } from "../env.ts";
 import { AppError } from "../errors.ts";
+import type { PaymentAttempt } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
+import { cancelAttemptInvoice } from "./cancel-invoice.ts";
 import { buildInvoice } from "./invoice.ts";
+import { PAY_LEASE_MS } from "./stale-attempts.ts";
 import { LIVE_INVOICE_STATUSES, PAYABLE_STATUSES, type OrderStatus } from "./state-machine.ts";
+import { releaseStock, reserveStock } from "./stock-reservation.ts";
 import { syncPaymentStatus } from "./sync-payment-status.ts";
 
-// Pay on the order page: the order gets a SEQR invoice to pay in the app. Double clicks, reloads and a second
-// device must never leave two live invoices for one order: a live invoice is reused, and a new one is issued only
-// under a short lease on the order, after SEQR has confirmed the previous one is no longer payable.
+// Pay on the order page: the order gets a SEQR invoice to pay in the app. The guarantees, each held by the
+// database, not by timing:
+// - never two live invoices for one order: a new invoice is sent only under a lease on the order (a conditional
+//   update), and only after SEQR has said the previous one is no longer payable (cancelInvoice 0 or 95);
+// - never an item sold twice: the order's units are reserved (conditional decrements) before SEQR is asked, and
+//   Pay is refused, naming the items, when they are no longer there;
+// - never money lost track of: the attempt is written (SENDING) before sendInvoice and the reference stored the
+//   moment it arrives; a call that times out or cannot be read leaves the attempt UNKNOWN, which blocks nothing.
 
-/** How long one sendInvoice may hold the order's lease; longer than the client's timeout. */
-const INVOICING_LEASE_MS = 30_000;
 /** How long a second Pay waits for the first one's invoice before giving up. */
 const WAIT_FOR_OTHER_PAY_MS = 10_000;
 /** The reconciler's first look comes this soon: a lost notification must be caught inside SEQR's 20 s. */
 export const FIRST_CHECK_AFTER_MS = 2_000;
+/**
+ * A live invoice is reused while this much of its life is left; one closer to the timeout would be canceled by the
+ * reconciler while the shopper is paying it, so it is replaced instead.
+ */
+export const MIN_REMAINING_LIFE_MS = Math.min(2 * 60_000, env.orders.invoiceTimeoutMs / 2);
 
 const payLog = log.child({ component: "request-payment" });
 
@@ -29,6 +42,7 @@ const NOT_PAYABLE: Partial<Record<OrderStatus, string>> = {
   PARTIALLY_REFUNDED: "This order is already paid.",
   REFUNDED: "This order was paid and refunded.",
   EXPIRED: "This order has expired. Please place it again from the shop.",
+  CANCELED_BY_MERCHANT: "The shop has canceled this order, so it cannot be paid. Nothing was charged.",
 };
 
 export async function requestPayment(orderId: string, options: { now?: () => Date } = {}): Promise<PaymentRequest> {
@@ -37,15 +51,18 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
   const synced = await syncPaymentStatus(orderId, { trigger: "order-page", now });
   if (synced.error) throw unavailable(synced.error);
 
-  const live = await findLiveAttempt(orderId);
-  if (live) return { invoiceReference: live.invoiceReference, reused: true };
-
   const order = await db.order.findUnique({ where: { id: orderId }, include: { items: true } });
   if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
   if (!PAYABLE_STATUSES.has(order.status)) {
     throw new AppError("ORDER_NOT_PAYABLE", 409, NOT_PAYABLE[order.status] ?? "This order cannot be paid now.");
   }
+  const live = await findLiveAttempt(orderId);
+  if (live?.invoiceReference && now().getTime() - live.issuedAt.getTime() < env.orders.invoiceTimeoutMs - MIN_REMAINING_LIFE_MS) {
+    return { invoiceReference: live.invoiceReference, reused: true };
+  }
 
+  // The lease outlives the longest sendInvoice (the request timeout) with room to spare; an attempt still SENDING
+  // after it is marked UNKNOWN by the reconciler (stale-attempts.ts).
   const startedAt = now();
   const lease = await db.order.updateMany({
     where: {
@@ -53,49 +70,75 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
       status: order.status,
       OR: [{ invoicingUntil: null }, { invoicingUntil: { lt: startedAt } }],
     },
-    data: { invoicingUntil: new Date(startedAt.getTime() + INVOICING_LEASE_MS) },
+    data: { invoicingUntil: new Date(startedAt.getTime() + PAY_LEASE_MS) },
   });
   if (lease.count === 0) return waitForOtherPay(orderId);
+
+  let attempt: PaymentAttempt;
+  try {
+    if (live) await replaceLiveInvoice(live, now);
+    attempt = await db.$transaction(async (tx) => {
+      const { reserved } = await reserveStock(tx, orderId);
+      const written = await tx.paymentAttempt.create({
+        data: {
+          orderId,
+          state: "SENDING",
+          seqrStatus: null,
+          amountMinor: order.totalMinor,
+          currency: order.currency,
+          issuedAt: startedAt,
+        },
+      });
+      if (reserved) {
+        await tx.paymentEvent.create({
+          data: {
+            orderId,
+            paymentAttemptId: written.id,
+            type: "STOCK_RESERVED",
+            source: "order-page",
+            detail: { items: order.items.map((item) => ({ sku: item.sku, quantity: item.quantity })) },
+          },
+        });
+      }
+      return written;
+    });
+  } catch (error) {
+    await releaseLease(orderId);
+    throw error;
+  }
 
   let invoiceReference: string;
   try {
     ({ invoiceReference } = await seqr.sendInvoice(buildInvoice(order, startedAt)));
   } catch (error) {
-    await db.$transaction([
-      db.order.update({ where: { id: orderId }, data: { invoicingUntil: null } }),
-      db.paymentEvent.create({
-        data: {
-          orderId,
-          type: "ERROR",
-          source: "order-page",
-          seqrResultCode: error instanceof SeqrError ? error.resultCode : null,
-          detail: { operation: "sendInvoice", error: error instanceof SeqrError ? error.resultName : "unexpected" },
-        },
-      }),
-    ]);
+    await recordSendFailure(attempt, error);
     if (error instanceof SeqrError) {
-      payLog.warn({ orderId, kind: error.kind, resultCode: error.resultCode }, "sendInvoice failed");
+      payLog.warn({ orderId, attemptId: attempt.id, kind: error.kind, resultCode: error.resultCode }, "sendInvoice failed");
       throw unavailable(error);
     }
     throw error;
   }
+  // Logged the moment it arrives, before any write that could fail: SEQR's support can find the invoice by it.
+  payLog.info({ orderId, attemptId: attempt.id, invoiceReference }, "invoice sent");
 
   const issuedAt = now();
   await db.$transaction(async (tx) => {
-    const moved = await tx.order.updateMany({
-      where: { id: orderId, status: order.status },
-      data: { status: "INVOICED", invoicingUntil: null },
-    });
-    const attempt = await tx.paymentAttempt.create({
+    // SENDING, or UNKNOWN if this call outlived the lease and the reconciler gave up on it: the reference wins.
+    await tx.paymentAttempt.updateMany({
+      where: { id: attempt.id, state: { in: ["SENDING", "UNKNOWN"] } },
       data: {
-        orderId,
+        state: "SENT",
         invoiceReference,
-        amountMinor: order.totalMinor,
-        currency: order.currency,
+        seqrStatus: "ISSUED",
         issuedAt,
         nextCheckAt: new Date(issuedAt.getTime() + FIRST_CHECK_AFTER_MS),
       },
     });
+    const moved = await tx.order.updateMany({
+      where: { id: orderId, status: order.status },
+      data: { status: "INVOICED", invoicingUntil: null },
+    });
+    if (moved.count === 0) await tx.order.update({ where: { id: orderId }, data: { invoicingUntil: null } });
     await tx.paymentEvent.create({
       data: {
         orderId,
@@ -119,13 +162,90 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
       });
     }
   });
-  payLog.info({ orderId, invoiceReference }, "invoice sent");
   return { invoiceReference, reused: false };
+}
+
+/**
+ * SEQR must say the live invoice can no longer be paid before another is sent (CONTRACT.md, cancelInvoice): 0 or 95
+ * and it is replaced; 50, it was paid (the sync has recorded it); 51, the customer is paying it right now.
+ */
+async function replaceLiveInvoice(live: PaymentAttempt, now: () => Date): Promise<void> {
+  const cancel = await cancelAttemptInvoice(live, { reason: "REPLACED", trigger: "order-page", now });
+  switch (cancel.outcome) {
+    case "canceled":
+    case "already-canceled":
+      return;
+    case "already-paid":
+      throw new AppError("ORDER_NOT_PAYABLE", 409, "This order is already paid.");
+    case "being-paid":
+      throw new AppError(
+        "PAYMENT_IN_PROGRESS",
+        409,
+        "This order is being paid in the SEQR app right now. Finish or cancel the payment there.",
+      );
+    case "failed":
+      throw cancel.error ? unavailable(cancel.error) : new AppError("PAYMENT_BUSY", 409, "Please try again in a moment.");
+  }
+}
+
+/**
+ * SEQR said no (a result code): no invoice exists, the attempt is REFUSED and the units go back. No answer that can
+ * be read (a timeout, the network, a malformed answer): SEQR may hold an invoice, the attempt is UNKNOWN. Its units
+ * go back too, so an abandoned order never holds stock; should that invoice be paid after all (its notification
+ * names it), the payment is recorded and takes the units then, or is flagged if they are gone.
+ */
+async function recordSendFailure(attempt: PaymentAttempt, error: unknown): Promise<void> {
+  const refused = error instanceof SeqrError && error.kind === "result";
+  await db.$transaction(async (tx) => {
+    await tx.paymentAttempt.updateMany({
+      where: { id: attempt.id, state: "SENDING" },
+      data: { state: refused ? "REFUSED" : "UNKNOWN", finalizedAt: new Date() },
+    });
+    await tx.order.update({ where: { id: attempt.orderId }, data: { invoicingUntil: null } });
+    await tx.paymentEvent.create({
+      data: {
+        orderId: attempt.orderId,
+        paymentAttemptId: attempt.id,
+        type: "ERROR",
+        source: "order-page",
+        seqrResultCode: error instanceof SeqrError ? error.resultCode : null,
+        detail: {
+          operation: "sendInvoice",
+          error: error instanceof SeqrError ? (error.resultName ?? error.kind) : "unexpected",
+          attemptState: refused ? "REFUSED" : "UNKNOWN",
+        },
+      },
+    });
+    const stillOut = await tx.paymentAttempt.count({
+      where: { orderId: attempt.orderId, state: "SENT", seqrStatus: { in: LIVE_INVOICE_STATUSES } },
+    });
+    if (stillOut > 0) return;
+    await releaseStock(tx, attempt.orderId, { trigger: "order-page" });
+    // The invoice this one was to replace is canceled: an INVOICED order has none left, and says so.
+    const moved = await tx.order.updateMany({ where: { id: attempt.orderId, status: "INVOICED" }, data: { status: "FAILED" } });
+    if (moved.count > 0) {
+      await tx.paymentEvent.create({
+        data: {
+          orderId: attempt.orderId,
+          paymentAttemptId: attempt.id,
+          type: "STATUS_CHANGED",
+          source: "order-page",
+          fromStatus: "INVOICED",
+          toStatus: "FAILED",
+          detail: { reason: "REPLACEMENT_NOT_SENT" },
+        },
+      });
+    }
+  });
+}
+
+async function releaseLease(orderId: string): Promise<void> {
+  await db.order.update({ where: { id: orderId }, data: { invoicingUntil: null } });
 }
 
 async function findLiveAttempt(orderId: string) {
   return db.paymentAttempt.findFirst({
-    where: { orderId, seqrStatus: { in: LIVE_INVOICE_STATUSES } },
+    where: { orderId, state: "SENT", seqrStatus: { in: LIVE_INVOICE_STATUSES } },
     orderBy: { createdAt: "desc" },
   });
 }
@@ -135,13 +255,13 @@ async function waitForOtherPay(orderId: string): Promise<PaymentRequest> {
   const deadline = Date.now() + WAIT_FOR_OTHER_PAY_MS;
   while (Date.now() < deadline) {
     const live = await findLiveAttempt(orderId);
-    if (live) return { invoiceReference: live.invoiceReference, reused: true };
+    if (live?.invoiceReference) return { invoiceReference: live.invoiceReference, reused: true };
     const order = await db.order.findUnique({ where: { id: orderId }, select: { invoicingUntil: true } });
     if (!order?.invoicingUntil) break;
     await sleep(200);
   }
   const live = await findLiveAttempt(orderId);
-  if (live) return { invoiceReference: live.invoiceReference, reused: true };
+  if (live?.invoiceReference) return { invoiceReference: live.invoiceReference, reused: true };
   throw new AppError("PAYMENT_BUSY", 409, "This order's payment is being prepared on another screen. Please try again.");
 }
 

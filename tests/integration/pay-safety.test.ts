@@ -1,0 +1,365 @@
+import "./support/shop-address";
+import "./support/short-seqr-timeout";
+
+import { beforeEach, describe, expect, test } from "vitest";
+
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { receiveNotification } from "@/lib/orders/notifications";
+import { notificationUrlFor } from "@/lib/orders/notification-url";
+import { MIN_REMAINING_LIFE_MS, requestPayment } from "@/lib/orders/request-payment";
+import { PAY_LEASE_MS } from "@/lib/orders/stale-attempts";
+import { syncPaymentStatus } from "@/lib/orders/sync-payment-status";
+
+import {
+  eventsOfType,
+  expectAppError,
+  orderFor,
+  orderState,
+  pollUntil,
+  rejectionOf,
+  serveShopForThisFile,
+  stockOf,
+} from "./support/shop-flow";
+
+// Pay's safety net (issue 11, items 2-4): stock reserved when the invoice is sent, never two live invoices (the
+// live one is canceled at SEQR before it is replaced), and the attempt written before sendInvoice so that a
+// timeout or a crash never loses track of an invoice SEQR may hold.
+
+const shop = serveShopForThisFile();
+
+// Every test starts with plenty of jam; those about the last units set the stock they need.
+beforeEach(async () => {
+  await setStock("LINGON-JAM-400", 100);
+});
+
+async function seqrInvoicesFor(clientInvoiceId: string) {
+  return db.sandboxInvoice.findMany({ where: { clientInvoiceId }, orderBy: { createdAt: "asc" } });
+}
+
+async function setStock(sku: string, stock: number) {
+  return db.product.update({ where: { sku }, data: { stock } });
+}
+
+/** The notification SEQR would post for this invoice, as the shop's route receives it. */
+async function notify(clientInvoiceId: string, invoiceReference: string) {
+  const url = new URL(notificationUrlFor(clientInvoiceId));
+  return receiveNotification(
+    Object.fromEntries(url.searchParams),
+    new URLSearchParams({ invoiceReference, clientInvoiceId }).toString(),
+    "127.0.0.1",
+  );
+}
+
+describe("stock is reserved when the invoice is sent", () => {
+  test("ten shoppers race for the last eight units: eight get invoices and pay, two are told before paying", async () => {
+    const product = await setStock("DALA-HORSE-RED", 8);
+    const orders = await Promise.all(Array.from({ length: 10 }, () => orderFor("DALA-HORSE-RED")));
+
+    const results = await Promise.allSettled(orders.map(({ order }) => requestPayment(order.id)));
+
+    const invoiced = results.flatMap((result, index) => (result.status === "fulfilled" ? [{ ...result.value, ...orders[index]! }] : []));
+    const refused = results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
+    expect(invoiced).toHaveLength(8);
+    expect(refused).toHaveLength(2);
+    for (const error of refused) {
+      expect(error).toMatchObject({ code: "OUT_OF_STOCK", status: 409 });
+      expect((error as Error).message).toContain(product.name);
+    }
+    expect(await stockOf(product.id)).toBe(0);
+    // Nothing was sent to SEQR for the two who were told.
+    const sent = await db.sandboxInvoice.count({ where: { clientInvoiceId: { in: orders.map(({ order }) => order.clientInvoiceId) } } });
+    expect(sent).toBe(8);
+
+    for (const { invoiceReference } of invoiced) await shop.sandbox.pay(invoiceReference);
+    for (const { order } of invoiced) {
+      const state = await pollUntil(() => orderState(order.id), (value) => value.status === "PAID");
+      expect(state).toMatchObject({ status: "PAID", attentionReason: null, stockReservation: "TAKEN" });
+      expect(state.fulfilledAt).not.toBeNull();
+    }
+    expect(await stockOf(product.id)).toBe(0);
+  });
+
+  test("a declined invoice puts its units back: the shopper who was told sold out can then pay", async () => {
+    const product = await setStock("DALA-HORSE-RED", 1);
+    const first = await orderFor("DALA-HORSE-RED");
+    const second = await orderFor("DALA-HORSE-RED");
+    const { invoiceReference } = await requestPayment(first.order.id);
+    expect(await stockOf(product.id)).toBe(0);
+    await expectAppError(requestPayment(second.order.id), "OUT_OF_STOCK", 409);
+
+    await shop.sandbox.decline(invoiceReference);
+    await syncPaymentStatus(first.order.id, { trigger: "status-route" });
+
+    expect(await stockOf(product.id)).toBe(1);
+    const firstState = await orderState(first.order.id);
+    expect(firstState.stockReservation).toBe("NONE");
+    expect(eventsOfType(firstState, "STOCK_RELEASED")).toHaveLength(1);
+    const paid = await requestPayment(second.order.id);
+    expect(paid.reused).toBe(false);
+    expect(await stockOf(product.id)).toBe(0);
+  });
+
+  test("Pay for several sold-out items names each of them and sends nothing to SEQR", async () => {
+    const horse = await setStock("DALA-HORSE-RED", 5);
+    const jam = await db.product.findUniqueOrThrow({ where: { sku: "LINGON-JAM-400" } });
+    const { createOrder } = await import("@/lib/orders/create-order");
+    const order = await createOrder({
+      lines: [
+        { productId: horse.id, quantity: 2 },
+        { productId: jam.id, quantity: 1 },
+      ],
+      source: "CART",
+      trigger: "checkout",
+    });
+    await setStock("DALA-HORSE-RED", 1);
+    await setStock("LINGON-JAM-400", 0);
+
+    const error = await expectAppError(requestPayment(order.id), "OUT_OF_STOCK", 409);
+
+    expect(error.message).toContain(horse.name);
+    expect(error.message).toContain(jam.name);
+    expect(await seqrInvoicesFor(order.clientInvoiceId)).toHaveLength(0);
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "PENDING", stockReservation: "NONE", invoicingUntil: null });
+    expect(state.attempts).toHaveLength(0);
+    // The reservation that fit was rolled back with the one that did not.
+    expect(await stockOf(horse.id)).toBe(1);
+  });
+});
+
+describe("an attempt is written before sendInvoice", () => {
+  test("while sendInvoice runs the attempt is SENDING, then SENT with its reference", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    await shop.sandbox.arm({ kind: "soap-delay", operation: "sendInvoice", delayMs: 600, count: 1 });
+
+    const paying = requestPayment(order.id);
+    const during = await pollUntil(
+      () => db.paymentAttempt.findMany({ where: { orderId: order.id } }),
+      (attempts) => attempts.length > 0,
+    );
+    expect(during).toEqual([expect.objectContaining({ state: "SENDING", invoiceReference: null, seqrStatus: null })]);
+    const { invoiceReference } = await paying;
+
+    const after = await db.paymentAttempt.findUniqueOrThrow({ where: { id: during[0]!.id } });
+    expect(after).toMatchObject({ state: "SENT", invoiceReference, seqrStatus: "ISSUED" });
+  });
+
+  test("a sendInvoice that times out leaves the attempt UNKNOWN, the units back and the lease free; Pay works again", async () => {
+    const product = await setStock("LINGON-JAM-400", 3);
+    const { order } = await orderFor("LINGON-JAM-400");
+    await shop.sandbox.arm({ kind: "soap-delay", operation: "sendInvoice", delayMs: 2_500, count: 1 });
+
+    await expectAppError(requestPayment(order.id), "SEQR_UNAVAILABLE", 503);
+
+    let state = await orderState(order.id);
+    expect(state.attempts).toEqual([expect.objectContaining({ state: "UNKNOWN", invoiceReference: null })]);
+    expect(state).toMatchObject({ status: "PENDING", invoicingUntil: null, stockReservation: "NONE" });
+    expect(await stockOf(product.id)).toBe(3);
+    expect(eventsOfType(state, "ERROR").at(-1)).toMatchObject({ detail: { operation: "sendInvoice", attemptState: "UNKNOWN" } });
+
+    const again = await requestPayment(order.id);
+    state = await orderState(order.id);
+    expect(state.status).toBe("INVOICED");
+    expect(state.attempts.map((attempt) => attempt.state)).toEqual(["UNKNOWN", "SENT"]);
+    expect(state.attempts[1]?.invoiceReference).toBe(again.invoiceReference);
+  });
+
+  test("the invoice a timed-out sendInvoice created is paid anyway: its notification names it, and the payment is kept", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    await shop.sandbox.arm({ kind: "soap-delay", operation: "sendInvoice", delayMs: 1_500, count: 1 });
+    await expectAppError(requestPayment(order.id), "SEQR_UNAVAILABLE", 503);
+    // The sandbox finished issuing it after the shop had given up.
+    const [orphan] = await pollUntil(() => seqrInvoicesFor(order.clientInvoiceId), (invoices) => invoices.length === 1);
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.pay(orphan!.reference);
+
+    const result = await notify(order.clientInvoiceId, orphan!.reference);
+
+    expect(result.status).toBe("PAID");
+    const state = await orderState(order.id);
+    expect(state.attempts).toEqual([expect.objectContaining({ state: "SENT", invoiceReference: orphan!.reference, seqrStatus: "PAID" })]);
+    expect(state.fulfilledAt).not.toBeNull();
+  });
+
+  test("SEQR refusing sendInvoice (93) leaves the attempt REFUSED and the units back", async () => {
+    const product = await setStock("LINGON-JAM-400", 2);
+    const { order } = await orderFor("LINGON-JAM-400");
+    await shop.sandbox.arm({ kind: "soap-result", operation: "sendInvoice", resultCode: 93, count: 1 });
+
+    await expectAppError(requestPayment(order.id), "SEQR_UNAVAILABLE", 503);
+
+    const state = await orderState(order.id);
+    expect(state.attempts).toEqual([expect.objectContaining({ state: "REFUSED", invoiceReference: null })]);
+    expect(state.stockReservation).toBe("NONE");
+    expect(await stockOf(product.id)).toBe(2);
+  });
+
+  test("the Pay lease outlives the longest sendInvoice", () => {
+    expect(PAY_LEASE_MS).toBeGreaterThan(env.seqr.requestTimeoutMs);
+  });
+});
+
+describe("a live invoice is canceled at SEQR before it is replaced", () => {
+  /** Makes the order's live invoice look this old to the shop, so that Pay will not reuse it. */
+  async function age(invoiceReference: string) {
+    const issuedAt = new Date(Date.now() - (env.orders.invoiceTimeoutMs - MIN_REMAINING_LIFE_MS + 1_000));
+    await db.paymentAttempt.update({ where: { invoiceReference }, data: { issuedAt } });
+  }
+
+  test("an invoice near its timeout is canceled (0), then replaced: one live invoice, the order INVOICED, units held once", async () => {
+    const product = await setStock("LINGON-JAM-400", 4);
+    const { order } = await orderFor("LINGON-JAM-400");
+    const first = await requestPayment(order.id);
+    await age(first.invoiceReference);
+
+    const second = await requestPayment(order.id);
+
+    expect(second.reused).toBe(false);
+    expect(second.invoiceReference).not.toBe(first.invoiceReference);
+    const invoices = await seqrInvoicesFor(order.clientInvoiceId);
+    expect(invoices.map((invoice) => [invoice.reference, invoice.status])).toEqual([
+      [first.invoiceReference, "CANCELED"],
+      [second.invoiceReference, "ISSUED"],
+    ]);
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "INVOICED", stockReservation: "HELD" });
+    expect(eventsOfType(state, "INVOICE_CANCELED")).toEqual([expect.objectContaining({ detail: expect.objectContaining({ reason: "REPLACED" }) })]);
+    expect(await stockOf(product.id)).toBe(3);
+  });
+
+  test("51, the customer is paying it right now: no second invoice", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const first = await requestPayment(order.id);
+    await age(first.invoiceReference);
+    await shop.sandbox.arm({ kind: "soap-result", operation: "cancelInvoice", resultCode: 51, count: 1 });
+
+    await expectAppError(requestPayment(order.id), "PAYMENT_IN_PROGRESS", 409);
+
+    expect(await seqrInvoicesFor(order.clientInvoiceId)).toHaveLength(1);
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "INVOICED", invoicingUntil: null });
+    expect(state.attempts).toEqual([expect.objectContaining({ invoiceReference: first.invoiceReference, seqrStatus: "ISSUED", cancelReason: null })]);
+  });
+
+  test("50, it was paid while the cancel was on its way: the payment is applied and no second invoice is sent", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const first = await requestPayment(order.id);
+    await age(first.invoiceReference);
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.arm({ kind: "soap-delay", operation: "cancelInvoice", delayMs: 800, count: 1 });
+
+    const paying = rejectionOf(requestPayment(order.id));
+    // The cancel is on its way once its reason is written; the shopper pays before SEQR handles it.
+    await pollUntil(
+      () => db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: first.invoiceReference } }),
+      (attempt) => attempt.cancelReason === "REPLACED",
+    );
+    await shop.sandbox.pay(first.invoiceReference);
+
+    expect(await paying).toMatchObject({ code: "ORDER_NOT_PAYABLE", status: 409 });
+    expect(await seqrInvoicesFor(order.clientInvoiceId)).toHaveLength(1);
+    const state = await orderState(order.id);
+    expect(state.status).toBe("PAID");
+    expect(state.attempts).toEqual([expect.objectContaining({ invoiceReference: first.invoiceReference, seqrStatus: "PAID" })]);
+  });
+});
+
+describe("every trigger syncs the invoice it is about", () => {
+  test("a notification about an older invoice syncs that invoice, not the newest", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const first = await requestPayment(order.id);
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.pay(first.invoiceReference);
+    // A newer invoice of the same order the shop holds (written as Pay would, had it replaced the first).
+    await db.paymentAttempt.create({
+      data: { orderId: order.id, state: "SENT", invoiceReference: "99999999990001", seqrStatus: "ISSUED", amountMinor: 1, currency: "SEK" },
+    });
+
+    const result = await notify(order.clientInvoiceId, first.invoiceReference);
+
+    expect(result.status).toBe("PAID");
+    const state = await orderState(order.id);
+    expect(state.attempts.find((attempt) => attempt.invoiceReference === first.invoiceReference)?.seqrStatus).toBe("PAID");
+  });
+
+  test("the reconciler's sync names its attempt: a payment on a replaced invoice is applied to the order", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const first = await requestPayment(order.id);
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.pay(first.invoiceReference);
+    await db.paymentAttempt.create({
+      data: { orderId: order.id, state: "SENT", invoiceReference: "99999999990002", seqrStatus: "ISSUED", amountMinor: 1, currency: "SEK" },
+    });
+    const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: first.invoiceReference } });
+
+    const result = await syncPaymentStatus(order.id, { trigger: "reconciler", attemptId: attempt.id });
+
+    expect(result.changed).toEqual({ from: "INVOICED", to: "PAID" });
+  });
+
+  test("a second invoice of a paid order paid too: recorded, the order flagged PAID_TWICE, fulfilled once", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const first = await requestPayment(order.id);
+    await shop.sandbox.pay(first.invoiceReference);
+    await pollUntil(() => orderState(order.id), (state) => state.status === "PAID");
+    // SEQR issued a second invoice for the order (as a bug or a second device could have made it).
+    const { seqr } = await import("@/lib/seqr");
+    const { buildInvoice } = await import("@/lib/orders/invoice");
+    const full = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { items: true } });
+    const second = await seqr.sendInvoice(buildInvoice(full, new Date()));
+    const attempt = await db.paymentAttempt.create({
+      data: { orderId: order.id, state: "SENT", invoiceReference: second.invoiceReference, seqrStatus: "ISSUED", amountMinor: full.totalMinor, currency: "SEK" },
+    });
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.pay(second.invoiceReference);
+
+    await syncPaymentStatus(order.id, { trigger: "reconciler", attemptId: attempt.id });
+
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "PAID", attentionReason: "PAID_TWICE" });
+    expect(state.attempts.map((row) => row.seqrStatus)).toEqual(["PAID", "PAID"]);
+    expect(eventsOfType(state, "FULFILLED")).toHaveLength(1);
+    expect(eventsOfType(state, "ERROR")).toEqual([expect.objectContaining({ detail: expect.objectContaining({ reason: "PAID_TWICE" }) })]);
+  });
+
+  test("54 for an invoice the shop holds: the attempt is LOST, the order may be paid again, its units back", async () => {
+    const product = await setStock("LINGON-JAM-400", 2);
+    const { order } = await orderFor("LINGON-JAM-400");
+    const first = await requestPayment(order.id);
+    // SEQR forgets the invoice (as after a data loss on its side).
+    await db.sandboxInvoice.update({ where: { reference: first.invoiceReference }, data: { terminalId: "another_terminal" } });
+
+    const result = await syncPaymentStatus(order.id, { trigger: "status-route" });
+
+    expect(result.changed).toEqual({ from: "INVOICED", to: "FAILED" });
+    const state = await orderState(order.id);
+    expect(state.attempts).toEqual([expect.objectContaining({ state: "LOST", seqrStatus: null, nextCheckAt: null })]);
+    expect(state.stockReservation).toBe("NONE");
+    expect(await stockOf(product.id)).toBe(2);
+    expect(eventsOfType(state, "ERROR")).toEqual([expect.objectContaining({ seqrResultCode: 54, detail: expect.objectContaining({ reason: "INVOICE_LOST" }) })]);
+    const again = await requestPayment(order.id);
+    expect(again.invoiceReference).not.toBe(first.invoiceReference);
+  });
+
+  test("a look that repeats the last answer counts on the attempt and adds no event; a different answer is recorded", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const { invoiceReference } = await requestPayment(order.id);
+    const queried = async () => eventsOfType(await orderState(order.id), "STATUS_QUERIED").length;
+    await syncPaymentStatus(order.id, { trigger: "reconciler" });
+    const before = await queried();
+
+    for (let look = 0; look < 5; look += 1) await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+    expect(await queried()).toBe(before);
+    const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference } });
+    expect(attempt.sameAnswerCount).toBe(5);
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 3 });
+    await syncPaymentStatus(order.id, { trigger: "reconciler" });
+    expect(await queried()).toBe(before + 1); // a failure is always recorded
+    await shop.sandbox.decline(invoiceReference);
+    await syncPaymentStatus(order.id, { trigger: "reconciler" });
+    expect((await orderState(order.id)).status).toBe("FAILED");
+    expect(await queried()).toBe(before + 2);
+  });
+});
