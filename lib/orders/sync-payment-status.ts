@@ -194,7 +194,9 @@ async function applyAnswer(
       detail: { seqrStatus: answer.status, attentionReason: transition.attentionReason ?? null },
     },
   });
-  if (answer.status === "PAID") {
+  // Fulfilment hangs off the one transition to PAID. NEEDS_ATTENTION (money taken, but not as invoiced) keeps its
+  // units held and fulfils nothing: the merchant decides.
+  if (transition.to === "PAID") {
     await fulfilOrder(tx, orderId, { trigger: context.trigger, paymentReference: answer.ersReference ?? null, now: at });
   } else if (RELEASES_STOCK.has(transition.to)) {
     await releaseStock(tx, orderId, { trigger: context.trigger });
@@ -248,7 +250,8 @@ async function markLost(attempt: PaymentAttempt, recorded: Recorded, at: Date): 
 
 /**
  * The customer of record is whoever paid: the PAID receipt's payer wins over the first session's msisdn. A payer
- * who differs is recorded in the timeline; the subscriberKey follows the payer's own session, when the shop has one.
+ * who replaces a recorded customer is recorded in the timeline; the subscriberKey follows the payer's own session,
+ * when the shop has one.
  */
 async function recordPayer(
   tx: Prisma.TransactionClient,
@@ -263,8 +266,9 @@ async function recordPayer(
     where: { id: recorded.orderId },
     data: { customerMsisdn: payer, customerSubscriberKey: session?.subscriberKey ?? null },
   });
+  if (order.customerMsisdn === null) return; // no customer yet: the payer is the first, nothing changed
   await tx.paymentEvent.create({
-    data: { ...recorded, type: "SESSION_OPENED", detail: { payer, previousMsisdn: order.customerMsisdn, reason: "PAYER_IS_CUSTOMER" } },
+    data: { ...recorded, type: "CUSTOMER_CHANGED", detail: { payer, previousMsisdn: order.customerMsisdn } },
   });
 }
 

@@ -108,7 +108,9 @@ describe("a genuine notification", () => {
     expect(changed).toMatchObject({ fromStatus: "INVOICED", toStatus: "PAID", paymentAttemptId: attempt?.id });
     expect(fulfilled?.detail).toEqual({ items: [{ sku: "WOOL-SOCKS-GREY", quantity: 2 }] });
 
-    expect(await stockOf(product.id)).toBe(stockBefore - 2);
+    // The units left the shelf when the invoice was sent; the payment keeps them and takes no more.
+    expect(state.stockReservation).toBe("TAKEN");
+    expect(await stockOf(product.id)).toBe(stockBefore);
     expect(state.outbox).toEqual([
       expect.objectContaining({
         kind: ORDER_CONFIRMATION,
@@ -148,7 +150,10 @@ describe("a genuine notification", () => {
     for (const query of queries) expect(query.seqrResultCode).toBe(0);
     expect(eventsOfType(state, "ERROR")).toHaveLength(0);
     expect(state.outbox).toHaveLength(1);
-    expect(await stockOf(product.id)).toBe(stockBefore - 2);
+    // Reserved once when the invoice was sent, kept once at PAID: five copies take nothing more.
+    expect(state.stockReservation).toBe("TAKEN");
+    expect(await stockOf(product.id)).toBe(stockBefore);
+    expect(eventsOfType(state, "STOCK_RESERVED")).toHaveLength(1);
     expect(seqrSide.committedAt).not.toBeNull();
   });
 

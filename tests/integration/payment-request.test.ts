@@ -162,14 +162,17 @@ describe("what Pay refuses", () => {
     expect(references.size).toBeLessThanOrEqual(1);
     const state = await orderState(order.id);
     expect(state.invoicingUntil).toBeNull();
-    expect(state.attempts.length).toBeLessThanOrEqual(1);
-    expect(await seqrInvoicesFor(order.clientInvoiceId)).toHaveLength(state.attempts.length);
+    // The refused call left a REFUSED attempt, never an invoice; at most one attempt got one.
+    const sent = state.attempts.filter((attempt) => attempt.state === "SENT");
+    expect(sent.length).toBeLessThanOrEqual(1);
+    expect(state.attempts.filter((attempt) => attempt.state !== "SENT").map((attempt) => attempt.state)).toEqual(["REFUSED"]);
+    expect(await seqrInvoicesFor(order.clientInvoiceId)).toHaveLength(sent.length);
     // Whatever happened, the next Pay gets the one invoice.
     const next = await requestPayment(order.id);
     expect(await seqrInvoicesFor(order.clientInvoiceId)).toEqual([expect.objectContaining({ reference: next.invoiceReference })]);
   });
 
-  test("sendInvoice answering 93: AppError 503, no attempt, the lease released, an ERROR event; Pay works again", async () => {
+  test("sendInvoice answering 93: AppError 503, a REFUSED attempt, the lease released, an ERROR event; Pay works again", async () => {
     const { order } = await orderFor("LINGON-JAM-400");
     await shop.sandbox.arm({ kind: "soap-result", operation: "sendInvoice", resultCode: 93, count: 1 });
 
@@ -178,13 +181,13 @@ describe("what Pay refuses", () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "SEQR_UNAVAILABLE", status: 503 });
     const state = await orderState(order.id);
-    expect(state).toMatchObject({ status: "PENDING", invoicingUntil: null });
-    expect(state.attempts).toHaveLength(0);
+    expect(state).toMatchObject({ status: "PENDING", invoicingUntil: null, stockReservation: "NONE" });
+    expect(state.attempts).toEqual([expect.objectContaining({ state: "REFUSED", invoiceReference: null, seqrStatus: null })]);
     expect(eventsOfType(state, "ERROR")).toEqual([
       expect.objectContaining({
         source: "order-page",
         seqrResultCode: 93,
-        detail: { operation: "sendInvoice", error: "SYSTEM_BUSY" },
+        detail: { operation: "sendInvoice", error: "SYSTEM_BUSY", attemptState: "REFUSED" },
       }),
     ]);
     expect(await seqrInvoicesFor(order.clientInvoiceId)).toHaveLength(0);
@@ -194,7 +197,7 @@ describe("what Pay refuses", () => {
     // Nothing is left holding the order: the next Pay issues the invoice at once.
     const again = await requestPayment(order.id);
     expect(again.reused).toBe(false);
-    expect((await orderState(order.id)).attempts).toHaveLength(1);
+    expect((await orderState(order.id)).attempts.map((attempt) => attempt.state)).toEqual(["REFUSED", "SENT"]);
   });
 
   test("a PAID order: 409, no new invoice", async () => {

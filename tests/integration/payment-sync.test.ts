@@ -24,10 +24,12 @@ import {
 
 const shop = serveShopForThisFile();
 
+/** An order with its invoice out; `stockBefore` is the product's stock before the invoice reserved the units. */
 async function invoicedOrder(sku = "LINGON-JAM-400", quantity = 1) {
   const { order, product } = await orderFor(sku, quantity);
+  const stockBefore = await stockOf(product.id);
   const { invoiceReference } = await requestPayment(order.id);
-  return { order, product, invoiceReference };
+  return { order, product, invoiceReference, stockBefore };
 }
 
 /** Pays in the app with SEQR's notification lost, so that only the test's own calls tell the shop. */
@@ -38,8 +40,7 @@ async function payWithoutNotification(invoiceReference: string, device: object =
 
 describe("a paid invoice", () => {
   test("6 concurrent syncs apply PAID once: one transition, one fulfilment, one outbox message, stock taken once", async () => {
-    const { order, product, invoiceReference } = await invoicedOrder("BIRCH-BOARD-L", 2);
-    const stockBefore = await stockOf(product.id);
+    const { order, product, invoiceReference, stockBefore } = await invoicedOrder("BIRCH-BOARD-L", 2);
     await payWithoutNotification(invoiceReference);
 
     const results = await Promise.all(
@@ -109,8 +110,7 @@ describe("a paid invoice", () => {
   });
 
   test("a receipt that disagrees with the order's total: NEEDS_ATTENTION (AMOUNT_MISMATCH), nothing fulfilled", async () => {
-    const { order, product, invoiceReference } = await invoicedOrder();
-    const stockBefore = await stockOf(product.id);
+    const { order, product, invoiceReference, stockBefore } = await invoicedOrder();
     // The order's amount changes after SEQR was asked for the original one.
     await db.order.update({ where: { id: order.id }, data: { totalMinor: { increment: 100 } } });
     await payWithoutNotification(invoiceReference);
@@ -127,16 +127,19 @@ describe("a paid invoice", () => {
     });
     expect(eventsOfType(state, "FULFILLED")).toHaveLength(0);
     expect(state.outbox).toHaveLength(0);
-    expect(await stockOf(product.id)).toBe(stockBefore);
+    // The units stay reserved for the merchant to decide: neither sold nor back on the shelf.
+    expect(state.stockReservation).toBe("HELD");
+    expect(await stockOf(product.id)).toBe(stockBefore - 1);
     // The money is SEQR's record to keep: the payment is still committed, for the merchant to sort out.
     expect((await shop.sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
     // Settled: later syncs leave it for the merchant.
     expect(await syncPaymentStatus(order.id, { trigger: "reconciler" })).toEqual({ status: "NEEDS_ATTENTION", queried: false });
   });
 
-  test("paid when the stock has gone meanwhile: PAID, flagged OUT_OF_STOCK_AT_PAYMENT, nothing taken or sent", async () => {
-    const { order, product, invoiceReference } = await invoicedOrder("ENAMEL-KETTLE", 2);
-    const stockBefore = await stockOf(product.id);
+  test("paid after its units went back on the shelf and were sold: PAID, flagged OUT_OF_STOCK_AT_PAYMENT, nothing taken or sent", async () => {
+    const { order, product, invoiceReference, stockBefore } = await invoicedOrder("ENAMEL-KETTLE", 2);
+    // The reservation ended (as when the shop gave up on the invoice) and all but one unit were sold meanwhile.
+    await db.order.update({ where: { id: order.id }, data: { stockReservation: "NONE" } });
     await db.product.update({ where: { id: product.id }, data: { stock: 1 } });
     try {
       await payWithoutNotification(invoiceReference);
@@ -156,12 +159,28 @@ describe("a paid invoice", () => {
       await db.product.update({ where: { id: product.id }, data: { stock: stockBefore } });
     }
   });
+
+  test("paid with its units reserved, though the shelf is empty now: PAID and fulfilled, the reserved units kept", async () => {
+    const { order, product, invoiceReference, stockBefore } = await invoicedOrder("ENAMEL-KETTLE", 2);
+    await db.product.update({ where: { id: product.id }, data: { stock: 0 } });
+    try {
+      await payWithoutNotification(invoiceReference);
+
+      await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+      const state = await orderState(order.id);
+      expect(state).toMatchObject({ status: "PAID", attentionReason: null, stockReservation: "TAKEN" });
+      expect(state.fulfilledAt).not.toBeNull();
+      expect(await stockOf(product.id)).toBe(0);
+    } finally {
+      await db.product.update({ where: { id: product.id }, data: { stock: stockBefore } });
+    }
+  });
 });
 
 describe("a payment SEQR reversed", () => {
   test("nobody confirmed it inside the commit window: SEQR reports CANCELED, the order is CANCELED, nothing fulfilled", async () => {
-    const { order, product, invoiceReference } = await invoicedOrder();
-    const stockBefore = await stockOf(product.id);
+    const { order, product, invoiceReference, stockBefore } = await invoicedOrder();
     await payWithoutNotification(invoiceReference);
     const reversed = await shop.server.api("POST", `/invoices/${invoiceReference}/expire-commit-window`);
     expect(reversed.body).toMatchObject({ status: "CANCELED", committedAt: null });
@@ -180,8 +199,7 @@ describe("a payment SEQR reversed", () => {
 
 describe("an unpaid invoice", () => {
   test("declined in the app: FAILED, nothing fulfilled", async () => {
-    const { order, product, invoiceReference } = await invoicedOrder();
-    const stockBefore = await stockOf(product.id);
+    const { order, product, invoiceReference, stockBefore } = await invoicedOrder();
     await shop.sandbox.decline(invoiceReference);
 
     const result = await syncPaymentStatus(order.id, { trigger: "outcome-page" });
