@@ -123,6 +123,8 @@ function translate(order: OrderFacts, attempt: AttemptFacts, answer: PaymentStat
       // We cancel an invoice ourselves when it timed out or the merchant ended the order; else the shopper did.
       if (attempt.cancelReason === "EXPIRED") return { to: "EXPIRED" };
       if (attempt.cancelReason === "ORDER_ENDED") return { to: "CANCELED_BY_MERCHANT" };
+      // Pay canceled it to send a new one: the order keeps its state (and its reserved units) for that invoice.
+      if (attempt.cancelReason === "REPLACED") return null;
       return { to: "CANCELED" };
     case "EXPIRED":
       return { to: "EXPIRED" };

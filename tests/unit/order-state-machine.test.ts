@@ -161,6 +161,11 @@ const SCENARIOS = {
     attempt: attempt({ cancelReason: "ORDER_ENDED" }),
     answer: answer("CANCELED"),
   },
+  CANCELED_REPLACED: {
+    name: "CANCELED, cancel reason REPLACED",
+    attempt: attempt({ cancelReason: "REPLACED" }),
+    answer: answer("CANCELED"),
+  },
   EXPIRED: { name: "EXPIRED", attempt: attempt(), answer: answer("EXPIRED") },
   RESERVED: { name: "RESERVED", attempt: attempt(), answer: answer("RESERVED", matching) },
 } satisfies Record<string, Scenario>;
@@ -192,6 +197,7 @@ const FROM_INVOICED: Record<ScenarioName, Transition | null> = {
   CANCELED_OTHER_REASON: { to: "CANCELED" },
   CANCELED_BY_TIMEOUT: { to: "EXPIRED" },
   CANCELED_ORDER_ENDED: { to: "CANCELED_BY_MERCHANT" },
+  CANCELED_REPLACED: null,
   EXPIRED: { to: "EXPIRED" },
   RESERVED: RESERVATION,
 };
@@ -214,6 +220,7 @@ const FROM_EXPIRED: Record<ScenarioName, Transition | null> = {
   CANCELED_OTHER_REASON: null,
   CANCELED_BY_TIMEOUT: null,
   CANCELED_ORDER_ENDED: null,
+  CANCELED_REPLACED: null,
   EXPIRED: null,
   RESERVED: RESERVATION,
 };
@@ -236,6 +243,7 @@ const FROM_CANCELED_BY_MERCHANT: Record<ScenarioName, Transition | null> = {
   CANCELED_OTHER_REASON: null,
   CANCELED_BY_TIMEOUT: null,
   CANCELED_ORDER_ENDED: null,
+  CANCELED_REPLACED: null,
   EXPIRED: null,
   RESERVED: RESERVATION,
 };
