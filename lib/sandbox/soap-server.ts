@@ -7,7 +7,7 @@ import { log } from "../log.ts";
 import { resultCodeName } from "../seqr/result-codes.ts";
 import { buildXml, parseXml, XmlError, type XmlBuildElement, type XmlBuildNode, type XmlElement } from "../xml.ts";
 import { formatAmount } from "./amounts.ts";
-import { consumeSoapFault, SOAP_OPERATIONS, type SoapOperation } from "./faults.ts";
+import { consumeFault, consumeSoapFault, SOAP_OPERATIONS, type SoapOperation } from "./faults.ts";
 import type { InvoiceRowData } from "./invoices.ts";
 import { cancelInvoice, issueInvoice, readPaymentStatus, refundPayment, updateInvoice } from "./invoices.ts";
 import { executeReport, markTransactionPeriod } from "./reports.ts";
@@ -141,10 +141,13 @@ const handlers: Record<SoapOperation, Handler> = {
     if (!reference) throw new SeqrFailure(54, "no invoiceReference");
     const invoice = await readPaymentStatus(terminalId, reference);
     const paid = invoice.status === "PAID";
+    const receipt = paid ? await receiptFor(invoice) : undefined;
+    const garbled = paid && (await consumeFault("garbled-receipt", undefined, reference));
     return answer("getPaymentStatus", 0, {
       ersReference: paid ? (invoice.ersReference ?? undefined) : undefined,
       status: invoice.status,
-      receipt: paid ? await receiptFor(invoice) : undefined,
+      receipt: garbled ? { ...receipt, paymentDate: "the day before yesterday" } : receipt,
+      ...(garbled ? { customerTokens: { token: [{ id: "loyalty" }] } } : {}),
       version: String(invoice.version),
     });
   },
@@ -256,7 +259,7 @@ export async function handleSoapRequest(request: Request): Promise<Response> {
 
   let resultCode = 0;
   try {
-    const fault = await consumeSoapFault(operation);
+    const fault = await consumeSoapFault(operation, text(requestElement, "invoiceReference") ?? null);
     if (fault?.kind === "soap-http-status") {
       resultCode = -1;
       return soapFault("Injected failure (sandbox fault API)", fault.httpStatus ?? 503, "soap:Server");

@@ -368,3 +368,50 @@ describe("every trigger syncs the invoice it is about", () => {
     expect(await queried()).toBe(before + 2);
   });
 });
+
+describe("a PAID answer is never dropped", () => {
+  test("a receipt with parts that do not parse: PAID from the parts that do, flagged RECEIPT_UNREADABLE, fulfilled", async () => {
+    const { order, product } = await orderFor("LINGON-JAM-400");
+    const { invoiceReference } = await requestPayment(order.id);
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.pay(invoiceReference);
+    await shop.sandbox.arm({ kind: "garbled-receipt", count: 1, invoiceReference });
+
+    const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
+
+    expect(result.changed).toEqual({ from: "INVOICED", to: "PAID" });
+    const state = await orderState(order.id);
+    const seqrSide = await shop.sandbox.invoice(invoiceReference);
+    expect(state).toMatchObject({ status: "PAID", attentionReason: "RECEIPT_UNREADABLE" });
+    expect(state.fulfilledAt).not.toBeNull();
+    expect(state.attempts[0]).toMatchObject({ seqrStatus: "PAID", ersReference: seqrSide.ersReference, seqrVersion: seqrSide.version });
+    const queried = eventsOfType(state, "STATUS_QUERIED").at(-1);
+    expect(queried?.detail).toMatchObject({
+      status: "PAID",
+      receiptTotal: { amountMinor: product.priceMinor, currency: "SEK" },
+      receiptProblems: [expect.stringContaining("receipt.paymentDate"), expect.stringContaining("customerTokens")],
+    });
+    // Seeing PAID committed the payment at SEQR: nothing is reversed.
+    expect(seqrSide.committedAt).not.toBeNull();
+  });
+});
+
+describe("a sandbox fault scoped to one invoice", () => {
+  test("is used only by calls about that invoice", async () => {
+    const one = await orderFor("LINGON-JAM-400");
+    const other = await orderFor("LINGON-JAM-400");
+    const first = await requestPayment(one.order.id);
+    await requestPayment(other.order.id);
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 3, invoiceReference: first.invoiceReference });
+
+    const unaffected = await syncPaymentStatus(other.order.id, { trigger: "reconciler" });
+    expect(unaffected.error).toBeUndefined();
+    expect(await shop.sandbox.armedFaults()).toEqual([expect.objectContaining({ remaining: 3, invoiceReference: first.invoiceReference })]);
+
+    const { SEQR_READ_RETRY } = await import("@/lib/seqr");
+    const busy = await syncPaymentStatus(one.order.id, { trigger: "reconciler" });
+    expect(busy.error).toMatchObject({ resultCode: 93 });
+    // One use per try of that one call: the first and each retry.
+    expect(await shop.sandbox.armedFaults()).toEqual([expect.objectContaining({ remaining: 3 - (1 + SEQR_READ_RETRY.retries) })]);
+  });
+});
