@@ -38,16 +38,32 @@ describe("settings with no configuration", () => {
       serviceId: SANDBOX_DEFAULTS.serviceId,
       appUrl: "http://localhost:3000/sandbox/app",
       requestTimeoutMs: 10_000,
+      readTimeoutMs: 3_000,
       reportUserId: "9900",
       reportId: "TRANSACTION_REPORT",
     });
     expect(env.sandbox).toEqual({ commitWindowMs: 20_000 });
+    expect(env.orders).toEqual({ invoiceTimeoutMs: 600_000, pendingTimeoutMs: 86_400_000 });
+    expect(env.reconciler).toMatchObject({ concurrency: 16 });
     expect(env.notificationSecret).toBe(SANDBOX_DEFAULTS.notificationSecret);
     expect(env.admin.password).toBe(SANDBOX_DEFAULTS.adminPassword);
   });
 
   test("keep the database in the git-ignored data/ folder, as an absolute path", () => {
     expect(env.databaseUrl).toBe(`file:${path.resolve("data/shop.db")}`);
+  });
+});
+
+describe("safety-net settings", () => {
+  test("SEQR_READ_TIMEOUT_MS, RECONCILER_CONCURRENCY and PENDING_ORDER_TIMEOUT_MS are read and bounded", () => {
+    const env = parseEnv({ SEQR_READ_TIMEOUT_MS: "2500", RECONCILER_CONCURRENCY: "64", PENDING_ORDER_TIMEOUT_MS: "3600000" });
+    expect(env.seqr.readTimeoutMs).toBe(2_500);
+    expect(env.reconciler.concurrency).toBe(64);
+    expect(env.orders.pendingTimeoutMs).toBe(3_600_000);
+    expect(() => parseEnv({ SEQR_READ_TIMEOUT_MS: "9000" })).toThrow("SEQR_READ_TIMEOUT_MS must be at most 8000");
+    expect(() => parseEnv({ RECONCILER_CONCURRENCY: "0" })).toThrow("RECONCILER_CONCURRENCY must be at least 1");
+    expect(() => parseEnv({ RECONCILER_CONCURRENCY: "many" })).toThrow("RECONCILER_CONCURRENCY must be a whole number");
+    expect(() => parseEnv({ PENDING_ORDER_TIMEOUT_MS: "1000" })).toThrow("PENDING_ORDER_TIMEOUT_MS must be at least 60000");
   });
 });
 
