@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 
 import { describe, expect, test } from "vitest";
 
@@ -57,11 +57,56 @@ describe("the README", () => {
     expect(commandUnder(/Run/)).toEqual(["npm ci && npm run setup && npm start"]);
   });
 
-  test("shows the test command alone on one line under a Test heading, and CI runs exactly it", () => {
+  test("shows the test command alone on one line under a Test heading (CI runs exactly it: ci-run.test.ts)", () => {
     expect(commandUnder(/Test/)).toEqual(["npm test"]);
-    const ciRun = fs.readFileSync(".ci/run", "utf8");
-    const awkProgram = ciRun.match(/awk '([\s\S]*?)' README\.md/)?.[1];
-    if (!awkProgram) throw new Error(".ci/run no longer reads its command from the README");
-    expect(execFileSync("awk", [awkProgram, "README.md"], { encoding: "utf8" }).trim()).toBe("npm test");
+  });
+});
+
+describe("the README and docs/", () => {
+  const pages = ["README.md", ...fs.readdirSync("docs").filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
+
+  /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes. */
+  const slug = (heading: string) =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, "")
+      .replace(/ /g, "-");
+  const anchorsOf = (file: string) =>
+    new Set(
+      fs
+        .readFileSync(file, "utf8")
+        .replace(/^```[\s\S]*?^```$/gm, "")
+        .split("\n")
+        .filter((line) => /^#+ /.test(line))
+        .map((line) => slug(line.replace(/^#+ /, ""))),
+    );
+
+  test.each(pages)("every link in %s to a file or heading of the project leads somewhere", (page) => {
+    const text = fs.readFileSync(page, "utf8").replace(/^```[\s\S]*?^```$/gm, "");
+    const broken: string[] = [];
+    for (const [, target = ""] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      const [file = "", anchor] = target.split("#");
+      const resolved = file === "" ? page : path.join(path.dirname(page), file);
+      if (!fs.existsSync(resolved)) broken.push(target);
+      else if (anchor !== undefined && !anchorsOf(resolved).has(anchor)) broken.push(target);
+    }
+    expect(broken).toEqual([]);
+  });
+
+  test("the README links every page of docs/", () => {
+    const linked = [...readme.matchAll(/\]\((docs\/[^)#\s]+\.md)/g)].map((match) => match[1]);
+    expect(new Set(linked)).toEqual(new Set(pages.filter((page) => page !== "README.md")));
+  });
+
+  test("the README's settings table lists every setting lib/env.ts reads, and no other", () => {
+    const envSource = fs.readFileSync("lib/env.ts", "utf8");
+    const schema = envSource.slice(envSource.indexOf("const rawSchema"), envSource.indexOf("const LIVE_REQUIRED"));
+    const read = [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]*): /gm)].map((match) => match[1]).filter((name) => name !== "NODE_ENV");
+    const settings = readme.slice(readme.indexOf("## Settings"));
+    const listed = [...settings.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1]);
+    expect(read.length).toBeGreaterThan(20);
+    expect([...listed].sort()).toEqual([...read].sort());
   });
 });
