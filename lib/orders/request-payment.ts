@@ -63,20 +63,31 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
 
   // The lease outlives the longest sendInvoice (the request timeout) with room to spare; an attempt still SENDING
   // after it is marked UNKNOWN by the reconciler (stale-attempts.ts).
-  const startedAt = now();
+  let startedAt = now();
+  let leasedUntil = new Date(startedAt.getTime() + PAY_LEASE_MS);
   const lease = await db.order.updateMany({
     where: {
       id: orderId,
       status: order.status,
       OR: [{ invoicingUntil: null }, { invoicingUntil: { lt: startedAt } }],
     },
-    data: { invoicingUntil: new Date(startedAt.getTime() + PAY_LEASE_MS) },
+    data: { invoicingUntil: leasedUntil },
   });
   if (lease.count === 0) return waitForOtherPay(orderId);
 
   let attempt: PaymentAttempt;
   try {
-    if (live) await replaceLiveInvoice(live, now);
+    if (live) {
+      await replaceLiveInvoice(live, now);
+      // The cancel and its sync took part of the lease: renew it for the sendInvoice ahead, if it is still ours.
+      startedAt = now();
+      const renewed = await db.order.updateMany({
+        where: { id: orderId, invoicingUntil: leasedUntil },
+        data: { invoicingUntil: new Date(startedAt.getTime() + PAY_LEASE_MS) },
+      });
+      if (renewed.count === 0) return await waitForOtherPay(orderId);
+      leasedUntil = new Date(startedAt.getTime() + PAY_LEASE_MS);
+    }
     attempt = await db.$transaction(async (tx) => {
       const { reserved } = await reserveStock(tx, orderId);
       const written = await tx.paymentAttempt.create({
@@ -103,7 +114,7 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
       return written;
     });
   } catch (error) {
-    await releaseLease(orderId);
+    await releaseLease(orderId, leasedUntil);
     throw error;
   }
 
@@ -239,8 +250,9 @@ async function recordSendFailure(attempt: PaymentAttempt, error: unknown): Promi
   });
 }
 
-async function releaseLease(orderId: string): Promise<void> {
-  await db.order.update({ where: { id: orderId }, data: { invoicingUntil: null } });
+/** Ends this Pay's lease, and only this Pay's: a lease another Pay has taken since is left alone. */
+async function releaseLease(orderId: string, leasedUntil: Date): Promise<void> {
+  await db.order.updateMany({ where: { id: orderId, invoicingUntil: leasedUntil }, data: { invoicingUntil: null } });
 }
 
 async function findLiveAttempt(orderId: string) {
