@@ -109,58 +109,127 @@ export async function refundPayment(
     throw error;
   }
 
-  const recorded = {
+  const recorded: RefundEventBase = {
     orderId: input.orderId,
     paymentAttemptId: attempt.id,
-    type: "REFUND" as const,
+    type: "REFUND",
     source: "admin",
     sourceAddress: admin.address,
   };
   const detail = { refundId, amountMinor, currency, reason: input.reason ?? null, paymentErsReference: ersReference };
+  let refundErsReference: string;
   try {
-    const result = await seqr.refundPayment({
+    ({ refundErsReference } = await seqr.refundPayment({
       ersReference,
       amountMinor,
       currency,
       title: `Refund of order ${attempt.order.clientInvoiceId}`,
       cashierId: WEB_SHOP_CASHIER_ID,
-    });
-    await applyConfirmedRefund(refundId, result.refundErsReference, recorded, detail);
-    return {
-      status: "SUCCEEDED",
-      repeated: false,
-      message: `Refunded ${formatMoney({ amountMinor, currency })}. SEQR's refund reference: ${result.refundErsReference}.`,
-    };
+    }));
   } catch (error) {
-    if (!(error instanceof SeqrError)) throw error;
-    // A business answer (including 90-94, nothing decided) means no money moved. No answer, an HTTP error or an
-    // answer that cannot be read (SEQR may have refunded and then failed to say so) means it may have.
-    const known = error.kind === "result" ? "FAILED" : "UNKNOWN";
-    await db.$transaction([
-      db.refund.update({
-        where: { id: refundId },
-        data: { status: known, seqrResultCode: error.resultCode, completedAt: new Date() },
-      }),
-      db.paymentEvent.create({
-        data: { ...recorded, seqrResultCode: error.resultCode, detail: { ...detail, outcome: known, error: error.resultName } },
-      }),
-    ]);
-    refundLog.warn({ orderId: input.orderId, refundId, resultName: error.resultName, outcome: known }, "refund not confirmed");
-    return { status: known, repeated: false, message: explainRefundError(error) };
+    return recordUnconfirmedRefund(refundId, error, recorded, detail);
   }
+
+  // SEQR has given the money back: its reference is the one fact the shop cannot get again, so it goes to the log
+  // and onto the row before anything that could fail (the order's update, the timeline). A row left PENDING with
+  // its reference is settled from the reconciliation report by that reference.
+  refundLog.info({ orderId: input.orderId, refundId, refundErsReference, amountMinor, currency }, "refund made at SEQR");
+  await db.refund.updateMany({
+    where: { id: refundId, status: "PENDING", ersReference: null },
+    data: { ersReference: refundErsReference, seqrResultCode: 0 },
+  });
+  const applied = await applySucceededRefund({
+    refundId,
+    refundErsReference,
+    from: ["PENDING"],
+    completedAt: new Date(),
+    recorded,
+    detail,
+  });
+  if (!applied) {
+    // Settled from a reconciliation report while SEQR was answering: the report's settlement stands.
+    refundLog.warn({ orderId: input.orderId, refundId, refundErsReference }, "refund settled before SEQR's answer was applied");
+  }
+  return {
+    status: "SUCCEEDED",
+    repeated: false,
+    message: `Refunded ${formatMoney({ amountMinor, currency })}. SEQR's refund reference: ${refundErsReference}.`,
+  };
 }
 
-async function applyConfirmedRefund(
+/**
+ * SEQR did not confirm the refund. Only its clear refusals (23, 97, 98, 99: nothing was refunded) release the
+ * amount as FAILED. Everything else leaves the refund UNKNOWN with its amount held: 90/93/94 say SEQR or its bank
+ * was in trouble, not that nothing happened; no answer, an HTTP error or an answer that cannot be read may follow
+ * a refund SEQR made. The merchant settles an UNKNOWN refund from the reconciliation report.
+ */
+async function recordUnconfirmedRefund(
   refundId: string,
-  refundErsReference: string,
-  recorded: { orderId: string; paymentAttemptId: string; type: "REFUND"; source: string; sourceAddress: string | null },
+  error: unknown,
+  recorded: RefundEventBase,
   detail: Record<string, unknown>,
-): Promise<void> {
+): Promise<RefundOutcome> {
+  const seqrError = error instanceof SeqrError ? error : null;
+  const outcome = seqrError && isRefusal(seqrError) ? "FAILED" : "UNKNOWN";
+  const resultCode = seqrError?.resultCode ?? null;
+  const errorName = seqrError?.resultName ?? "UNEXPECTED_ERROR";
+  if (!seqrError) refundLog.error({ refundId, err: error }, "refundPayment failed unexpectedly");
   await db.$transaction(async (tx) => {
-    const refund = await tx.refund.update({
-      where: { id: refundId },
-      data: { status: "SUCCEEDED", ersReference: refundErsReference, seqrResultCode: 0, completedAt: new Date() },
+    // Conditional: a refund settled from a report in the meantime keeps that settlement.
+    const moved = await tx.refund.updateMany({
+      where: { id: refundId, status: "PENDING", settledAt: null },
+      data: { status: outcome, seqrResultCode: resultCode, completedAt: new Date() },
     });
+    if (moved.count === 0) return;
+    await tx.paymentEvent.create({
+      data: { ...recorded, seqrResultCode: resultCode, detail: { ...detail, outcome, error: errorName } as Prisma.InputJsonObject },
+    });
+  });
+  refundLog.warn({ orderId: recorded.orderId, refundId, resultName: errorName, outcome }, "refund not confirmed");
+  return { status: outcome, repeated: false, message: seqrError ? explainRefundError(seqrError) : UNKNOWN_REFUND_MESSAGE };
+}
+
+function isRefusal(error: SeqrError): boolean {
+  return error.kind === "result" && error.resultCode !== null && Object.hasOwn(REFUND_REFUSALS, error.resultCode);
+}
+
+export type RefundEventBase = {
+  orderId: string;
+  paymentAttemptId: string;
+  type: "REFUND";
+  source: string;
+  sourceAddress: string | null;
+};
+
+/**
+ * The one path by which a refund becomes SUCCEEDED: SEQR's answer to refundPayment, or the merchant settling it
+ * from a reconciliation report that lists it. Conditional on the refund still being in one of `from` and not
+ * settled, so that the answer and a settlement (or two settlements) apply it once; false when it was not.
+ */
+export async function applySucceededRefund(change: {
+  refundId: string;
+  refundErsReference: string;
+  from: readonly string[];
+  completedAt: Date;
+  settledAt?: Date;
+  recorded: RefundEventBase;
+  detail: Record<string, unknown>;
+}): Promise<boolean> {
+  const { refundId, refundErsReference, recorded } = change;
+  return db.$transaction(async (tx) => {
+    // Write first (lib/db.ts): the conditional update is the guard against applying it twice.
+    const moved = await tx.refund.updateMany({
+      where: { id: refundId, status: { in: [...change.from] }, settledAt: null },
+      data: {
+        status: "SUCCEEDED",
+        ersReference: refundErsReference,
+        seqrResultCode: 0,
+        completedAt: change.completedAt,
+        ...(change.settledAt ? { settledAt: change.settledAt } : {}),
+      },
+    });
+    if (moved.count === 0) return false;
+    const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
     const order = await tx.order.update({
       where: { id: recorded.orderId },
       data: { refundedMinor: { increment: refund.amountMinor } },
@@ -170,25 +239,31 @@ async function applyConfirmedRefund(
     const target = statusAfterRefunds(paidMinor, order.refundedMinor);
     // An order that is not settled (a payment on an invoice it had replaced) keeps its status; the refund is
     // still recorded against the payment.
-    const moved = canTransition(order.status, target)
+    const movedOrder = canTransition(order.status, target)
       ? await tx.order.updateMany({ where: { id: order.id, status: order.status }, data: { status: target } })
       : { count: 0 };
     await tx.paymentEvent.create({
       data: {
         ...recorded,
         seqrResultCode: 0,
-        ...(moved.count > 0 ? { fromStatus: order.status, toStatus: target } : {}),
-        detail: { ...detail, outcome: "SUCCEEDED", refundErsReference } as Prisma.InputJsonObject,
+        ...(movedOrder.count > 0 ? { fromStatus: order.status, toStatus: target } : {}),
+        detail: { ...change.detail, outcome: "SUCCEEDED", refundErsReference } as Prisma.InputJsonObject,
       },
     });
+    return true;
   });
 }
+
+const UNKNOWN_REFUND_MESSAGE =
+  "SEQR gave no answer the shop could read, so the refund may or may not have gone through. Its amount stays held: check SEQR's report (Reconciliation) before refunding again.";
 
 export function explainRefundError(error: SeqrError): string {
   const refusal = error.resultCode === null ? undefined : REFUND_REFUSALS[error.resultCode];
   if (refusal) return refusal;
-  if (error.kind === "result") return `SEQR refused the refund (${error.resultName}); nothing was refunded.`;
-  return "SEQR gave no answer the shop could read, so the refund may or may not have gone through. Its amount stays held: check SEQR's report (Reconciliation) before refunding again.";
+  if (error.kind === "result") {
+    return `SEQR answered ${error.resultName} without saying whether the refund went through. Its amount stays held: check SEQR's report (Reconciliation) before refunding again.`;
+  }
+  return UNKNOWN_REFUND_MESSAGE;
 }
 
 function describeRepeat(refund: { status: string; amountMinor: number; currency: string; ersReference: string | null }): RefundOutcome {

@@ -262,6 +262,78 @@ describe("SEQR refuses", () => {
   });
 });
 
+describe("SEQR answers without deciding", () => {
+  test.each([90, 93, 94])(
+    "answer %i (SEQR or its bank in trouble): the refund is UNKNOWN with its amount held, never FAILED",
+    async (resultCode) => {
+      const order = await paidOrder(shop.server);
+      const held = 2_500;
+      await shop.sandbox.arm({ kind: "soap-result", operation: "refundPayment", resultCode, count: 1 });
+
+      const outcome = await refund(order, typed(held));
+
+      expect(outcome.status).toBe("UNKNOWN");
+      expect(outcome.message).toMatch(/stays held/);
+      expect(outcome.message).toMatch(/Reconciliation/);
+      const state = await refundState(order.orderId);
+      expect(state.refunds).toEqual([
+        expect.objectContaining({ status: "UNKNOWN", amountMinor: held, ersReference: null, seqrResultCode: resultCode, settledAt: null }),
+      ]);
+      expect(state.events).toHaveLength(1);
+      expect(state.events[0]).toMatchObject({ seqrResultCode: resultCode, toStatus: null });
+      expect(state.events[0]?.detail).toMatchObject({ outcome: "UNKNOWN" });
+      expect(state.order).toMatchObject({ status: "PAID", refundedMinor: 0 });
+
+      // Held: only what is left can be refunded, and the dashboard sends the merchant to settle it.
+      await expectAppError(refund(order, typed(order.paidMinor)), "REFUND_TOO_LARGE", 422);
+      expect(await seqrRefunds(order.invoiceReference)).toHaveLength(0);
+      expect(await needingAttention()).toContainEqual(
+        expect.objectContaining({
+          clientInvoiceId: order.clientInvoiceId,
+          action: { label: "Settle it from SEQR's report", href: "/admin/reconciliation#refunds-to-settle" },
+        }),
+      );
+    },
+  );
+});
+
+describe("SEQR's answer arrives, then the shop fails", () => {
+  test("SEQR's refund reference is on the Refund row before anything else is written: a failure after it leaves the refund held with its reference", async () => {
+    const order = await paidOrder(shop.server);
+    // The database refuses the refund code's next transaction after the one that reserves the amount: as if the
+    // process died while applying SEQR's answer. (The sandbox shares the process and its transactions pass.)
+    const realTransaction = db.$transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+    let transactions = 0;
+    const spy = vi.spyOn(db, "$transaction").mockImplementation(((...args: unknown[]) => {
+      if (new Error().stack?.includes("lib/admin/refunds.ts")) {
+        transactions += 1;
+        if (transactions === 2) return Promise.reject(new Error("database went away"));
+      }
+      return realTransaction(...args);
+    }) as typeof db.$transaction);
+    let failure: unknown;
+    try {
+      await refund(order, typed(1_200));
+    } catch (error) {
+      failure = error;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(failure).toBeInstanceOf(Error);
+    expect(transactions).toBe(2);
+
+    const atSeqr = await seqrRefunds(order.invoiceReference);
+    expect(atSeqr).toHaveLength(1);
+    const state = await refundState(order.orderId);
+    // Still held (PENDING), but the shop knows which refund SEQR made.
+    expect(state.refunds).toEqual([
+      expect.objectContaining({ status: "PENDING", amountMinor: 1_200, ersReference: atSeqr[0]?.ersReference }),
+    ]);
+    expect(state.order).toMatchObject({ status: "PAID", refundedMinor: 0 });
+    await expectAppError(refund(order, typed(order.paidMinor)), "REFUND_TOO_LARGE", 422);
+  });
+});
+
 describe("SEQR does not answer", () => {
   test("HTTP 503: the refund is UNKNOWN, its amount stays held, and the dashboard lists it", async () => {
     const order = await paidOrder(shop.server);
