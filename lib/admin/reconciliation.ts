@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db } from "../db.ts";
 import { env } from "../env.ts";
 import { AppError } from "../errors.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
 import { fromSeqrAmount } from "../seqr/amounts.ts";
 import { readStoredReceipt } from "../orders/stored-receipt.ts";
@@ -225,17 +225,21 @@ export async function loadShopLedger(period: { start: Date; end: Date }, report:
     }),
   ]);
   return {
-    payments: attempts.map((attempt) => {
+    // Only an invoice SEQR gave a reference for can be in its report; every PAID one has one.
+    payments: attempts.flatMap((attempt) => {
+      if (attempt.invoiceReference === null) return [];
       const paid = paidAmountOf(attempt);
       const paidAt = paymentTimeOf(attempt);
-      return {
-        invoiceReference: attempt.invoiceReference,
-        clientInvoiceId: attempt.order.clientInvoiceId,
-        seqrStatus: attempt.seqrStatus,
-        amountMinor: paid.amountMinor,
-        currency: paid.currency,
-        inPeriod: attempt.seqrStatus === "PAID" && paidAt >= period.start && paidAt < period.end,
-      };
+      return [
+        {
+          invoiceReference: attempt.invoiceReference,
+          clientInvoiceId: attempt.order.clientInvoiceId,
+          seqrStatus: attempt.seqrStatus ?? attempt.state,
+          amountMinor: paid.amountMinor,
+          currency: paid.currency,
+          inPeriod: attempt.seqrStatus === "PAID" && paidAt >= period.start && paidAt < period.end,
+        },
+      ];
     }),
     refunds: refunds.map((refund) => ({
       ersReference: refund.ersReference ?? "",
@@ -253,25 +257,89 @@ function explainSeqrError(operation: string, error: SeqrError): string {
   return `SEQR refused ${operation} (${error.resultName}).`;
 }
 
-/** Closes the current period at SEQR, then fetches and compares its report. */
+export const RUN_STATUS = {
+  /** Written before markTransactionPeriod; holds its period (periodStart is unique) while SEQR is asked. */
+  STARTED: "STARTED",
+  COMPLETED: "COMPLETED",
+  /**
+   * The report could not be fetched or compared (with a transactionPeriodId: fetch it again), or SEQR's answer to
+   * markTransactionPeriod never came (without one: SEQR may have closed the period; the run keeps it, so that no
+   * later run overlaps it).
+   */
+  FAILED: "FAILED",
+} as const;
+
+/**
+ * How long a run may stay STARTED without a transactionPeriodId before the shop takes it for interrupted (the
+ * process died between writing it and storing SEQR's answer): longer than markTransactionPeriod can take, as it is
+ * never retried.
+ */
+export function interruptedAfterMs(): number {
+  return env.seqr.requestTimeoutMs + 30_000;
+}
+
+const ALREADY_RUNNING =
+  "A reconciliation is already running: this period is already being closed. Wait a moment, then reload this page.";
+
+function markUnansweredMessage(error: SeqrError | null): string {
+  const what = error ? ` (${error.resultName})` : "";
+  return `The shop got no answer from SEQR when it asked to close this period${what}, so SEQR may or may not have closed it, and its report cannot be fetched. The next reconciliation starts where this period ends, so nothing is counted twice. If the next report's totals differ, ask SEQR support for the transactions of this period.`;
+}
+
+/**
+ * Closes the current period at SEQR, then fetches and compares its report. The run row is written first (STARTED,
+ * its periodStart unique): two clicks at once, or a click while an earlier run is closing its period, get
+ * ALREADY_RUNNING from the constraint and change nothing; a run interrupted before SEQR's answer was stored keeps
+ * its period as FAILED, so the periods the shop compares never overlap and none is silently skipped.
+ */
 export async function reconcileNewPeriod(now = new Date()): Promise<string> {
-  const previous = await db.reconciliationRun.findFirst({
-    where: { transactionPeriodId: { not: null } },
-    orderBy: { periodEnd: "desc" },
-  });
+  const previous = await db.reconciliationRun.findFirst({ orderBy: { periodStart: "desc" } });
+  if (previous?.status === RUN_STATUS.STARTED && previous.transactionPeriodId === null) {
+    if (now.getTime() - previous.createdAt.getTime() < interruptedAfterMs()) {
+      throw new AppError("RECONCILIATION_RUNNING", 409, ALREADY_RUNNING);
+    }
+    // Interrupted (the process died while SEQR was asked): SEQR may have closed the period. The run keeps it.
+    await db.reconciliationRun.updateMany({
+      where: { id: previous.id, status: RUN_STATUS.STARTED, transactionPeriodId: null },
+      data: { status: RUN_STATUS.FAILED, error: markUnansweredMessage(null) },
+    });
+    reconciliationLog.warn({ runId: previous.id }, "reconciliation run interrupted before SEQR's answer was stored");
+  }
   const periodStart = previous?.periodEnd ?? new Date(0);
+  let runId: string;
+  try {
+    ({ id: runId } = await db.reconciliationRun.create({
+      data: { periodStart, periodEnd: now, status: RUN_STATUS.STARTED },
+    }));
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("RECONCILIATION_RUNNING", 409, ALREADY_RUNNING);
+    }
+    throw error;
+  }
+
   let transactionPeriodId: string;
   try {
     ({ transactionPeriodId } = await seqr.markTransactionPeriod());
   } catch (error) {
     if (!(error instanceof SeqrError)) throw error;
-    throw new AppError("SEQR_UNAVAILABLE", 502, explainSeqrError("markTransactionPeriod", error));
+    if (error.kind === "result") {
+      // SEQR answered and closed nothing: the period is still open, so the run gives it back.
+      await db.reconciliationRun.deleteMany({ where: { id: runId, status: RUN_STATUS.STARTED, transactionPeriodId: null } });
+      throw new AppError("SEQR_UNAVAILABLE", 502, explainSeqrError("markTransactionPeriod", error));
+    }
+    await db.reconciliationRun.updateMany({
+      where: { id: runId, status: RUN_STATUS.STARTED, transactionPeriodId: null },
+      data: { status: RUN_STATUS.FAILED, error: markUnansweredMessage(error) },
+    });
+    reconciliationLog.warn({ runId, resultName: error.resultName }, "markTransactionPeriod unanswered");
+    throw new AppError("SEQR_UNAVAILABLE", 502, markUnansweredMessage(error));
   }
-  const run = await db.reconciliationRun.create({
-    data: { transactionPeriodId, periodStart, periodEnd: now, status: "MARKED" },
-  });
-  await fetchAndCompare(run.id);
-  return run.id;
+  // SEQR's name for the period is what fetches its report: logged and stored the moment it arrives.
+  reconciliationLog.info({ runId, transactionPeriodId }, "transaction period closed");
+  await db.reconciliationRun.update({ where: { id: runId }, data: { transactionPeriodId } });
+  await fetchAndCompare(runId);
+  return runId;
 }
 
 /** Fetches (again) the report of a period already closed and compares it. */
@@ -314,7 +382,7 @@ export async function fetchAndCompare(runId: string): Promise<void> {
 }
 
 export async function listReconciliationRuns(take = 20) {
-  return db.reconciliationRun.findMany({ orderBy: { createdAt: "desc" }, take });
+  return db.reconciliationRun.findMany({ orderBy: { periodStart: "desc" }, take });
 }
 
 export async function findReconciliationRun(id: string) {

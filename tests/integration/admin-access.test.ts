@@ -9,6 +9,7 @@ import { isValidElement } from "react";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 
 import { merchantPasswordHash } from "@/lib/admin/password";
+import { reconcileNewPeriod } from "@/lib/admin/reconciliation";
 import { createAdminSession } from "@/lib/admin/sessions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -113,6 +114,8 @@ let paid: PaidTarget;
 let live: InvoicedOrder;
 /** An order nobody has paid, for endOrderAction (a paid order is refunded, not ended). */
 let unpaid: { clientInvoiceId: string };
+/** A refund SEQR never answered, for settleRefundAction. */
+let unsettledRefund: string;
 
 /** Every SOAP request SEQR (the sandbox on this file's shop server) receives. */
 let soapRequests = 0;
@@ -137,6 +140,21 @@ beforeAll(async () => {
   paid = { ...order, attemptId: attempt.id, ersReference: attempt.ersReference ?? "" };
   live = await invoicedOrder(shop.server);
   unpaid = await createOrder({ lines: [{ productId: live.productId, quantity: 1 }], source: "CART", trigger: "checkout" });
+  // Made ten minutes ago and never answered; this reconciliation covers its time without listing it, so the
+  // positive control's later period releases it (settleRefundAction).
+  const unsettled = await db.refund.create({
+    data: {
+      orderId: order.orderId,
+      paymentAttemptId: attempt.id,
+      requestKey: "admin-access-unsettled",
+      amountMinor: 150,
+      currency: attempt.currency,
+      status: "UNKNOWN",
+      createdAt: new Date(Date.now() - 10 * 60_000),
+    },
+  });
+  unsettledRefund = unsettled.id;
+  await reconcileNewPeriod();
 });
 
 /** Plausible form fields for every admin action, aimed at real rows, as the order and reconciliation pages send. */
@@ -154,6 +172,7 @@ async function formFor(action: Exported): Promise<FormData> {
     requestKey: randomUUID(),
     reason: "admin access test",
     runId: latestRun?.id ?? "cmrun0000000000000000000",
+    refundId: unsettledRefund,
     // signInAction: the right password, so that only the origin check can stop it.
     password: env.admin.password,
   });
@@ -257,6 +276,7 @@ describe("the walker", () => {
         "refundAction",
         "reconcileAction",
         "refetchReportAction",
+        "settleRefundAction",
       ]),
     );
 

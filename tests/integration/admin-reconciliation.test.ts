@@ -2,22 +2,42 @@ import "./support/shop-address";
 
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
+import { needingAttention } from "@/lib/admin/dashboard";
 import { refreshOrder } from "@/lib/admin/order-actions";
-import { fetchAndCompare, parseTransactionReport, reconcileNewPeriod, type Mismatch } from "@/lib/admin/reconciliation";
+import {
+  fetchAndCompare,
+  interruptedAfterMs,
+  parseTransactionReport,
+  reconcileNewPeriod,
+  type Mismatch,
+} from "@/lib/admin/reconciliation";
+import { listUnsettledRefunds, releaseMarginMs, settleRefund } from "@/lib/admin/refund-settlement";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { seqr } from "@/lib/seqr";
 
-import { ADMIN, paidOrder, refund, typed } from "./support/admin-orders";
-import { rejectionOf, serveShopForThisFile } from "./support/shop-flow";
-import { invoicedOrder, paidButUnnotifiedOrder } from "./support/shop-orders";
+import { ADMIN, paidOrder, refund, refundState, seqrRefunds, typed } from "./support/admin-orders";
+import { expectAppError, rejectionOf, serveShopForThisFile } from "./support/shop-flow";
+import { invoicedOrder, paidButUnnotifiedOrder, waitFor } from "./support/shop-orders";
 
 // Reconciliation (lib/admin/reconciliation.ts) through the shop's own code against the sandbox over real SOAP and
 // HTTP: close SEQR's transaction period, fetch its report, compare it with the shop's payments and refunds. The
 // tests run in order on one database; each closes the period before it (a "flush" run) so that its own run holds
 // only what the test did.
+
+// The shop's SEQR client gives up after this long (lib/env.ts reads it on first import, hence hoisted): short, so
+// that the tests of an answer SEQR gives too late do not wait SEQR's default 10 s. Restored for later files.
+const timeout = vi.hoisted(() => {
+  const previous = process.env.SEQR_REQUEST_TIMEOUT_MS;
+  process.env.SEQR_REQUEST_TIMEOUT_MS = "2000";
+  return { ms: 2_000, previous };
+});
+afterAll(() => {
+  if (timeout.previous === undefined) delete process.env.SEQR_REQUEST_TIMEOUT_MS;
+  else process.env.SEQR_REQUEST_TIMEOUT_MS = timeout.previous;
+});
 
 const shop = serveShopForThisFile();
 
@@ -325,6 +345,186 @@ describe("fetching SEQR's report", () => {
     const error = await rejectionOf(fetchAndCompare("no-such-run"));
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "RUN_NOT_FOUND", status: 404 });
+  });
+});
+
+/** Every run the shop has, by period: each starts where the one before ended (no overlap, no gap). */
+async function expectContiguousRuns() {
+  const runs = await db.reconciliationRun.findMany({ orderBy: { periodStart: "asc" } });
+  runs.forEach((run, index) => {
+    expect(run.periodEnd.getTime()).toBeGreaterThanOrEqual(run.periodStart.getTime());
+    const before = runs[index - 1];
+    if (before) expect(run.periodStart, `run ${index}`).toEqual(before.periodEnd);
+  });
+  return runs;
+}
+
+describe("closing a period: the run row is written before SEQR is asked", () => {
+  test("two closes at once: one markTransactionPeriod at SEQR and one run; the other is told a reconciliation is already running", async () => {
+    const before = await flush();
+    const periods = await db.sandboxTransactionPeriod.count();
+    const runs = await db.reconciliationRun.count();
+
+    const results = await Promise.allSettled([reconcileNewPeriod(), reconcileNewPeriod()]);
+
+    const done = results.filter((result) => result.status === "fulfilled");
+    expect(done).toHaveLength(1);
+    const refused = results.find((result) => result.status === "rejected");
+    expect(refused?.status === "rejected" && refused.reason).toBeInstanceOf(AppError);
+    expect(refused?.status === "rejected" && refused.reason).toMatchObject({
+      code: "RECONCILIATION_RUNNING",
+      status: 409,
+      message: expect.stringMatching(/^A reconciliation is already running: this period is already being closed\./),
+    });
+    expect(await db.sandboxTransactionPeriod.count()).toBe(periods + 1);
+    expect(await db.reconciliationRun.count()).toBe(runs + 1);
+    const run = await runOf(done[0]?.status === "fulfilled" ? done[0].value : "");
+    expect(run).toMatchObject({ status: "COMPLETED", periodStart: before.periodEnd });
+    await expectContiguousRuns();
+  });
+
+  test("SEQR's answer to markTransactionPeriod comes too late: the run keeps its period as FAILED, saying what to do; the next close starts after it", async () => {
+    const before = await flush();
+    const periods = await db.sandboxTransactionPeriod.count();
+    await shop.sandbox.arm({ kind: "soap-delay", operation: "markTransactionPeriod", delayMs: timeout.ms + 500, count: 1 });
+
+    const error = await expectAppError(reconcileNewPeriod(), "SEQR_UNAVAILABLE", 502);
+    expect(error.message).toMatch(/SEQR may or may not have closed it/);
+
+    const failed = await db.reconciliationRun.findFirstOrThrow({ orderBy: { periodStart: "desc" } });
+    expect(failed).toMatchObject({ status: "FAILED", transactionPeriodId: null, periodStart: before.periodEnd });
+    expect(failed.error).toMatch(/The next reconciliation starts where this period ends/);
+    // SEQR did close it, after the shop stopped listening.
+    await waitFor("SEQR to close the period late", async () => (await db.sandboxTransactionPeriod.count()) === periods + 1);
+
+    const order = await paidOrder(shop.server);
+    const next = await flush();
+    expect(next).toMatchObject({ status: "COMPLETED", mismatchCount: 0, periodStart: failed.periodEnd });
+    expect(paymentRefs(next)).toEqual([order.invoiceReference]);
+    await expectContiguousRuns();
+  });
+
+  test("a run left STARTED by a process that died: a close is refused while it may still be running, then starts after it", async () => {
+    const before = await flush();
+    const periods = await db.sandboxTransactionPeriod.count();
+    // The row a process wrote just before it died, before SEQR's answer.
+    const crashed = await db.reconciliationRun.create({ data: { periodStart: before.periodEnd, periodEnd: new Date(), status: "STARTED" } });
+
+    await expectAppError(reconcileNewPeriod(), "RECONCILIATION_RUNNING", 409);
+    expect(await db.sandboxTransactionPeriod.count()).toBe(periods);
+
+    // Older than any markTransactionPeriod can take: interrupted.
+    await db.reconciliationRun.update({ where: { id: crashed.id }, data: { createdAt: new Date(Date.now() - interruptedAfterMs() - 1_000) } });
+    const next = await flush();
+
+    expect(next).toMatchObject({ status: "COMPLETED", periodStart: crashed.periodEnd });
+    const interrupted = await runOf(crashed.id);
+    expect(interrupted).toMatchObject({ status: "FAILED", transactionPeriodId: null });
+    expect(interrupted.error).toMatch(/SEQR may or may not have closed it/);
+    expect(await db.sandboxTransactionPeriod.count()).toBe(periods + 1);
+    await expectContiguousRuns();
+  });
+});
+
+describe("settling a refund SEQR never confirmed from the reconciliation report", () => {
+  test("SEQR made the refund after the shop stopped waiting: the report lists it, one click settles it as done, two clicks settle once", async () => {
+    await flush();
+    const order = await paidOrder(shop.server);
+    await shop.sandbox.arm({ kind: "soap-delay", operation: "refundPayment", delayMs: timeout.ms + 500, count: 1 });
+    expect((await refund(order, typed(3_000))).status).toBe("UNKNOWN");
+    const [made] = await waitFor("SEQR to make the late refund", async () => {
+      const rows = await seqrRefunds(order.invoiceReference);
+      return rows.length > 0 && rows;
+    });
+    const shopRefund = await db.refund.findFirstOrThrow({ where: { orderId: order.orderId } });
+
+    const run = await flush();
+    expect(byKind(run.mismatches).map((mismatch) => mismatch.kind)).toContain("REFUND_UNKNOWN_TO_SHOP");
+    const offers = await listUnsettledRefunds();
+    expect(offers).toEqual([
+      expect.objectContaining({
+        id: shopRefund.id,
+        status: "UNKNOWN",
+        settlement: expect.objectContaining({ kind: "done", run: expect.objectContaining({ id: run.id }), entry: expect.objectContaining({ ersReference: made?.ersReference }) }),
+      }),
+    ]);
+
+    const results = await Promise.allSettled([
+      settleRefund({ refundId: shopRefund.id, runId: run.id }, ADMIN),
+      settleRefund({ refundId: shopRefund.id, runId: run.id }, ADMIN),
+    ]);
+
+    const settled = results.filter((result) => result.status === "fulfilled");
+    expect(settled).toHaveLength(1);
+    expect(settled[0]?.status === "fulfilled" && settled[0].value).toMatchObject({ outcome: "SUCCEEDED", message: expect.stringMatching(/^Settled as done/) });
+    const second = results.find((result) => result.status === "rejected");
+    expect(second?.status === "rejected" && second.reason).toMatchObject({ code: "REFUND_SETTLED", status: 409 });
+
+    const state = await refundState(order.orderId);
+    expect(state.refunds).toEqual([expect.objectContaining({ status: "SUCCEEDED", ersReference: made?.ersReference, seqrResultCode: 0 })]);
+    const row = state.refunds[0];
+    expect(row?.settledAt).not.toBeNull();
+    // Placed in the period SEQR made it in.
+    expect(row?.completedAt?.getTime()).toBeGreaterThanOrEqual(run.periodStart.getTime());
+    expect(row?.completedAt?.getTime()).toBeLessThan(run.periodEnd.getTime());
+    expect(state.order).toMatchObject({ status: "PARTIALLY_REFUNDED", refundedMinor: 3_000 });
+    // The order's timeline: the refund without an answer, then its settlement, naming the run.
+    expect(state.events).toHaveLength(2);
+    expect(state.events[1]).toMatchObject({ fromStatus: "PAID", toStatus: "PARTIALLY_REFUNDED", sourceAddress: ADMIN.address, seqrResultCode: 0 });
+    expect(state.events[1]?.detail).toMatchObject({
+      settled: "done",
+      outcome: "SUCCEEDED",
+      reconciliationRunId: run.id,
+      transactionPeriodId: run.transactionPeriodId,
+      refundErsReference: made?.ersReference,
+      settledFrom: "UNKNOWN",
+    });
+    expect(await listUnsettledRefunds()).toEqual([]);
+    expect((await needingAttention()).filter((item) => item.clientInvoiceId === order.clientInvoiceId)).toEqual([]);
+    // The refund counts in the period SEQR made it in, and only there.
+    expect(await flush()).toMatchObject({ status: "COMPLETED", mismatchCount: 0 });
+  });
+
+  test("SEQR never made the refund: its own period's report does not release it, a later one does, once, and the amount can be refunded again", async () => {
+    await flush();
+    const order = await paidOrder(shop.server);
+    await shop.sandbox.arm({ kind: "soap-http-status", operation: "refundPayment", httpStatus: 503, count: 1 });
+    expect((await refund(order, typed(order.paidMinor))).status).toBe("UNKNOWN");
+    const shopRefund = await db.refund.findFirstOrThrow({ where: { orderId: order.orderId } });
+
+    const own = await flush();
+    const [waiting] = await listUnsettledRefunds();
+    expect(waiting?.settlement).toMatchObject({ kind: "none", why: expect.stringMatching(/Reconcile a later period/) });
+    const early = await expectAppError(settleRefund({ refundId: shopRefund.id, runId: own.id }, ADMIN), "NOT_SETTLEABLE", 409);
+    expect(early.message).toMatch(/does not list it/);
+    expect((await refundState(order.orderId)).refunds[0]).toMatchObject({ status: "UNKNOWN", settledAt: null });
+
+    // A later period, closed once SEQR could no longer be making the refund.
+    await sleep(Math.max(0, shopRefund.createdAt.getTime() + releaseMarginMs() - Date.now()) + 50);
+    const later = await flush();
+    const [offer] = await listUnsettledRefunds();
+    expect(offer?.settlement).toMatchObject({ kind: "release", run: expect.objectContaining({ id: later.id }) });
+
+    const results = await Promise.allSettled([
+      settleRefund({ refundId: shopRefund.id, runId: later.id }, ADMIN),
+      settleRefund({ refundId: shopRefund.id, runId: later.id }, ADMIN),
+    ]);
+    const released = results.filter((result) => result.status === "fulfilled");
+    expect(released).toHaveLength(1);
+    expect(released[0]?.status === "fulfilled" && released[0].value).toMatchObject({ outcome: "FAILED", message: expect.stringMatching(/^Released from SEQR's report/) });
+    expect(results.find((result) => result.status === "rejected")).toMatchObject({ reason: expect.objectContaining({ code: "REFUND_SETTLED" }) });
+
+    const state = await refundState(order.orderId);
+    expect(state.refunds[0]).toMatchObject({ status: "FAILED", ersReference: null, reason: expect.stringMatching(/^Released from SEQR's report/) });
+    expect(state.refunds[0]?.settledAt).not.toBeNull();
+    expect(state.events).toHaveLength(2);
+    expect(state.events[1]).toMatchObject({ sourceAddress: ADMIN.address, toStatus: null });
+    expect(state.events[1]?.detail).toMatchObject({ settled: "released", outcome: "FAILED", reconciliationRunId: later.id });
+    expect(state.order).toMatchObject({ status: "PAID", refundedMinor: 0 });
+
+    // Released: the whole payment can be refunded now.
+    expect((await refund(order, typed(order.paidMinor))).status).toBe("SUCCEEDED");
+    expect(await listUnsettledRefunds()).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type ShopPayment,
   type ShopRefund,
 } from "@/lib/admin/reconciliation";
+import { settlementFrom, type SettlementRefund, type SettlementRun } from "@/lib/admin/refund-settlement";
 import { AppError } from "@/lib/errors";
 
 // SEQR's transaction report (the sandbox's TRANSACTION_REPORT, lib/sandbox/reports.ts) read and compared with the
@@ -497,5 +498,65 @@ describe("compareWithReport", () => {
       mismatches: [],
       totals: [{ currency: "SEK", seqrPaidMinor: 41800, shopPaidMinor: 41800, seqrRefundedMinor: 4900, shopRefundedMinor: 4900 }],
     });
+  });
+});
+
+describe("settlementFrom: what a report says about a refund SEQR never confirmed", () => {
+  const MINUTE = 60_000;
+  const t = (minutes: number) => new Date(Date.UTC(2026, 10, 1, 12, 0) + minutes * MINUTE);
+  const refund: SettlementRefund = { id: "r1", amountMinor: 1_000, currency: "SEK", createdAt: t(0), ersReference: null, invoiceReference: "INV1" };
+  const entry = (ersReference: string, amountMinor = 1_000, invoiceReference = "INV1") => ({
+    type: "REFUND" as const,
+    invoiceReference,
+    clientInvoiceId: "ORD-1",
+    ersReference,
+    amountMinor,
+    currency: "SEK",
+  });
+  const run = (id: string, from: number, to: number, entries: SettlementRun["entries"] = [], status = "COMPLETED"): SettlementRun => ({
+    id,
+    status,
+    transactionPeriodId: `P-${id}`,
+    periodStart: t(from),
+    periodEnd: t(to),
+    entries,
+  });
+  const margin = 5 * MINUTE;
+  const none = new Set<string>();
+
+  test("a report listing a refund of the same invoice and amount settles it as done; one another refund holds, or of another amount, does not", () => {
+    const own = run("own", -10, 10, [entry("ERS-OTHER", 999), entry("ERS-TAKEN"), entry("ERS-R1")]);
+    expect(settlementFrom(own, refund, [own], new Set(["ERS-TAKEN"]), margin)).toMatchObject({ kind: "done", entry: { ersReference: "ERS-R1" } });
+    const onlyTaken = run("own", -10, 10, [entry("ERS-TAKEN"), entry("ERS-X", 1_000, "INV2")]);
+    expect(settlementFrom(onlyTaken, refund, [onlyTaken], new Set(["ERS-TAKEN"]), margin).kind).toBe("none");
+  });
+
+  test("released only by a later period's report, once every period since the refund is reconciled without it", () => {
+    const own = run("own", -10, 1);
+    const later = run("later", 1, 10);
+    expect(settlementFrom(own, refund, [own, later], none, margin)).toMatchObject({ kind: "none", why: expect.stringMatching(/Reconcile a later period/) });
+    expect(settlementFrom(later, refund, [own, later], none, margin)).toMatchObject({ kind: "release", run: { id: "later" } });
+    // Closed while SEQR could still have been making it.
+    const tooSoon = run("soon", 1, 3);
+    expect(settlementFrom(tooSoon, refund, [own, tooSoon], none, margin).kind).toBe("none");
+    // The period the refund was made in has no report, or is missing, or lists it.
+    expect(settlementFrom(later, refund, [run("own", -10, 1, null, "FAILED"), later], none, margin).kind).toBe("none");
+    expect(settlementFrom(later, refund, [later], none, margin).kind).toBe("none");
+    expect(settlementFrom(later, refund, [run("own", -10, 1, [entry("ERS-R1")]), later], none, margin)).toMatchObject({
+      kind: "none",
+      why: expect.stringMatching(/settle it from there/),
+    });
+    // A gap between the reconciled periods.
+    expect(settlementFrom(later, refund, [run("own", -10, 0.5), later], none, margin).kind).toBe("none");
+  });
+
+  test("a refund SEQR answered with a reference is settled by that reference only, never released", () => {
+    const answered = { ...refund, ersReference: "ERS-R1" };
+    const own = run("own", -10, 1, [entry("ERS-OTHER")]);
+    const later = run("later", 1, 10);
+    expect(settlementFrom(own, answered, [own, later], none, margin).kind).toBe("none");
+    expect(settlementFrom(later, answered, [own, later], none, margin).kind).toBe("none");
+    const listing = run("own", -10, 1, [entry("ERS-R1", 1)]);
+    expect(settlementFrom(listing, answered, [listing], none, margin)).toMatchObject({ kind: "done", entry: { ersReference: "ERS-R1" } });
   });
 });

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { adminAction } from "@/lib/admin/guard";
 import { fetchAndCompare, findReconciliationRun, reconcileNewPeriod } from "@/lib/admin/reconciliation";
+import { settleRefund } from "@/lib/admin/refund-settlement";
 import { AppError } from "@/lib/errors";
 
 function summary(run: { status: string; mismatchCount: number; error: string | null } | null): { message: string } {
@@ -29,3 +30,14 @@ export const refetchReportAction = adminAction(z.object({ runId: z.string().min(
   revalidatePath("/admin/reconciliation");
   return summary(await findReconciliationRun(runId));
 });
+
+/** One click on a refund SEQR never confirmed: settled as done, or released, as the run's report says. */
+export const settleRefundAction = adminAction(
+  z.object({ refundId: z.string().min(1).max(40), runId: z.string().min(1).max(40) }),
+  async (input, admin) => {
+    const { message, clientInvoiceId } = await settleRefund(input, admin);
+    revalidatePath("/admin/reconciliation");
+    revalidatePath(`/admin/orders/${clientInvoiceId}`);
+    return { message };
+  },
+);

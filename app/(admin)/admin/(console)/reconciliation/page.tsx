@@ -4,23 +4,44 @@ import Link from "next/link";
 import { requireAdminPage } from "@/lib/admin/guard";
 import { formatShopTime } from "@/lib/admin/periods";
 import { findReconciliationRun, listReconciliationRuns, type Mismatch, type TotalsComparison } from "@/lib/admin/reconciliation";
+import { listUnsettledRefunds, periodText, type UnsettledRefund } from "@/lib/admin/refund-settlement";
 import { formatMoney } from "@/lib/money";
 
 import { AdminActionForm } from "../admin-action-form";
-import { reconcileAction, refetchReportAction } from "./actions";
+import { reconcileAction, refetchReportAction, settleRefundAction } from "./actions";
 
 export const metadata: Metadata = { title: "Reconciliation" };
 
 /** The first period runs from the beginning of the terminal's history (SEQR's first period has no start). */
-function periodLabel(run: { periodStart: Date; periodEnd: Date }): string {
-  const start = run.periodStart.getTime() === 0 ? "the beginning" : formatShopTime(run.periodStart);
-  return `${start} – ${formatShopTime(run.periodEnd)}`;
+const periodLabel = periodText;
+
+/** What the reports say about one refund SEQR never confirmed, with the one button that applies. */
+function SettlementOffer({ refund }: { refund: UnsettledRefund }) {
+  const { settlement } = refund;
+  if (settlement.kind === "none") return <span className="muted">{settlement.why}</span>;
+  const done = settlement.kind === "done";
+  return (
+    <AdminActionForm
+      action={settleRefundAction}
+      submitLabel={done ? "Settle as done" : "Release the amount"}
+      confirm={
+        done
+          ? `SEQR's report of ${periodLabel(settlement.run)} lists this refund (SEQR's reference ${settlement.entry.ersReference}). Record it as refunded?`
+          : `No report from the refund's time to ${formatShopTime(settlement.run.periodEnd)} lists it: SEQR made no such refund. Release its amount?`
+      }
+      buttonClass="button secondary"
+      aria-label={`Settle the refund of ${refund.clientInvoiceId}`}
+    >
+      <input type="hidden" name="refundId" value={refund.id} />
+      <input type="hidden" name="runId" value={settlement.run.id} />
+    </AdminActionForm>
+  );
 }
 
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<{ run?: string | string[] }> }) {
   await requireAdminPage();
   const { run: runParam } = await searchParams;
-  const runs = await listReconciliationRuns();
+  const [runs, unsettled] = await Promise.all([listReconciliationRuns(), listUnsettledRefunds()]);
   const selected = typeof runParam === "string" ? await findReconciliationRun(runParam) : (runs[0] ?? null);
   const totals = (selected?.totals ?? []) as TotalsComparison[];
   const mismatches = (selected?.mismatches ?? []) as Mismatch[];
@@ -124,7 +145,10 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           ) : (
             <>
               <p role="alert" className="form-error">
-                {selected.error ?? "The report has not been fetched yet."}
+                {selected.error ??
+                  (selected.status === "STARTED" && !selected.transactionPeriodId
+                    ? "SEQR is being asked to close this period. Reload in a moment; if it stays like this, the next reconciliation takes it as interrupted and starts after it."
+                    : "The report has not been fetched yet.")}
               </p>
               {selected.transactionPeriodId ? (
                 <AdminActionForm action={refetchReportAction} submitLabel="Fetch the report again" buttonClass="button secondary">
@@ -137,6 +161,42 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
       ) : (
         <p className="muted">No reconciliation yet.</p>
       )}
+
+      {unsettled.length > 0 ? (
+        <section className="admin-card" id="refunds-to-settle" aria-label="Refunds to settle">
+          <h2>Refunds waiting for SEQR&apos;s report ({unsettled.length})</h2>
+          <p className="muted">
+            SEQR never confirmed these refunds, so their amounts stay held. A report that lists one settles it as done; when the
+            reports of every period since it was made are in and none lists it, its amount can be released.
+          </p>
+          <table className="admin-table compact" aria-label="Unsettled refunds">
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Status</th>
+                <th className="num">Amount</th>
+                <th>Asked for</th>
+                <th>What the reports say</th>
+              </tr>
+            </thead>
+            <tbody>
+              {unsettled.map((refund) => (
+                <tr key={refund.id} data-settlement={refund.settlement.kind}>
+                  <td className="mono">
+                    <Link href={`/admin/orders/${refund.clientInvoiceId}`}>{refund.clientInvoiceId}</Link>
+                  </td>
+                  <td>{refund.status}</td>
+                  <td className="num">{formatMoney({ amountMinor: refund.amountMinor, currency: refund.currency })}</td>
+                  <td>{formatShopTime(refund.createdAt)}</td>
+                  <td>
+                    <SettlementOffer refund={refund} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
 
       {runs.length > 0 ? (
         <section className="admin-card" aria-label="Earlier reconciliations">
