@@ -3,6 +3,7 @@ import { env } from "../env.ts";
 import type { OrderStatus } from "../orders/state-machine.ts";
 import { LIVE_INVOICE_STATUSES, SETTLED_STATUSES } from "../orders/state-machine.ts";
 import { type Period } from "./periods.ts";
+import { STUCK_REFUND_MS } from "./refund-settlement.ts";
 
 // The dashboard: money in for today and for a period, orders per status, and everything needing the merchant.
 
@@ -47,11 +48,21 @@ export async function statusCounts(period: Period): Promise<Partial<Record<Order
   return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
 }
 
-export type AttentionItem = { clientInvoiceId: string; status: OrderStatus; reason: string; since: Date };
+export type AttentionItem = {
+  clientInvoiceId: string;
+  status: OrderStatus;
+  reason: string;
+  since: Date;
+  /** Where the merchant can act on it, when that is not the order's own page. */
+  action?: { label: string; href: typeof SETTLE_REFUNDS_HREF };
+};
 
 const ATTENTION_LIMIT = 100;
-/** Longer than the longest SEQR call (SEQR_REQUEST_TIMEOUT_MS is at most 2 minutes). */
-const STUCK_REFUND_MS = 5 * 60_000;
+
+/** The reconciliation page's list of refunds to settle from SEQR's reports. */
+export const SETTLE_REFUNDS_HREF = "/admin/reconciliation#refunds-to-settle";
+
+const LOST_INVOICE_REASON = "SEQR no longer knows an invoice the shop had sent (54): the order can be paid again";
 
 const REASON_TEXT: Record<string, string> = {
   AMOUNT_MISMATCH: "SEQR took a different amount than the order's",
@@ -59,6 +70,10 @@ const REASON_TEXT: Record<string, string> = {
   UNEXPECTED_RESERVATION: "SEQR reserved the money instead of taking it",
   OUT_OF_STOCK_AT_PAYMENT: "Paid, but the stock was gone: refund or restock",
   PAID_ON_REPLACED_INVOICE: "Paid on an invoice the order had replaced: the customer may have paid twice",
+  PAID_TWICE: "The customer paid two invoices of this order: refund one payment",
+  PAID_AFTER_MERCHANT_CANCEL: "Paid after you had canceled the order: refund or fulfil it",
+  RECEIPT_UNREADABLE: "Paid, but parts of SEQR's receipt could not be read: check the payment",
+  INVOICE_LOST: LOST_INVOICE_REASON,
 };
 
 export function attentionReasonText(reason: string): string {
@@ -69,12 +84,13 @@ export function attentionReasonText(reason: string): string {
  * Everything the merchant should look at: orders flagged by the payment sync (NEEDS_ATTENTION, or an attention
  * reason such as PAID_AFTER_EXPIRY that is not yet refunded), invoices live longer than the timeout (the
  * reconciler should have canceled them: is it running?), payments SEQR notified and then reported CANCELED
- * (reversed under the commit rule: the shop did not confirm in time), and refunds SEQR never answered (or whose
- * answer was never recorded).
+ * (reversed under the commit rule: the shop did not confirm in time), invoices SEQR lost (it answered 54 for an
+ * invoice the shop held) on orders not paid since, and refunds SEQR never answered (or whose answer was never
+ * recorded), which are settled from the reconciliation page.
  */
 export async function needingAttention(now = new Date()): Promise<AttentionItem[]> {
   const overdue = new Date(now.getTime() - env.orders.invoiceTimeoutMs);
-  const [flagged, stale, reversed, unanswered] = await Promise.all([
+  const [flagged, stale, reversed, lost, unanswered] = await Promise.all([
     db.order.findMany({
       where: { OR: [{ status: "NEEDS_ATTENTION" }, { attentionReason: { not: null }, status: { not: "REFUNDED" } }] },
       orderBy: { updatedAt: "desc" },
@@ -98,9 +114,18 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
       take: ATTENTION_LIMIT,
       select: { finalizedAt: true, updatedAt: true, order: { select: { clientInvoiceId: true, status: true } } },
     }),
+    db.paymentAttempt.findMany({
+      where: { state: "LOST", order: { status: { notIn: [...PAID_STATUSES, "CANCELED_BY_MERCHANT"] } } },
+      orderBy: { updatedAt: "desc" },
+      take: ATTENTION_LIMIT,
+      select: { updatedAt: true, order: { select: { clientInvoiceId: true, status: true, attentionReason: true } } },
+    }),
     db.refund.findMany({
       // PENDING for longer than any SEQR call can take: the process died before the answer was recorded.
-      where: { OR: [{ status: "UNKNOWN" }, { status: "PENDING", createdAt: { lt: new Date(now.getTime() - STUCK_REFUND_MS) } }] },
+      where: {
+        settledAt: null,
+        OR: [{ status: "UNKNOWN" }, { status: "PENDING", createdAt: { lt: new Date(now.getTime() - STUCK_REFUND_MS) } }],
+      },
       orderBy: { createdAt: "desc" },
       take: ATTENTION_LIMIT,
       select: { createdAt: true, order: { select: { clientInvoiceId: true, status: true } } },
@@ -123,10 +148,20 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
       reason: "Payment reversed: SEQR notified a payment, then canceled it (not confirmed within 20 s)",
       since: attempt.finalizedAt ?? attempt.updatedAt,
     })),
+    // An order the sync already flagged INVOICE_LOST is listed above.
+    ...lost
+      .filter((attempt) => attempt.order.attentionReason !== "INVOICE_LOST")
+      .map((attempt) => ({
+        clientInvoiceId: attempt.order.clientInvoiceId,
+        status: attempt.order.status,
+        reason: LOST_INVOICE_REASON,
+        since: attempt.updatedAt,
+      })),
     ...unanswered.map((refund) => ({
       ...refund.order,
       reason: "Refund without an answer from SEQR: check the reconciliation report",
       since: refund.createdAt,
+      action: { label: "Settle it from SEQR's report", href: SETTLE_REFUNDS_HREF },
     })),
   ];
 }

@@ -5,7 +5,7 @@ import { needingAttention, statusCounts, takings } from "@/lib/admin/dashboard";
 import { CSV_COLUMNS, listOrders, ordersCsv, PAGE_SIZE, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import type { OrderStatus, SeqrInvoiceStatus } from "@/lib/generated/prisma/enums";
+import type { AttemptState, OrderStatus, SeqrInvoiceStatus } from "@/lib/generated/prisma/enums";
 
 // The admin's list, CSV and dashboard queries on a real (migrated) database. Orders are written directly, each
 // group of tests in a period of its own (years apart), so that the groups never see each other's orders.
@@ -15,7 +15,9 @@ const at = (iso: string) => new Date(iso);
 
 type AttemptSpec = {
   invoiceReference: string;
-  seqrStatus: SeqrInvoiceStatus;
+  seqrStatus: SeqrInvoiceStatus | null;
+  state?: AttemptState;
+  updatedAt?: Date;
   amountMinor?: number;
   ersReference?: string;
   createdAt?: Date;
@@ -77,12 +79,14 @@ async function insertOrder(spec: OrderSpec): Promise<{ id: string; attempts: Rec
           finalizedAt: attempt.finalizedAt ?? null,
           ...(attempt.createdAt ? { createdAt: attempt.createdAt } : {}),
           ...(attempt.issuedAt ? { issuedAt: attempt.issuedAt } : {}),
+          ...(attempt.state ? { state: attempt.state } : {}),
+          ...(attempt.updatedAt ? { updatedAt: attempt.updatedAt } : {}),
         })),
       },
     },
     include: { attempts: true },
   });
-  return { id: order.id, attempts: Object.fromEntries(order.attempts.map((attempt) => [attempt.invoiceReference, attempt.id])) };
+  return { id: order.id, attempts: Object.fromEntries(order.attempts.map((attempt) => [attempt.invoiceReference ?? attempt.id, attempt.id])) };
 }
 
 let refundKeys = 0;
@@ -488,6 +492,7 @@ describe("dashboard: needingAttention", () => {
   let stuckAt: Date;
   let reversedAt: Date;
   let unansweredAt: Date;
+  let lostAt: Date;
 
   async function order(spec: OrderSpec) {
     mine.add(spec.clientInvoiceId);
@@ -567,6 +572,30 @@ describe("dashboard: needingAttention", () => {
     await notification(otherAttempt, "ATT-V5-A");
     await notification(otherAttempt, "ATT-V5-B", "STATUS_CHANGED");
 
+    // Invoices SEQR lost (54 for an invoice the shop held).
+    lostAt = ago(10 * 60_000);
+    await order({
+      clientInvoiceId: "att-invoice-lost",
+      status: "FAILED",
+      attempts: [{ invoiceReference: "ATT-X1", seqrStatus: null, state: "LOST", updatedAt: lostAt }],
+    });
+    await order({
+      clientInvoiceId: "att-invoice-lost-then-paid",
+      status: "PAID",
+      attempts: [
+        { invoiceReference: "ATT-X2-OLD", seqrStatus: null, state: "LOST", updatedAt: ago(30 * 60_000), createdAt: ago(40 * 60_000) },
+        { invoiceReference: "ATT-X2-NEW", seqrStatus: "PAID", ersReference: "ERS-ATT-X2", createdAt: ago(20 * 60_000) },
+      ],
+    });
+    // Flagged by the sync already: listed once, as flagged.
+    await order({
+      clientInvoiceId: "att-invoice-lost-flagged",
+      status: "FAILED",
+      attentionReason: "INVOICE_LOST",
+      updatedAt: ago(5.5 * HOUR),
+      attempts: [{ invoiceReference: "ATT-X3", seqrStatus: null, state: "LOST", updatedAt: ago(5.5 * HOUR) }],
+    });
+
     // Refunds.
     const refundedOrder = await order({
       clientInvoiceId: "att-refund-unknown",
@@ -600,7 +629,10 @@ describe("dashboard: needingAttention", () => {
     await insertRefund(askingOrder, "ATT-U4", { amountMinor: 700, status: "PENDING", createdAt: ago(30_000) });
   });
 
-  test("lists flagged orders, overdue invoices, reversed payments and unanswered refunds, in that order", async () => {
+  const LOST = "SEQR no longer knows an invoice the shop had sent (54): the order can be paid again";
+  const SETTLE = { label: "Settle it from SEQR's report", href: "/admin/reconciliation#refunds-to-settle" };
+
+  test("lists flagged orders, overdue invoices, reversed payments, invoices SEQR lost and unanswered refunds, in that order", async () => {
     const items = (await needingAttention(NOW)).filter((item) => mine.has(item.clientInvoiceId));
     expect(items).toEqual([
       { clientInvoiceId: "att-needs", status: "NEEDS_ATTENTION", reason: "SEQR took a different amount than the order's", since: ago(1 * HOUR) },
@@ -608,6 +640,7 @@ describe("dashboard: needingAttention", () => {
       { clientInvoiceId: "att-paid-after-expiry", status: "PAID", reason: "Paid after the shop had expired the order", since: ago(3 * HOUR) },
       { clientInvoiceId: "att-partial-stock", status: "PARTIALLY_REFUNDED", reason: "Paid, but the stock was gone: refund or restock", since: ago(4 * HOUR) },
       { clientInvoiceId: "att-new-reason", status: "PAID", reason: "SOMETHING_NEW", since: ago(5 * HOUR) },
+      { clientInvoiceId: "att-invoice-lost-flagged", status: "FAILED", reason: LOST, since: ago(5.5 * HOUR) },
       {
         clientInvoiceId: "att-stale-pending-ack",
         status: "INVOICED",
@@ -627,9 +660,10 @@ describe("dashboard: needingAttention", () => {
         reason: "Payment reversed: SEQR notified a payment, then canceled it (not confirmed within 20 s)",
         since: reversedAt,
       },
-      // Newest first: stuck 6 minutes ago, unanswered 15 minutes ago.
-      { clientInvoiceId: "att-refund-stuck", status: "PAID", reason: "Refund without an answer from SEQR: check the reconciliation report", since: stuckAt },
-      { clientInvoiceId: "att-refund-unknown", status: "PAID", reason: "Refund without an answer from SEQR: check the reconciliation report", since: unansweredAt },
+      { clientInvoiceId: "att-invoice-lost", status: "FAILED", reason: LOST, since: lostAt },
+      // Newest first: stuck 6 minutes ago, unanswered 15 minutes ago; each links to where it is settled.
+      { clientInvoiceId: "att-refund-stuck", status: "PAID", reason: "Refund without an answer from SEQR: check the reconciliation report", since: stuckAt, action: SETTLE },
+      { clientInvoiceId: "att-refund-unknown", status: "PAID", reason: "Refund without an answer from SEQR: check the reconciliation report", since: unansweredAt, action: SETTLE },
     ]);
   });
 
@@ -646,6 +680,8 @@ describe("dashboard: needingAttention", () => {
       "att-canceled-unnotified",
       "att-notified-other-attempt",
       "att-refunds-settled",
+      // Paid since SEQR lost its first invoice.
+      "att-invoice-lost-then-paid",
       // Still within the time a SEQR call may take.
       "att-refund-asking",
     ]) {

@@ -125,7 +125,15 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                   <td>
                     <span className={`admin-status status-${item.status.toLowerCase()}`}>{item.status}</span>
                   </td>
-                  <td>{item.reason}</td>
+                  <td>
+                    {item.reason}
+                    {item.action ? (
+                      <>
+                        {" · "}
+                        <Link href={item.action.href}>{item.action.label}</Link>
+                      </>
+                    ) : null}
+                  </td>
                   <td>{formatShopTime(item.since)}</td>
                 </tr>
               ))}
