@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
-import { attentionReasonText } from "@/lib/admin/dashboard";
+import { attentionReasonText, SETTLE_REFUNDS_HREF } from "@/lib/admin/dashboard";
 import { requireAdminPage } from "@/lib/admin/guard";
 import { loadAdminOrder } from "@/lib/admin/order-detail";
 import { formatShopTime } from "@/lib/admin/periods";
@@ -275,6 +275,12 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
                   <td>
                     {refund.status}
                     {refund.seqrResultCode ? ` (${refund.seqrResultCode})` : ""}
+                    {(refund.status === "UNKNOWN" || refund.status === "PENDING") && !refund.settledAt ? (
+                      <>
+                        {" "}
+                        <Link href={SETTLE_REFUNDS_HREF}>Settle it from SEQR&apos;s report</Link>
+                      </>
+                    ) : null}
                   </td>
                   <td className="mono">{refund.ersReference ?? "–"}</td>
                   <td>{refund.reason ?? ""}</td>
