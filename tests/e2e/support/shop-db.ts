@@ -1,3 +1,4 @@
+import { randomInt, randomUUID } from "node:crypto";
 import path from "node:path";
 
 import { createPrismaClient, type PrismaClient } from "@/lib/db";
@@ -32,4 +33,27 @@ export function transitionsToPaid(order: LoadedOrder) {
 
 export function eventsOfType(order: LoadedOrder, type: LoadedOrder["events"][number]["type"]) {
   return order.events.filter((event) => event.type === type);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Setting the stage. A few tests need a state no journey reaches in a test's time (the last unit of a product, a
+// wallet no other test spends from); they write it here, on rows no other test touches.
+
+/** Puts exactly `stock` units of the product on the shelf. Only for a product no other test buys. */
+export async function setProductStock(db: PrismaClient, sku: string, stock: number): Promise<void> {
+  const updated = await db.product.updateMany({ where: { sku }, data: { stock } });
+  if (updated.count !== 1) throw new Error(`the e2e database has no product ${sku}`);
+}
+
+/**
+ * A sandbox subscriber of the test's own (a new msisdn each call, 10 000 kr in the wallet): its orders are found by
+ * its number, and what it pays comes out of no other test's wallet.
+ */
+export async function plantSubscriber(db: PrismaClient, name: string): Promise<{ msisdn: string; name: string }> {
+  // 4679… is outside the seeded subscribers' 4670… (lib/sandbox/registry.ts).
+  const msisdn = `4679${String(randomInt(0, 100_000_000)).padStart(8, "0")}`;
+  await db.sandboxSubscriber.create({
+    data: { msisdn, subscriberKey: randomUUID(), name, balanceMinor: 1_000_000, currency: "SEK" },
+  });
+  return { msisdn, name };
 }
