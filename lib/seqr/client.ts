@@ -54,7 +54,12 @@ export type SeqrClientConfig = {
   clientId: string;
   /** Per attempt; a call that takes longer is abandoned with a transient `timeout` SeqrError. */
   timeoutMs: number;
-  /** For the reads: getPaymentStatus, getClientSessionInfo, executeReport. */
+  /**
+   * Per try of the retried reads (getPaymentStatus, getClientSessionInfo), instead of timeoutMs: a read that hangs
+   * is abandoned early enough for its retry to answer inside SEQR's 20 s commit window. Default: timeoutMs.
+   */
+  readTimeoutMs?: number;
+  /** For the reads: getPaymentStatus, getClientSessionInfo. */
   readRetry: RetryPolicy;
   /** executeReport while SEQR answers 2 (REPORT_NOT_READY): "retry in a few s". */
   reportRetry: RetryPolicy;
@@ -66,6 +71,8 @@ type CallOptions = {
   principalType?: PrincipalType;
   /** Reads only: writes are never retried blindly (a retried sendInvoice could bill twice). */
   retry?: RetryPolicy;
+  /** Per try; default config.timeoutMs. */
+  timeoutMs?: number;
   retryOn?: (error: SeqrError) => boolean;
   /** Names what the call is about in the log line (never a password or a session token). */
   logContext?: Record<string, unknown>;
@@ -81,6 +88,7 @@ export type SeqrClient = ReturnType<typeof createSeqrClient>;
  */
 export function createSeqrClient(config: SeqrClientConfig) {
   const doFetch = config.fetch ?? fetch;
+  const readTimeoutMs = config.readTimeoutMs ?? config.timeoutMs;
 
   function context(principalType: PrincipalType, clientReference: string): SeqrContext {
     return {
@@ -95,7 +103,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     };
   }
 
-  async function attempt(operation: string, ctx: SeqrContext, body: XmlBuildElement): Promise<XmlElement> {
+  async function attempt(operation: string, ctx: SeqrContext, body: XmlBuildElement, timeoutMs: number): Promise<XmlElement> {
     const xml = buildSoapRequest(operation, { context: contextElement(ctx), ...body });
     let response: Response;
     let text: string;
@@ -104,7 +112,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
         method: "POST",
         headers: { "Content-Type": "text/xml; charset=utf-8", SOAPAction: '""' },
         body: xml,
-        signal: AbortSignal.timeout(config.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
         redirect: "error",
       });
       text = await response.text();
@@ -127,7 +135,8 @@ export function createSeqrClient(config: SeqrClientConfig) {
       attempts += 1;
       // 32 hex characters, SEQR's limit: each attempt's own, logged so that SEQR's support can find it.
       clientReference = randomUUID().replaceAll("-", "");
-      return attempt(operation, context(options.principalType ?? "TERMINALID", clientReference), body);
+      const ctx = context(options.principalType ?? "TERMINALID", clientReference);
+      return attempt(operation, ctx, body, options.timeoutMs ?? config.timeoutMs);
     };
     const logLine = (fields: Record<string, unknown>) => ({
       operation,
@@ -189,7 +198,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
       const result = await call(
         "getPaymentStatus",
         () => ({ invoiceReference, invoiceVersion: String(lastSeenVersion) }),
-        { retry: config.readRetry, logContext: { invoiceReference } },
+        { retry: config.readRetry, timeoutMs: readTimeoutMs, logContext: { invoiceReference } },
       );
       return toPaymentStatus(result);
     },
@@ -274,7 +283,7 @@ export function createSeqrClient(config: SeqrClientConfig) {
     /** What SEQR knows about an External Service session: msisdn, subscriberKey and the QR code's parameters. */
     async getClientSessionInfo(token: string): Promise<ClientSessionInfo> {
       // The token is a bearer credential for the shopper's session: it is sent, never logged.
-      const result = await call("getClientSessionInfo", () => ({ key: token }), { retry: config.readRetry });
+      const result = await call("getClientSessionInfo", () => ({ key: token }), { retry: config.readRetry, timeoutMs: readTimeoutMs });
       return toClientSessionInfo(result);
     },
   };

@@ -145,6 +145,54 @@ describe("getPaymentStatus", () => {
     expect(error).toMatchObject({ kind: "timeout", resultName: "TIMEOUT", transient: true });
   });
 
+  describe("the read timeout (readTimeoutMs, per try of a read)", () => {
+    // The shop's settings scaled down: a read try is abandoned after readTimeoutMs and tried once more, so that
+    // both fit inside SEQR's commit window; writes keep the longer timeoutMs.
+    const readTimeoutMs = 300;
+    const quickReads = () =>
+      clientFor(sandbox.server, { timeoutMs: 5_000, readTimeoutMs, readRetry: { retries: 1, minTimeoutMs: 10, maxTimeoutMs: 50 } });
+
+    test("a read that exceeds the read timeout is abandoned after readTimeoutMs and retried once, then fails as a timeout", async () => {
+      const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+      // Three slow answers armed: only two are used (the try and its one retry).
+      await sandbox.server.api("POST", "/faults", { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 2_000, count: 3 });
+      const lines: Record<string, unknown>[] = [];
+      const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+      const client = clientFor(sandbox.server, {
+        timeoutMs: 5_000,
+        readTimeoutMs,
+        readRetry: { retries: 1, minTimeoutMs: 10, maxTimeoutMs: 50 },
+        logger,
+      });
+
+      const started = performance.now();
+      const error = await seqrError(client.getPaymentStatus(invoiceReference));
+      const elapsedMs = performance.now() - started;
+      expect(error).toMatchObject({ kind: "timeout", resultName: "TIMEOUT", transient: true });
+      // Two tries of 300 ms and a pause of at most 50 ms: far less than one slow answer (2 s), let alone timeoutMs.
+      expect(elapsedMs).toBeGreaterThanOrEqual(2 * readTimeoutMs - 20);
+      expect(elapsedMs).toBeLessThan(2_000);
+      expect(lines).toEqual([expect.objectContaining({ operation: "getPaymentStatus", attempts: 2, resultName: "TIMEOUT" })]);
+      expect((await sandbox.server.api("GET", "/faults")).body.faults).toEqual([
+        expect.objectContaining({ operation: "getPaymentStatus", remaining: 1 }),
+      ]);
+    });
+
+    test("a first try that hangs is abandoned and the retry answers", async () => {
+      const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+      await sandbox.server.api("POST", "/faults", { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 2_000, count: 1 });
+      const started = performance.now();
+      await expect(quickReads().getPaymentStatus(invoiceReference)).resolves.toMatchObject({ status: "ISSUED" });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    });
+
+    test("does not apply to writes: a cancelInvoice slower than readTimeoutMs still succeeds", async () => {
+      const { invoiceReference } = await sandbox.seqr.sendInvoice(sampleInvoice());
+      await sandbox.server.api("POST", "/faults", { kind: "soap-delay", operation: "cancelInvoice", delayMs: 700, count: 1 });
+      await expect(quickReads().cancelInvoice(invoiceReference)).resolves.toEqual({ alreadyCanceled: false });
+    });
+  });
+
   test("reports an unreachable endpoint as a transient network error", async () => {
     const nowhere = clientFor(sandbox.server, { soapUrl: "http://127.0.0.1:9/sandbox/soap" });
     const error = await seqrError(nowhere.getPaymentStatus("1"));
