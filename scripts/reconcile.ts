@@ -2,16 +2,17 @@ import "../lib/env-files.ts";
 
 import { db } from "../lib/db.ts";
 import { log } from "../lib/log.ts";
-import { reconcileOnce, startReconciler } from "../lib/orders/reconciler.ts";
+import { reconcileOnce, startReconciler, sweepOnce } from "../lib/orders/reconciler.ts";
 
 // `npm run reconcile`: the reconciler on its own, for a deployment that runs it apart from the web servers (set
 // RECONCILER=off there) or beside them (they share the work through leases). `-- --once` runs a single pass and
-// prints what it did.
+// prints what it did (the due invoices, then the tidying the running reconciler does every few seconds).
 
 if (process.argv.includes("--once")) {
   try {
     const report = await reconcileOnce();
     log.info(report, "reconcile pass");
+    log.info(await sweepOnce(), "sweep");
   } finally {
     await db.$disconnect();
   }

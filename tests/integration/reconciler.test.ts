@@ -6,8 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
-import { reconcileOnce, startReconciler, type ReconcileReport } from "@/lib/orders/reconciler";
+import { env } from "@/lib/env";
+import { createOrder } from "@/lib/orders/create-order";
+import { LOOK_LEASE_MS, reconcileOnce, startReconciler, type ReconcileReport } from "@/lib/orders/reconciler";
 import { FIRST_CHECK_AFTER_MS } from "@/lib/orders/request-payment";
+import { markStaleSendingAttempts, PAY_LEASE_MS } from "@/lib/orders/stale-attempts";
 
 import { startShopServer, type SandboxServer } from "./support/sandbox-server";
 import {
@@ -21,6 +24,7 @@ import {
   payInApp,
   sandboxInvoice,
   stockOf,
+  TEST_SKU,
   waitFor,
   type InvoicedOrder,
 } from "./support/shop-orders";
@@ -65,7 +69,9 @@ async function expectPaidOnce(order: InvoicedOrder, stockBefore: number) {
   expect(effects.fulfilled).toHaveLength(1);
   expect(effects.outbox).toHaveLength(1);
   expect(effects.outbox[0]?.kind).toBe("ORDER_CONFIRMATION");
-  expect(await stockOf(order.productId)).toBe(stockBefore - 1);
+  // The unit was reserved when the invoice was sent (before stockBefore was read): kept for good, never taken twice.
+  expect(effects.order.stockReservation).toBe("TAKEN");
+  expect(await stockOf(order.productId)).toBe(stockBefore);
   expect(effects.attempt).toMatchObject({ seqrStatus: "PAID", nextCheckAt: null, leaseOwner: null, leaseUntil: null });
   return effects;
 }
@@ -112,7 +118,9 @@ describe("a lost notification", () => {
     expect(effects.toPaid).toHaveLength(0);
     expect(effects.fulfilled).toHaveLength(0);
     expect(effects.outbox).toHaveLength(0);
-    expect(await stockOf(order.productId)).toBe(stockBefore);
+    // The unit reserved for the invoice goes back on the shelf.
+    expect(effects.order.stockReservation).toBe("NONE");
+    expect(await stockOf(order.productId)).toBe(stockBefore + 1);
     expect(effects.attempt).toMatchObject({ seqrStatus: "CANCELED", ersReference: null, nextCheckAt: null });
 
     // Looking did not bring the payment back, and no later pass asks again.
@@ -138,7 +146,7 @@ describe("scheduling", () => {
     expect(await reconcileOnce({ now: () => due })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
   });
 
-  test("a check of a still-ISSUED invoice moves nextCheckAt 2 s ahead in the first minute, then backs off; leases are released", async () => {
+  test("a check of a still-ISSUED invoice moves nextCheckAt 2 s past the check's start at every age, without backing off; leases are released", async () => {
     const order = await invoicedOrder(server);
     const { id, issuedAt } = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } });
     const at = (ageMs: number) => new Date(issuedAt.getTime() + ageMs);
@@ -161,16 +169,22 @@ describe("scheduling", () => {
     // Not due again until 2 s later.
     expect(await reconcileOnce({ now: () => at(4_499) })).toMatchObject({ claimed: 0 });
 
-    // Past the first minute the checks back off: 4 s in the second minute, at most once a minute later on.
-    expect(await reconcileOnce({ now: () => at(90_000) })).toMatchObject({ claimed: 1, checked: 1 });
-    expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id } })).toMatchObject({ nextCheckAt: at(94_000), leaseOwner: null });
-    expect(await reconcileOnce({ now: () => at(301_000) })).toMatchObject({ claimed: 1, checked: 1 });
-    expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id } })).toMatchObject({
-      nextCheckAt: at(361_000),
-      leaseOwner: null,
-      leaseUntil: null,
-    });
-    expect((await effectsOf(order.orderId)).queried).toHaveLength(3);
+    // Later in its life, still every 2 s: the old back-off (4 s in the second minute, up to once a minute) let a
+    // payment made at 5 min 14 s go unconfirmed past SEQR's 20 s commit window.
+    for (const ageMs of [90_000, 314_000, 540_000, 599_000]) {
+      expect(await reconcileOnce({ now: () => at(ageMs) }), `age ${ageMs}`).toMatchObject({ claimed: 1, checked: 1 });
+      expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id } }), `age ${ageMs}`).toMatchObject({
+        lastCheckedAt: at(ageMs),
+        nextCheckAt: at(ageMs + 2_000),
+        leaseOwner: null,
+        leaseUntil: null,
+      });
+      expect(await reconcileOnce({ now: () => at(ageMs + 1_999) }), `age ${ageMs + 1_999}`).toMatchObject({ claimed: 0 });
+    }
+    // Five looks with the same answer: one STATUS_QUERIED (the first), the four repeats counted on the attempt.
+    const after = await effectsOf(order.orderId);
+    expect(after.queried).toHaveLength(1);
+    expect(after.attempt?.sameAnswerCount).toBe(4);
   });
 
   test("an invoice leased by another reconciler is skipped until that lease runs out, then taken over", async () => {
@@ -222,7 +236,9 @@ describe("the invoice timeout", () => {
       leaseUntil: null,
     });
     expect(await sandboxInvoice(server, order.invoiceReference)).toMatchObject({ status: "CANCELED", reversedAt: null });
-    expect(await stockOf(order.productId)).toBe(stockBefore);
+    // The unit reserved for the invoice goes back on the shelf.
+    expect(effects.order.stockReservation).toBe("NONE");
+    expect(await stockOf(order.productId)).toBe(stockBefore + 1);
 
     // The shopper can no longer pay it, and no later pass touches it.
     const late = await server.api("POST", `/app/invoices/${order.invoiceReference}/pay`, { sessionToken: order.sessionToken });
@@ -257,6 +273,34 @@ describe("the invoice timeout", () => {
     expect(paid.order.attentionReason).toBeNull();
     expect(paid.toExpired).toHaveLength(0);
     await expectCommittedAtSeqr(order);
+  });
+
+  test("past the timeout, an invoice being paid is still looked at every 2 s, but its cancel is asked again only after 10 s", async () => {
+    const order = await invoicedOrder(server);
+    await openInvoiceInApp(server, order);
+    const { issuedAt } = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } });
+    const at = (ms: number) => () => new Date(issuedAt.getTime() + ms);
+    const cancels = async () => (await effectsOf(order.orderId)).errors.filter((event) => event.seqrResultCode === 51).length;
+
+    // The first look past the timeout asks SEQR to cancel: 51, the shopper is paying it.
+    expect(await reconcileOnce({ invoiceTimeoutMs: 1, now: at(2_500) })).toMatchObject({ claimed: 1, expired: 0 });
+    expect(await cancels()).toBe(1);
+    // The next looks, 2 s apart, only ask for its status (a payment landing now must be confirmed in time).
+    for (const ms of [4_500, 6_500, 8_500, 10_500]) {
+      expect(await reconcileOnce({ invoiceTimeoutMs: 1, now: at(ms) }), `at ${ms}`).toMatchObject({ claimed: 1, checked: 1 });
+      expect(await cancels(), `at ${ms}`).toBe(1);
+      expect((await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } })).lastCheckedAt).toEqual(
+        at(ms)(),
+      );
+    }
+    // 10 s after the refusal, the cancel is asked again.
+    expect(await reconcileOnce({ invoiceTimeoutMs: 1, now: at(12_500) })).toMatchObject({ claimed: 1, expired: 0 });
+    expect(await cancels()).toBe(2);
+    expect((await effectsOf(order.orderId)).order.status).toBe("INVOICED");
+
+    // The shopper finishes paying: an ordinary payment.
+    await payInApp(server, order);
+    expect((await effectsOf(order.orderId)).order).toMatchObject({ status: "PAID", attentionReason: null });
   });
 
   test("an invoice paid just before the timeout ends PAID, not EXPIRED", async () => {
@@ -336,8 +380,8 @@ describe("SEQR busy", () => {
   test("while getPaymentStatus answers 93 passes record errors and leave the order INVOICED; a later pass makes it PAID inside the window", async () => {
     const order = await paidButUnnotifiedOrder(server);
     const stockBefore = await stockOf(order.productId);
-    // The shop's client tries a read 3 times: 6 busy answers make two whole passes fail.
-    await armFault(server, { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 6 });
+    // The shop's client tries a read twice (one retry): 4 busy answers make two whole passes fail.
+    await armFault(server, { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 4 });
     let skewMs = FIRST_CHECK_AFTER_MS + 500;
     const now = () => new Date(Date.now() + skewMs);
 
@@ -381,7 +425,8 @@ describe("several reconcilers at once", () => {
       expect(effects.attempt).toMatchObject({ leaseOwner: null, leaseUntil: null, nextCheckAt: null });
       await expectCommittedAtSeqr(order);
     }
-    expect(await stockOf(orders[0]?.productId ?? "")).toBe(stockBefore - orders.length);
+    // Each unit was reserved when its invoice was sent (before stockBefore was read) and kept once at PAID.
+    expect(await stockOf(orders[0]?.productId ?? "")).toBe(stockBefore);
   });
 
   test("an invoice another reconciler finished after this pass listed it is not worked on again", async () => {
@@ -460,5 +505,102 @@ describe("several reconcilers at once", () => {
     // Tidy up: confirm it so SEQR does not reverse it behind a later test's back.
     await reconcileOnce({ now: firstCheckDue() });
     expect((await db.order.findUniqueOrThrow({ where: { id: later.orderId } })).status).toBe("PAID");
+  });
+});
+
+describe("leases", () => {
+  test("a look that outlasts a third of its lease renews it while it runs, and releases it at the end", async () => {
+    const order = await invoicedOrder(server);
+    // SEQR takes 6 s to answer the cancel of an expiring invoice: longer than two renewal periods of the lease.
+    await armFault(server, { kind: "soap-delay", operation: "cancelInvoice", delayMs: 6_000, count: 1 });
+    const now = firstCheckDue();
+    const pass = reconcileOnce({ owner: "slow-expiry", invoiceTimeoutMs: 1, now });
+
+    const leases: number[] = [];
+    let lapsed = false;
+    let done = false;
+    void pass.finally(() => (done = true));
+    while (!done) {
+      const { leaseOwner, leaseUntil } = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } });
+      if (leaseOwner === "slow-expiry" && leaseUntil) {
+        if (leases.at(-1) !== leaseUntil.getTime()) leases.push(leaseUntil.getTime());
+        if (leaseUntil.getTime() <= now().getTime()) lapsed = true;
+      }
+      await sleep(100);
+    }
+    expect(await pass).toEqual({ claimed: 1, checked: 0, expired: 1, errors: 0 });
+    // Claimed for LOOK_LEASE_MS, then pushed on at least twice while SEQR took its time; never run out meanwhile.
+    expect(leases.length, JSON.stringify(leases)).toBeGreaterThanOrEqual(3);
+    expect((leases.at(-1) ?? 0) - (leases[0] ?? 0)).toBeGreaterThanOrEqual(Math.floor(LOOK_LEASE_MS / 3));
+    expect(lapsed).toBe(false);
+    const effects = await effectsOf(order.orderId);
+    expect(effects.order.status).toBe("EXPIRED");
+    expect(effects.attempt).toMatchObject({ leaseOwner: null, leaseUntil: null, nextCheckAt: null });
+  });
+});
+
+describe("attempts left SENDING (a crash or a timeout during sendInvoice)", () => {
+  /** An attempt written before sendInvoice whose answer was never recorded, `ageMs` ago. */
+  async function sendingAttempt(ageMs: number) {
+    const product = await db.product.findUniqueOrThrow({ where: { sku: TEST_SKU } });
+    const created = await createOrder({ lines: [{ productId: product.id, quantity: 1 }], source: "CART", trigger: "checkout" });
+    const order = await db.order.findUniqueOrThrow({ where: { id: created.id } });
+    const createdAt = new Date(Date.now() - ageMs);
+    return db.paymentAttempt.create({
+      data: {
+        orderId: order.id,
+        state: "SENDING",
+        seqrStatus: null,
+        amountMinor: order.totalMinor,
+        currency: order.currency,
+        issuedAt: createdAt,
+        createdAt,
+      },
+    });
+  }
+
+  async function timeline(attemptId: string) {
+    return db.paymentEvent.findMany({ where: { paymentAttemptId: attemptId }, select: { type: true, source: true, detail: true } });
+  }
+
+  test("one older than the Pay lease becomes UNKNOWN once, with an ERROR event; a younger one is left alone", async () => {
+    // The Pay lease: the longest sendInvoice (the SEQR timeout) and 10 s for the shop's own writes.
+    expect(PAY_LEASE_MS).toBe(env.seqr.requestTimeoutMs + 10_000);
+    const stale = await sendingAttempt(PAY_LEASE_MS + 1_000);
+    const young = await sendingAttempt(PAY_LEASE_MS - 5_000);
+    const now = () => new Date();
+
+    expect(await markStaleSendingAttempts({ now, olderThanMs: PAY_LEASE_MS })).toEqual({ marked: [stale.id] });
+    expect(await markStaleSendingAttempts({ now, olderThanMs: PAY_LEASE_MS })).toEqual({ marked: [] });
+
+    expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({
+      state: "UNKNOWN",
+      invoiceReference: null,
+    });
+    expect(await timeline(stale.id)).toEqual([{ type: "ERROR", source: "reconciler", detail: { reason: "SEND_UNCONFIRMED" } }]);
+    expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id: young.id } })).toMatchObject({ state: "SENDING" });
+    expect(await timeline(young.id)).toEqual([]);
+  });
+
+  test("the running reconciler marks them within seconds, and expires PENDING orders nobody invoiced", async () => {
+    const stale = await sendingAttempt(PAY_LEASE_MS + 1_000);
+    const product = await db.product.findUniqueOrThrow({ where: { sku: TEST_SKU } });
+    const abandoned = await createOrder({ lines: [{ productId: product.id, quantity: 1 }], source: "CART", trigger: "checkout" });
+    await db.order.update({
+      where: { id: abandoned.id },
+      data: { createdAt: new Date(Date.now() - env.orders.pendingTimeoutMs - 60_000) },
+    });
+
+    const stop = startReconciler({ owner: "sweeper", intervalMs: 50 });
+    try {
+      await waitFor("the stale attempt to be UNKNOWN and the abandoned order EXPIRED", async () => {
+        const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { id: stale.id } });
+        const order = await db.order.findUniqueOrThrow({ where: { id: abandoned.id } });
+        return attempt.state === "UNKNOWN" && order.status === "EXPIRED";
+      });
+    } finally {
+      await stop();
+    }
+    expect(await timeline(stale.id)).toEqual([{ type: "ERROR", source: "reconciler", detail: { reason: "SEND_UNCONFIRMED" } }]);
   });
 });

@@ -1,83 +1,77 @@
 import { describe, expect, test } from "vitest";
 
-import { nextCheckDelayMs } from "@/lib/orders/reconciler";
+import {
+  LOOK_EVERY_MS,
+  LOOK_LEASE_MS,
+  MAX_LOOK_GAP_MS,
+  MIN_DISPATCH_SPACING_MS,
+  nextCheckAt,
+} from "@/lib/orders/reconciler";
+import { SEQR_READ_RETRY, SEQR_READ_WORST_CASE_MS } from "@/lib/seqr";
 
 const SECOND = 1_000;
 const MINUTE = 60_000;
+/** SEQR's commit window (CONTRACT.md): a payment nobody confirms within it is reversed. */
+const COMMIT_WINDOW_MS = 20 * SECOND;
 
-describe("nextCheckDelayMs", () => {
+const issuedAt = new Date("2026-11-29T12:00:00.000Z");
+const at = (ageMs: number) => new Date(issuedAt.getTime() + ageMs);
+
+describe("nextCheckAt", () => {
   test.each([
-    // [age, delay]
-    [0, 2000],
-    [1, 2000],
-    [30 * SECOND, 2000],
-    [MINUTE - 1, 2000],
-    [MINUTE, 4000],
-    [MINUTE + 1, 4000],
-    [2 * MINUTE - 1, 4000],
-    [2 * MINUTE, 8000],
-    [3 * MINUTE - 1, 8000],
-    [3 * MINUTE, 16000],
-    [4 * MINUTE - 1, 16000],
-    [4 * MINUTE, 32000],
-    [5 * MINUTE - 1, 32000],
-    [5 * MINUTE, 60000],
-    [6 * MINUTE, 60000],
-    [10 * MINUTE, 60000],
-    [60 * MINUTE, 60000],
-    [24 * 60 * MINUTE, 60000],
-    [365 * 24 * 60 * MINUTE, 60000],
-    [Number.MAX_SAFE_INTEGER, 60000],
-  ])("an invoice %i ms old is checked again after %i ms", (age, delay) => {
-    expect(nextCheckDelayMs(age)).toBe(delay);
+    // [the look starts at this invoice age, the next look is due at this age]
+    [2 * SECOND, 4 * SECOND],
+    [10 * SECOND, 12 * SECOND],
+    [59 * SECOND, 61 * SECOND],
+    [2 * MINUTE, 2 * MINUTE + 2 * SECOND],
+    [5 * MINUTE + 14 * SECOND, 5 * MINUTE + 16 * SECOND],
+    [9 * MINUTE, 9 * MINUTE + 2 * SECOND],
+    [9 * MINUTE + 59 * SECOND, 10 * MINUTE + 1 * SECOND],
+    [3 * 60 * MINUTE + 1, 3 * 60 * MINUTE + 2_001],
+  ])("a look at age %i ms schedules the next one at age %i ms: 2 s later, at any age", (lookAge, nextAge) => {
+    expect(nextCheckAt(at(lookAge))).toEqual(at(nextAge));
   });
 
-  test("every 2 s throughout the first minute", () => {
-    for (let age = 0; age < MINUTE; age += 1) {
-      if (nextCheckDelayMs(age) !== 2000) expect.fail(`age ${age}: ${nextCheckDelayMs(age)}`);
-    }
+  test("counts from the start of the look, so a slow answer does not stretch the gap", () => {
+    // The look starts at 5 min 14 s; however long SEQR takes to answer, the next one is due 2 s after the start.
+    expect(nextCheckAt(at(5 * MINUTE + 14 * SECOND)).getTime() - at(5 * MINUTE + 14 * SECOND).getTime()).toBe(2_000);
   });
 
-  test.each([
-    [1, 4000],
-    [2, 8000],
-    [3, 16000],
-    [4, 32000],
-  ])("doubles through minute %i after the first: %i ms", (minutesPast, delay) => {
-    const start = minutesPast * MINUTE;
-    for (let age = start; age < start + MINUTE; age += 250) {
-      expect(nextCheckDelayMs(age), `age ${age}`).toBe(delay);
-    }
-    expect(nextCheckDelayMs(start + MINUTE - 1)).toBe(delay);
+  test("does not back off: every look of a ten-minute invoice is 2 s after the one before", () => {
+    const looks: number[] = [2 * SECOND];
+    while ((looks.at(-1) ?? 0) < 10 * MINUTE) looks.push(nextCheckAt(at(looks.at(-1) ?? 0)).getTime() - issuedAt.getTime());
+    expect(looks.length).toBe(300);
+    expect(new Set(looks.slice(1).map((look, index) => look - (looks[index] ?? 0)))).toEqual(new Set([2_000]));
+  });
+});
+
+describe("the promises behind the schedule", () => {
+  test("2 s between looks, plus the dispatcher's batching, stays under the 3 s promised", () => {
+    expect(LOOK_EVERY_MS).toBe(2_000);
+    expect(MAX_LOOK_GAP_MS).toBe(3_000);
+    expect(MIN_DISPATCH_SPACING_MS).toBe(100);
+    expect(LOOK_EVERY_MS + MIN_DISPATCH_SPACING_MS).toBeLessThan(MAX_LOOK_GAP_MS);
   });
 
-  test("is capped at once a minute forever", () => {
-    for (let age = 5 * MINUTE; age < 5 * MINUTE + 7 * 24 * 60 * MINUTE; age += 997 * SECOND) {
-      expect(nextCheckDelayMs(age), `age ${age}`).toBe(60000);
-    }
+  test("a read tries twice with at most a 3 s timeout each and a 0.5 s pause: 6.5 s at worst", () => {
+    expect(SEQR_READ_RETRY).toEqual({ retries: 1, minTimeoutMs: 200, maxTimeoutMs: 500 });
+    expect(SEQR_READ_WORST_CASE_MS).toBe(6_500);
   });
 
-  test("never goes down as the invoice ages, and never exceeds a minute", () => {
-    let previous = 0;
-    const ages: number[] = [];
-    for (let age = 0; age <= 2 * 60 * MINUTE; age += 500) ages.push(age);
-    for (let m = 1; m <= 10; m += 1) ages.push(m * MINUTE - 1, m * MINUTE, m * MINUTE + 1);
-    ages.sort((a, b) => a - b);
-    for (const age of ages) {
-      const delay = nextCheckDelayMs(age);
-      expect(delay, `age ${age}`).toBeGreaterThanOrEqual(previous);
-      expect(delay).toBeGreaterThanOrEqual(2000);
-      expect(delay).toBeLessThanOrEqual(60000);
-      previous = delay;
-    }
+  test("a look's lease outlasts the worst read by 2 s for the database: 8.5 s", () => {
+    expect(LOOK_LEASE_MS).toBe(8_500);
+    expect(LOOK_LEASE_MS).toBeGreaterThan(SEQR_READ_WORST_CASE_MS);
   });
 
-  test("takes exactly these distinct delays, in order", () => {
-    const seen: number[] = [];
-    for (let age = 0; age <= 30 * MINUTE; age += SECOND) {
-      const delay = nextCheckDelayMs(age);
-      if (seen.at(-1) !== delay) seen.push(delay);
-    }
-    expect(seen).toEqual([2000, 4000, 8000, 16000, 32000, 60000]);
+  test("a payment made as a reconciler dies holding the invoice is still confirmed by another one inside the window", () => {
+    // Worst case: the payment comes right after the claim; the lease must run out, and another reconciler's look
+    // (itself at worst a read's full tries) must answer, all before SEQR's deadline.
+    expect(LOOK_LEASE_MS + MIN_DISPATCH_SPACING_MS + SEQR_READ_WORST_CASE_MS).toBe(15_100);
+    expect(LOOK_LEASE_MS + MIN_DISPATCH_SPACING_MS + SEQR_READ_WORST_CASE_MS).toBeLessThan(COMMIT_WINDOW_MS);
+  });
+
+  test("a payment just after a look whose read hangs is still confirmed by the next look inside the window", () => {
+    // Next look at most 3 s later, and its read at worst 6.5 s: confirmed within 9.5 s, well inside 20 s.
+    expect(MAX_LOOK_GAP_MS + SEQR_READ_WORST_CASE_MS).toBe(9_500);
   });
 });
