@@ -8,9 +8,9 @@ import { log } from "../log.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
 import { cancelAttemptInvoice } from "./cancel-invoice.ts";
 import { buildInvoice } from "./invoice.ts";
-import { PAY_LEASE_MS } from "./stale-attempts.ts";
+import { endSendingAttempt, PAY_LEASE_MS } from "./stale-attempts.ts";
 import { LIVE_INVOICE_STATUSES, PAYABLE_STATUSES, type OrderStatus } from "./state-machine.ts";
-import { releaseStock, reserveStock } from "./stock-reservation.ts";
+import { reserveStock } from "./stock-reservation.ts";
 import { syncPaymentStatus } from "./sync-payment-status.ts";
 
 // Pay on the order page: the order gets a SEQR invoice to pay in the app. The guarantees, each held by the
@@ -200,53 +200,22 @@ async function replaceLiveInvoice(live: PaymentAttempt, now: () => Date): Promis
 }
 
 /**
- * SEQR said no (a result code): no invoice exists, the attempt is REFUSED and the units go back. No answer that can
- * be read (a timeout, the network, a malformed answer): SEQR may hold an invoice, the attempt is UNKNOWN. Its units
- * go back too, so an abandoned order never holds stock; should that invoice be paid after all (its notification
- * names it), the payment is recorded and takes the units then, or is flagged if they are gone.
+ * SEQR said no (a result code): no invoice exists, the attempt is REFUSED. No answer that can be read (a timeout,
+ * the network, a malformed answer): SEQR may hold an invoice, the attempt is UNKNOWN (stale-attempts.ts).
  */
 async function recordSendFailure(attempt: PaymentAttempt, error: unknown): Promise<void> {
   const refused = error instanceof SeqrError && error.kind === "result";
   await db.$transaction(async (tx) => {
-    await tx.paymentAttempt.updateMany({
-      where: { id: attempt.id, state: "SENDING" },
-      data: { state: refused ? "REFUSED" : "UNKNOWN", finalizedAt: new Date() },
-    });
     await tx.order.update({ where: { id: attempt.orderId }, data: { invoicingUntil: null } });
-    await tx.paymentEvent.create({
-      data: {
-        orderId: attempt.orderId,
-        paymentAttemptId: attempt.id,
-        type: "ERROR",
-        source: "order-page",
-        seqrResultCode: error instanceof SeqrError ? error.resultCode : null,
-        detail: {
-          operation: "sendInvoice",
-          error: error instanceof SeqrError ? (error.resultName ?? error.kind) : "unexpected",
-          attemptState: refused ? "REFUSED" : "UNKNOWN",
-        },
+    await endSendingAttempt(tx, attempt, {
+      state: refused ? "REFUSED" : "UNKNOWN",
+      trigger: "order-page",
+      seqrResultCode: error instanceof SeqrError ? error.resultCode : null,
+      detail: {
+        operation: "sendInvoice",
+        error: error instanceof SeqrError ? (error.resultName ?? error.kind) : "unexpected",
       },
     });
-    const stillOut = await tx.paymentAttempt.count({
-      where: { orderId: attempt.orderId, state: "SENT", seqrStatus: { in: LIVE_INVOICE_STATUSES } },
-    });
-    if (stillOut > 0) return;
-    await releaseStock(tx, attempt.orderId, { trigger: "order-page" });
-    // The invoice this one was to replace is canceled: an INVOICED order has none left, and says so.
-    const moved = await tx.order.updateMany({ where: { id: attempt.orderId, status: "INVOICED" }, data: { status: "FAILED" } });
-    if (moved.count > 0) {
-      await tx.paymentEvent.create({
-        data: {
-          orderId: attempt.orderId,
-          paymentAttemptId: attempt.id,
-          type: "STATUS_CHANGED",
-          source: "order-page",
-          fromStatus: "INVOICED",
-          toStatus: "FAILED",
-          detail: { reason: "REPLACEMENT_NOT_SENT" },
-        },
-      });
-    }
   });
 }
 

@@ -1,6 +1,9 @@
 import { db } from "../db.ts";
 import { env } from "../env.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
+import { LIVE_INVOICE_STATUSES } from "./state-machine.ts";
+import { releaseStock } from "./stock-reservation.ts";
 
 // An attempt is written SENDING before sendInvoice is called (request-payment.ts), so that a crash between SEQR
 // issuing the invoice and the shop recording it leaves a trace. Once nothing can still be waiting for that
@@ -46,27 +49,75 @@ export async function markStaleSendingAttempts(options: {
 
   const marked: string[] = [];
   for (const attempt of candidates) {
-    const moved = await db.$transaction(async (tx) => {
-      const updated = await tx.paymentAttempt.updateMany({
-        where: { id: attempt.id, state: "SENDING", createdAt: { lt: cutoff } },
-        data: { state: "UNKNOWN" },
-      });
-      if (updated.count === 0) return false;
-      await tx.paymentEvent.create({
-        data: {
-          orderId: attempt.orderId,
-          paymentAttemptId: attempt.id,
-          type: "ERROR",
-          source: "reconciler",
-          detail: { reason: "SEND_UNCONFIRMED" },
-        },
-      });
-      return true;
-    });
+    const moved = await db.$transaction((tx) =>
+      endSendingAttempt(tx, attempt, {
+        state: "UNKNOWN",
+        trigger: "reconciler",
+        notBefore: cutoff,
+        detail: { reason: "SEND_UNCONFIRMED" },
+      }),
+    );
     if (moved) {
       marked.push(attempt.id);
       staleLog.warn({ orderId: attempt.orderId, attemptId: attempt.id, olderThanMs }, "sendInvoice never confirmed: attempt UNKNOWN");
     }
   }
   return { marked };
+}
+
+/**
+ * Ends an attempt whose sendInvoice gave no invoice the shop knows of: REFUSED (SEQR said no) or UNKNOWN (no
+ * answer that can be read, or none at all). One transaction: the attempt moves only if it is still SENDING (an
+ * answer recorded meanwhile wins), an ERROR event says why, and when the order has no other invoice out its units go
+ * back on the shelf (an abandoned order never holds stock; should an UNKNOWN invoice be paid after all, the payment
+ * takes the units then, or is flagged if they are gone) and an INVOICED order, whose previous invoice was canceled to
+ * be replaced, becomes FAILED: payable again. Returns whether this call moved the attempt.
+ */
+export async function endSendingAttempt(
+  tx: Prisma.TransactionClient,
+  attempt: { id: string; orderId: string },
+  outcome: {
+    state: "REFUSED" | "UNKNOWN";
+    trigger: string;
+    seqrResultCode?: number | null;
+    detail: Record<string, string | null>;
+    /** Only an attempt written before this moment (the stale sweep's cutoff). */
+    notBefore?: Date;
+  },
+): Promise<boolean> {
+  const ended = await tx.paymentAttempt.updateMany({
+    where: { id: attempt.id, state: "SENDING", ...(outcome.notBefore ? { createdAt: { lt: outcome.notBefore } } : {}) },
+    data: { state: outcome.state, finalizedAt: new Date() },
+  });
+  if (ended.count === 0) return false;
+  await tx.paymentEvent.create({
+    data: {
+      orderId: attempt.orderId,
+      paymentAttemptId: attempt.id,
+      type: "ERROR",
+      source: outcome.trigger,
+      seqrResultCode: outcome.seqrResultCode ?? null,
+      detail: { ...outcome.detail, attemptState: outcome.state },
+    },
+  });
+  const stillOut = await tx.paymentAttempt.count({
+    where: { orderId: attempt.orderId, state: "SENT", seqrStatus: { in: LIVE_INVOICE_STATUSES } },
+  });
+  if (stillOut > 0) return true;
+  await releaseStock(tx, attempt.orderId, { trigger: outcome.trigger });
+  const moved = await tx.order.updateMany({ where: { id: attempt.orderId, status: "INVOICED" }, data: { status: "FAILED" } });
+  if (moved.count > 0) {
+    await tx.paymentEvent.create({
+      data: {
+        orderId: attempt.orderId,
+        paymentAttemptId: attempt.id,
+        type: "STATUS_CHANGED",
+        source: outcome.trigger,
+        fromStatus: "INVOICED",
+        toStatus: "FAILED",
+        detail: { reason: "REPLACEMENT_NOT_SENT" },
+      },
+    });
+  }
+  return true;
 }

@@ -113,37 +113,38 @@ async function applyAnswer(
     where: { id: attempt.id, state: "SENT", seqrStatus: answer.status, seqrVersion: answer.version },
     data: { lastCheckedAt: at, sameAnswerCount: { increment: 1 } },
   });
-  if (repeated.count === 0) {
-    // An answer older than one already applied (a slower concurrent query) is recorded but not applied: versions
-    // only go up.
-    const applied = await tx.paymentAttempt.updateMany({
-      where: { id: attempt.id, state: "SENT", seqrVersion: { lte: answer.version } },
-      data: {
-        seqrStatus: answer.status,
-        seqrVersion: answer.version,
-        lastCheckedAt: at,
-        ...(answer.ersReference ? { ersReference: answer.ersReference } : {}),
-        ...(answer.receipt ? { receipt: toJson(answer.receipt) } : {}),
-        ...(final ? { nextCheckAt: null, finalizedAt: attempt.finalizedAt ?? at } : {}),
+  // The same answer was applied before, with whatever it moved: nothing more to do (and no more reads to pay for).
+  if (repeated.count > 0) return undefined;
+
+  // An answer older than one already applied (a slower concurrent query) is recorded but not applied: versions
+  // only go up.
+  const applied = await tx.paymentAttempt.updateMany({
+    where: { id: attempt.id, state: "SENT", seqrVersion: { lte: answer.version } },
+    data: {
+      seqrStatus: answer.status,
+      seqrVersion: answer.version,
+      lastCheckedAt: at,
+      ...(answer.ersReference ? { ersReference: answer.ersReference } : {}),
+      ...(answer.receipt ? { receipt: toJson(answer.receipt) } : {}),
+      ...(final ? { nextCheckAt: null, finalizedAt: attempt.finalizedAt ?? at } : {}),
+    },
+  });
+  await tx.paymentEvent.create({
+    data: {
+      ...recorded,
+      type: "STATUS_QUERIED",
+      seqrResultCode: 0,
+      detail: {
+        status: answer.status,
+        version: answer.version,
+        ersReference: answer.ersReference ?? null,
+        receiptTotal: answer.receipt?.invoice?.total ?? null,
+        ...(answer.receiptProblems?.length ? { receiptProblems: answer.receiptProblems } : {}),
+        ...(applied.count === 0 ? { ignored: "older than the version already recorded" } : {}),
       },
-    });
-    await tx.paymentEvent.create({
-      data: {
-        ...recorded,
-        type: "STATUS_QUERIED",
-        seqrResultCode: 0,
-        detail: {
-          status: answer.status,
-          version: answer.version,
-          ersReference: answer.ersReference ?? null,
-          receiptTotal: answer.receipt?.invoice?.total ?? null,
-          ...(answer.receiptProblems?.length ? { receiptProblems: answer.receiptProblems } : {}),
-          ...(applied.count === 0 ? { ignored: "older than the version already recorded" } : {}),
-        },
-      },
-    });
-    if (applied.count === 0) return undefined;
-  }
+    },
+  });
+  if (applied.count === 0) return undefined;
 
   // Read inside the transaction: a Pay or the reconciler may have moved on while SEQR was answering.
   const current = await tx.order.findUniqueOrThrow({ where: { id: orderId } });

@@ -577,7 +577,7 @@ describe("attempts left SENDING (a crash or a timeout during sendInvoice)", () =
       state: "UNKNOWN",
       invoiceReference: null,
     });
-    expect(await timeline(stale.id)).toEqual([{ type: "ERROR", source: "reconciler", detail: { reason: "SEND_UNCONFIRMED" } }]);
+    expect(await timeline(stale.id)).toEqual([{ type: "ERROR", source: "reconciler", detail: { reason: "SEND_UNCONFIRMED", attemptState: "UNKNOWN" } }]);
     expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id: young.id } })).toMatchObject({ state: "SENDING" });
     expect(await timeline(young.id)).toEqual([]);
   });
@@ -601,6 +601,6 @@ describe("attempts left SENDING (a crash or a timeout during sendInvoice)", () =
     } finally {
       await stop();
     }
-    expect(await timeline(stale.id)).toEqual([{ type: "ERROR", source: "reconciler", detail: { reason: "SEND_UNCONFIRMED" } }]);
+    expect(await timeline(stale.id)).toEqual([{ type: "ERROR", source: "reconciler", detail: { reason: "SEND_UNCONFIRMED", attemptState: "UNKNOWN" } }]);
   });
 });

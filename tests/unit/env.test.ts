@@ -44,7 +44,7 @@ describe("settings with no configuration", () => {
     });
     expect(env.sandbox).toEqual({ commitWindowMs: 20_000 });
     expect(env.orders).toEqual({ invoiceTimeoutMs: 600_000, pendingTimeoutMs: 86_400_000 });
-    expect(env.reconciler).toMatchObject({ concurrency: 16 });
+    expect(env.reconciler).toMatchObject({ concurrency: 32 });
     expect(env.notificationSecret).toBe(SANDBOX_DEFAULTS.notificationSecret);
     expect(env.admin.password).toBe(SANDBOX_DEFAULTS.adminPassword);
   });
