@@ -200,6 +200,32 @@ describe("an attempt is written before sendInvoice", () => {
     expect(await stockOf(product.id)).toBe(2);
   });
 
+  test("a Pay that crashed while SENDING: the sweep marks the attempt UNKNOWN and puts its units back; Pay works again", async () => {
+    const product = await setStock("LINGON-JAM-400", 5);
+    const { order } = await orderFor("LINGON-JAM-400", 2);
+    // What a process that died inside sendInvoice leaves behind: units reserved, the attempt SENDING, the lease.
+    const longAgo = new Date(Date.now() - PAY_LEASE_MS - 1_000);
+    const { reserveStock } = await import("@/lib/orders/stock-reservation");
+    await db.$transaction((tx) => reserveStock(tx, order.id));
+    await db.paymentAttempt.create({
+      data: { orderId: order.id, state: "SENDING", seqrStatus: null, amountMinor: 1, currency: "SEK", createdAt: longAgo, issuedAt: longAgo },
+    });
+    await db.order.update({ where: { id: order.id }, data: { invoicingUntil: new Date(longAgo.getTime() + PAY_LEASE_MS) } });
+    expect(await stockOf(product.id)).toBe(3);
+
+    const { markStaleSendingAttempts } = await import("@/lib/orders/stale-attempts");
+    expect((await markStaleSendingAttempts({})).marked).toHaveLength(1);
+    expect((await markStaleSendingAttempts({})).marked).toHaveLength(0);
+
+    const state = await orderState(order.id);
+    expect(state.attempts).toEqual([expect.objectContaining({ state: "UNKNOWN" })]);
+    expect(state.stockReservation).toBe("NONE");
+    expect(await stockOf(product.id)).toBe(5);
+    const again = await requestPayment(order.id);
+    expect(again.reused).toBe(false);
+    expect(await stockOf(product.id)).toBe(3);
+  });
+
   test("the Pay lease outlives the longest sendInvoice", () => {
     expect(PAY_LEASE_MS).toBeGreaterThan(env.seqr.requestTimeoutMs);
   });
