@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 
-import { Receipt } from "@/components/order-summary";
-import { useFragment, useOrderStatus } from "@/components/use-order-status";
+import { Receipt } from "@/app/_components/order-summary";
+import { useFragment, useOrderStatus } from "@/app/_components/use-order-status";
 import { stageOf, type OrderStage, type OrderView } from "@/lib/orders/order-view";
 
 import { readOutcomeAction } from "./actions";

@@ -23,7 +23,7 @@ import {
   type InvoicedOrder,
 } from "./support/shop-orders";
 
-// `npm run reconcile` (scripts/reconcile.ts) as a deployment runs it: processes of their own, sharing the shop's
+// `npm run reconcile` (lib/orders/reconcile-command.ts) as a deployment runs it: processes of their own, sharing the shop's
 // database with each other and with the web server (here: this test process, which also plays SEQR). Leases
 // must make them share the work so that every payment is applied exactly once, and SIGTERM must stop them cleanly.
 
@@ -32,7 +32,7 @@ const started: Reconciler[] = [];
 
 /** `npm run reconcile [-- args]`, as package.json runs it: node itself with tsx's loader, so SIGTERM reaches it. */
 function startReconcileScript(args: string[] = [], extraEnv: Record<string, string> = {}): Reconciler {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/reconcile.ts"), ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("lib/orders/reconcile-command.ts"), ...args], {
     env: {
       ...process.env,
       DATABASE_URL: env.databaseUrl,

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -108,5 +109,42 @@ describe("the README and docs/", () => {
     const listed = [...settings.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1]);
     expect(read.length).toBeGreaterThan(20);
     expect([...listed].sort()).toEqual([...read].sort());
+  });
+});
+
+describe("the top level", () => {
+  // The project's own folders and the configuration files tools require at the root (DEVELOPERS.md, issue 12);
+  // shared UI lives in app/_components, command-line entries beside the code they run.
+  const ALLOWED = new Set([
+    ".ci",
+    ".git",
+    ".gitignore",
+    "README.md",
+    "app",
+    "docs",
+    "eslint.config.mjs",
+    "instrumentation.ts",
+    "lib",
+    "next.config.mjs",
+    "package-lock.json",
+    "package.json",
+    "playwright.config.ts",
+    "prisma",
+    "prisma.config.ts",
+    "proxy.ts",
+    "public",
+    "tests",
+    "tsconfig.json",
+    "vitest.config.ts",
+  ]);
+
+  test("holds only the project's own folders and the configuration files tools need there", () => {
+    const tracked = new Set(
+      execFileSync("git", ["ls-files"], { encoding: "utf8" })
+        .split("\n")
+        .filter(Boolean)
+        .map((file) => file.split("/")[0] ?? file),
+    );
+    expect([...tracked].filter((name) => !ALLOWED.has(name)).sort()).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useActionState, useEffect, useState } from "react";
 
-import { OrderSummary, Receipt } from "@/components/order-summary";
-import { useFragment } from "@/components/use-order-status";
+import { OrderSummary, Receipt } from "@/app/_components/order-summary";
+import { useFragment } from "@/app/_components/use-order-status";
 import { stageOf } from "@/lib/orders/order-view";
 
 import { openOrderAction, payOrderAction } from "../actions";

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { QRCodeSVG } from "qrcode.react";
 import { useEffect, useState } from "react";
 
-import { useOrderStatus } from "@/components/use-order-status";
+import { useOrderStatus } from "@/app/_components/use-order-status";
 import { isFinalStage, stageOf } from "@/lib/orders/order-view";
 import type { OrderStatus } from "@/lib/orders/state-machine";
 

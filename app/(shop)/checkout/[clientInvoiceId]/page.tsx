@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 
-import { OrderSummary, Receipt } from "@/components/order-summary";
+import { OrderSummary, Receipt } from "@/app/_components/order-summary";
 import { env } from "@/lib/env";
 import { readOrderStatus } from "@/lib/orders/order-status";
 import { loadOrderView, stageOf } from "@/lib/orders/views";

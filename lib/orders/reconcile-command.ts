@@ -1,8 +1,8 @@
-import "../lib/env-files.ts";
+import "../env-files.ts";
 
-import { db } from "../lib/db.ts";
-import { log } from "../lib/log.ts";
-import { reconcileOnce, startReconciler, sweepOnce } from "../lib/orders/reconciler.ts";
+import { db } from "../db.ts";
+import { log } from "../log.ts";
+import { reconcileOnce, startReconciler, sweepOnce } from "./reconciler.ts";
 
 // `npm run reconcile`: the reconciler on its own, for a deployment that runs it apart from the web servers (set
 // RECONCILER=off there) or beside them (they share the work through leases). `-- --once` runs a single pass and
