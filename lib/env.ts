@@ -97,6 +97,16 @@ const rawSchema = z.object({
   ),
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, "must be at least 12 characters").optional()),
   ADMIN_IDLE_TIMEOUT_MS: optionalString.pipe(milliseconds(60_000, 24 * 3_600_000).optional()),
+  ADMIN_SESSION_MAX_AGE_MS: optionalString.pipe(milliseconds(60_000, 7 * 24 * 3_600_000).optional()),
+  TRUSTED_PROXY_COUNT: optionalString.pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().max(10, "must be at most 10"))
+      .optional(),
+  ),
   SHOP_TIME_ZONE: optionalString.pipe(
     z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Stockholm").optional(),
   ),
@@ -189,7 +199,14 @@ const envSchema = rawSchema
         password: raw.ADMIN_PASSWORD ?? SANDBOX_DEFAULTS.adminPassword,
         /** A session unused this long is over. */
         idleTimeoutMs: raw.ADMIN_IDLE_TIMEOUT_MS ?? 30 * 60_000,
+        /** A session ends this long after sign-in, however busy it is. */
+        sessionMaxAgeMs: raw.ADMIN_SESSION_MAX_AGE_MS ?? 12 * 3_600_000,
       },
+      /**
+       * How many proxies in front of the shop append to X-Forwarded-For: 0 (the default) trusts no header and takes
+       * the socket's address; N takes the Nth address from the right, the one the outermost trusted proxy saw.
+       */
+      trustedProxyCount: raw.TRUSTED_PROXY_COUNT ?? 0,
       /** Where the merchant's days begin and end (the dashboard's "today", the orders list's dates). */
       timeZone: raw.SHOP_TIME_ZONE ?? "Europe/Stockholm",
       logLevel: raw.LOG_LEVEL ?? "info",
