@@ -46,7 +46,7 @@ async function findOrder(orderId: string) {
 /** Refresh from SEQR: one getPaymentStatus, applied as any other trigger's would be. */
 export async function refreshOrder(orderId: string, admin: Admin): Promise<ActionOutcome> {
   await findOrder(orderId);
-  const result = await syncPaymentStatus(orderId, { trigger: "admin", sourceAddress: admin.address });
+  const result = await syncPaymentStatus(orderId, { trigger: "admin", sourceAddress: admin.address, fresh: true });
   await recordAdminAction(orderId, admin, {
     action: "refresh",
     queried: result.queried,

@@ -77,12 +77,13 @@ export async function cancelAttemptInvoice(
   const sync = await syncPaymentStatus(attempt.orderId, {
     trigger: options.trigger,
     attemptId: attempt.id,
+    fresh: true,
     sourceAddress: options.sourceAddress ?? null,
     ...(options.now ? { now: options.now } : {}),
   });
   // SEQR answered that it is still live (a cancel that did not take): it was not canceled by us after all. Without
   // an answer the reason stands, so that the next look reads a CANCELED as this cancel's.
-  if (outcome !== "failed" && !sync.error && (await isStillLive(attempt.id))) {
+  if (outcome !== "failed" && sync.queried && (await isStillLive(attempt.id))) {
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { cancelReason: null } });
   }
   return { outcome, sync, ...(answered ? { error: answered } : {}) };

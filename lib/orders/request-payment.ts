@@ -48,7 +48,7 @@ const NOT_PAYABLE: Partial<Record<OrderStatus, string>> = {
 export async function requestPayment(orderId: string, options: { now?: () => Date } = {}): Promise<PaymentRequest> {
   const now = options.now ?? (() => new Date());
   // Ask SEQR about the current invoice first: one the shopper canceled or declined in the app must not be reused.
-  const synced = await syncPaymentStatus(orderId, { trigger: "order-page", now });
+  const synced = await syncPaymentStatus(orderId, { trigger: "order-page", now, fresh: true });
   if (synced.error) throw unavailable(synced.error);
 
   const order = await db.order.findUnique({ where: { id: orderId }, include: { items: true } });

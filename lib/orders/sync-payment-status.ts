@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
 import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import type { PaymentAttempt, Prisma } from "../generated/prisma/client.ts";
@@ -27,6 +29,8 @@ export type SyncResult = {
   changed?: { from: OrderStatus; to: OrderStatus };
   /** SEQR could not be asked; the order is unchanged and a later trigger will ask again. */
   error?: SeqrError;
+  /** Not asked: another caller asked about this invoice less than LOOK_SPACING_MS ago (its answer is applied). */
+  throttled?: true;
 };
 
 export type SyncOptions = {
@@ -38,7 +42,21 @@ export type SyncOptions = {
   attemptId?: string;
   sourceAddress?: string | null;
   now?: () => Date;
+  /**
+   * The caller needs an answer given after it asked (Pay before reusing an invoice, the sync after a cancel, a
+   * notification, the merchant's refresh): when another look holds the invoice's slot, wait for the next slot
+   * rather than skip.
+   */
+  fresh?: boolean;
 };
+
+/**
+ * At most one getPaymentStatus per invoice per this long, whatever asks: a hundred concurrent status polls make one
+ * call. The reconciler looks every 2 s, so any look counts towards SEQR's 20 s commit window.
+ */
+export const LOOK_SPACING_MS = 2_000;
+/** How many slots a `fresh` caller waits for before giving up (each at most LOOK_SPACING_MS). */
+const FRESH_LOOK_ROUNDS = 3;
 
 /** Where an order goes when its invoice ended unpaid: its units go back on the shelf. */
 const RELEASES_STOCK: ReadonlySet<OrderStatus> = new Set(["FAILED", "CANCELED", "EXPIRED", "CANCELED_BY_MERCHANT"]);
@@ -55,6 +73,11 @@ export async function syncPaymentStatus(orderId: string, options: SyncOptions): 
   // live invoice of a settled order is still asked about: if SEQR takes money on it too, the merchant must know.
   const live = attempt.seqrStatus !== null && isLiveInvoiceStatus(attempt.seqrStatus);
   if (SETTLED_STATUSES.has(order.status) && !live) return { status: order.status, queried: false };
+
+  // Stamp before calling, not after: concurrent callers see the stamp while the first one's call is in flight.
+  if (!(await claimLookSlot(attempt.id, options.fresh ?? false))) {
+    return { status: (await currentStatus(orderId)), queried: false, throttled: true };
+  }
 
   const recorded = {
     orderId,
@@ -89,6 +112,26 @@ export async function syncPaymentStatus(orderId: string, options: SyncOptions): 
   const changed = await db.$transaction((tx) => applyAnswer(tx, attempt, answer, { ...recorded, at, trigger: options.trigger }));
   if (changed) syncLog.info({ orderId, invoiceReference: attempt.invoiceReference, ...changed, trigger: options.trigger }, "order status changed");
   return { status: changed?.to ?? (await currentStatus(orderId)), queried: true, ...(changed ? { changed } : {}) };
+}
+
+/**
+ * Takes the invoice's look slot with a conditional update on `lastAskedAt` (wall-clock time: the limit is about real
+ * calls to SEQR, whatever clock the caller reasons with). A `fresh` caller that finds the slot taken waits for it to
+ * free and tries again, a few rounds at most.
+ */
+async function claimLookSlot(attemptId: string, fresh: boolean): Promise<boolean> {
+  for (let round = 1; ; round += 1) {
+    const askedAt = Date.now();
+    const stamped = await db.paymentAttempt.updateMany({
+      where: { id: attemptId, OR: [{ lastAskedAt: null }, { lastAskedAt: { lte: new Date(askedAt - LOOK_SPACING_MS) } }] },
+      data: { lastAskedAt: new Date(askedAt) },
+    });
+    if (stamped.count === 1) return true;
+    if (!fresh || round === FRESH_LOOK_ROUNDS) return false;
+    const holder = await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { lastAskedAt: true } });
+    const freeInMs = (holder?.lastAskedAt?.getTime() ?? 0) + LOOK_SPACING_MS - Date.now();
+    await sleep(Math.min(Math.max(freeInMs, 0), LOOK_SPACING_MS) + 5);
+  }
 }
 
 type Recorded = { orderId: string; paymentAttemptId: string; source: SyncTrigger; sourceAddress: string | null };

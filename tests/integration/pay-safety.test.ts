@@ -377,19 +377,24 @@ describe("every trigger syncs the invoice it is about", () => {
     const { order } = await orderFor("LINGON-JAM-400");
     const { invoiceReference } = await requestPayment(order.id);
     const queried = async () => eventsOfType(await orderState(order.id), "STATUS_QUERIED").length;
-    await syncPaymentStatus(order.id, { trigger: "reconciler" });
+    // Each look as if the last one were more than 2 s ago (one look per invoice per 2 s, whatever asks).
+    const look = async () => {
+      await db.paymentAttempt.update({ where: { invoiceReference }, data: { lastAskedAt: null } });
+      return syncPaymentStatus(order.id, { trigger: "reconciler" });
+    };
+    await look();
     const before = await queried();
 
-    for (let look = 0; look < 5; look += 1) await syncPaymentStatus(order.id, { trigger: "reconciler" });
+    for (let count = 0; count < 5; count += 1) expect((await look()).queried).toBe(true);
 
     expect(await queried()).toBe(before);
     const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference } });
     expect(attempt.sameAnswerCount).toBe(5);
     await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 3 });
-    await syncPaymentStatus(order.id, { trigger: "reconciler" });
+    await look();
     expect(await queried()).toBe(before + 1); // a failure is always recorded
     await shop.sandbox.decline(invoiceReference);
-    await syncPaymentStatus(order.id, { trigger: "reconciler" });
+    await look();
     expect((await orderState(order.id)).status).toBe("FAILED");
     expect(await queried()).toBe(before + 2);
   });
@@ -439,5 +444,37 @@ describe("a sandbox fault scoped to one invoice", () => {
     expect(busy.error).toMatchObject({ resultCode: 93 });
     // One use per try of that one call: the first and each retry.
     expect(await shop.sandbox.armedFaults()).toEqual([expect.objectContaining({ remaining: 3 - (1 + SEQR_READ_RETRY.retries) })]);
+  });
+});
+
+describe("at most one SEQR look per invoice per 2 s, whatever asks", () => {
+  test("a hundred concurrent status polls make one getPaymentStatus call", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const { invoiceReference } = await requestPayment(order.id);
+    // Every try SEQR gets about this invoice uses one answer of the fault: the count left says how many were made.
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 100, invoiceReference });
+    const { SEQR_READ_RETRY } = await import("@/lib/seqr");
+
+    const results = await Promise.all(Array.from({ length: 100 }, () => syncPaymentStatus(order.id, { trigger: "status-route" })));
+
+    expect(results.filter((result) => result.throttled)).toHaveLength(99);
+    expect(await shop.sandbox.armedFaults()).toEqual([expect.objectContaining({ remaining: 100 - (1 + SEQR_READ_RETRY.retries) })]);
+  });
+
+  test("a caller that needs a fresh answer waits for the next slot instead of skipping", async () => {
+    const { order } = await orderFor("LINGON-JAM-400");
+    const { invoiceReference } = await requestPayment(order.id);
+    const { LOOK_SPACING_MS } = await import("@/lib/orders/sync-payment-status");
+    expect((await syncPaymentStatus(order.id, { trigger: "status-route" })).queried).toBe(true);
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.pay(invoiceReference);
+
+    const skipped = await syncPaymentStatus(order.id, { trigger: "status-route" });
+    const started = Date.now();
+    const fresh = await syncPaymentStatus(order.id, { trigger: "notification", fresh: true });
+
+    expect(skipped).toMatchObject({ status: "INVOICED", queried: false, throttled: true });
+    expect(fresh).toMatchObject({ status: "PAID", queried: true });
+    expect(Date.now() - started).toBeLessThanOrEqual(LOOK_SPACING_MS + 1_500);
   });
 });
