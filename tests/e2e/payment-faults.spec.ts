@@ -21,9 +21,11 @@ import {
   serviceCode,
 } from "./support/shop";
 
-// What SEQR gets wrong on the wire, and the shop surviving it. Faults are global to the sandbox, so this file runs
-// in the "faults" project: after the journeys, alone, one test at a time (playwright.config.ts). Every test
-// disarms what it armed, pays its own orders, and leaves no invoice open for the reconciler to keep asking about.
+// What SEQR gets wrong on the wire, and the shop surviving it. Notification faults are global to the sandbox, so
+// this file runs in the "faults" project: after the journeys, alone, one test at a time (playwright.config.ts).
+// SOAP faults are scoped to the test's own invoice: the reconciler keeps asking about other invoices (the journeys'
+// unpaid ones) meanwhile, and must not draw them. Every test disarms what it armed, pays its own orders, and leaves
+// no invoice open for the reconciler to keep asking about.
 
 test.describe.configure({ mode: "serial", timeout: 60_000 });
 
@@ -120,8 +122,9 @@ test("a notification delivered five times fulfils the order once: stock, outbox 
   const quantity = 3;
   const clientInvoiceId = await checkoutFromProductPage(page, COFFEE.sku, quantity);
   const { token } = await scanInApp(page, serviceCode({ order: clientInvoiceId }));
-  const invoiceReference = await payOnOrderPage(page, priceOf(COFFEE, quantity));
+  // Before the invoice: its units leave the shelf when it is issued (held), and stay off once it is paid.
   const stockBefore = await stockOf(COFFEE.sku);
+  const invoiceReference = await payOnOrderPage(page, priceOf(COFFEE, quantity));
 
   await armFault(request, { kind: "repeat-notification", copies: 5 });
   await chooseThroughApi(request, { clientInvoiceId, token, invoiceReference }, "pay");
@@ -208,17 +211,26 @@ test("SEQR answering 93 SYSTEM_BUSY for a while: the journey recovers and ends P
   await scanInApp(phone, serviceCode({ order: clientInvoiceId }));
   const invoiceReference = await payOnOrderPage(phone, total);
 
-  await armFault(request, { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 8 });
+  // Busy for this invoice only. Up to five callers may ask about it at once (the phone's outcome page, the
+  // checkout page's status poller, the status route on their behalf, the notification handler, the reconciler), and
+  // each call tries at most three times (lib/seqr/index.ts). A call records 93 only when every one of its tries
+  // drew a busy answer; for none to, every call holding one would have to be between tries when the last was
+  // drawn, at most 5 × 2 busy answers. Twelve guarantee that one call saw SEQR busy throughout.
+  await armFault(request, { kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 12, invoiceReference });
   await chooseInApp(phone, "Pay");
   await expect(phone.getByRole("heading", { name: "Thank you! Your payment is complete" })).toBeVisible({ timeout: 30_000 });
   await expectReceipt(phone, { clientInvoiceId, total });
   await expect(page.getByRole("heading", { level: 1, name: "Thank you! Your order is paid" })).toBeVisible({ timeout: 15_000 });
   await expectReceipt(page, { clientInvoiceId, total });
 
-  // SEQR really was busy: every busy answer was used up, some of them on this order's queries.
+  // SEQR really was busy for this invoice: every busy answer was used up (only calls about it could draw them), and
+  // at least one of the order's queries got nothing but busy answers and recorded 93 before one got through.
   expect((await (await request.get("/sandbox/api/faults", FRESH_CONNECTION)).json()).faults).toEqual([]);
   const order = await loadOrder(db, clientInvoiceId);
-  expect(eventsOfType(order, "STATUS_QUERIED").filter((event) => event.seqrResultCode === 93).length).toBeGreaterThan(0);
+  const queries = eventsOfType(order, "STATUS_QUERIED");
+  const busy = queries.filter((event) => event.seqrResultCode === 93);
+  expect(busy.length, JSON.stringify(queries)).toBeGreaterThan(0);
+  expect(busy[0]?.detail).toMatchObject({ resultName: "SYSTEM_BUSY", transient: true });
   expect(transitionsToPaid(order)).toHaveLength(1);
   expect(eventsOfType(order, "FULFILLED")).toHaveLength(1);
   expectCommittedInsideWindow(await sandboxInvoice(request, invoiceReference));
@@ -227,13 +239,14 @@ test("SEQR answering 93 SYSTEM_BUSY for a while: the journey recovers and ends P
 test("two reconcilers at once (the server's and `npm run reconcile`) confirm lost notifications, each order once", async ({ browser, request }) => {
   test.setTimeout(90_000);
   // As `npm run reconcile` runs it: node with tsx's loader.
-  const reconciler = spawn(process.execPath, ["--import", "tsx", "scripts/reconcile.ts"], {
+  const reconciler = spawn(process.execPath, ["--import", "tsx", "lib/orders/reconcile-command.ts"], {
     env: {
       ...process.env,
       DATABASE_URL: "file:./data/e2e.db",
       PUBLIC_BASE_URL: "http://localhost:3100",
       RECONCILER_INTERVAL_MS: "200",
-      LOG_LEVEL: "error",
+      // Info: its "reconciler started" line says it is running; the test waits for it.
+      LOG_LEVEL: "info",
     },
     stdio: ["ignore", "pipe", "pipe"],
     // A process group of its own, so that a test that fails half-way leaves nothing running.
@@ -243,13 +256,34 @@ test("two reconcilers at once (the server's and `npm run reconcile`) confirm los
   reconciler.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   reconciler.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => reconciler.on("exit", (code) => resolve(code)));
+  /** What it logged (pino: one JSON object a line). */
+  const logLines = () =>
+    output
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        try {
+          return JSON.parse(line) as { level?: number; msg?: string; component?: string };
+        } catch {
+          return { level: 60, msg: line };
+        }
+      });
 
   try {
+    // Both reconcilers run before any payment: the spawned one has loaded, connected and begun its first pass.
+    const startup = () => {
+      if (reconciler.exitCode !== null || reconciler.signalCode !== null) return `exited (${reconciler.exitCode ?? reconciler.signalCode}): ${output}`;
+      return logLines().some((line) => line.component === "reconciler" && line.msg === "reconciler started") ? "started" : "starting";
+    };
+    await expect.poll(startup, { message: 'the spawned reconciler logs "reconciler started"', timeout: 30_000 }).toBe("started");
+    expect(reconciler.exitCode, output).toBeNull();
+
     // Three shoppers, each with a phone of their own.
     const phones = await Promise.all([1, 2, 3].map(() => browser.newContext()));
+    // Before the invoices: their units leave the shelf when they are issued (held), and stay off once paid.
+    const stockBefore = await stockOf(JAM.sku);
     const invoices = await Promise.all(phones.map(async (phone) => openInvoiceForProduct(await phone.newPage(), JAM.sku)));
     await Promise.all(phones.map((phone) => phone.close()));
-    const stockBefore = await stockOf(JAM.sku);
     expect(reconciler.exitCode, output).toBeNull();
 
     await armFault(request, { kind: "drop-notifications", count: invoices.length });
@@ -272,8 +306,8 @@ test("two reconcilers at once (the server's and `npm run reconcile`) confirm los
     // SIGTERM: it finishes its pass, disconnects and exits 0.
     reconciler.kill("SIGTERM");
     expect(await exited).toBe(0);
-    // LOG_LEVEL=error: anything it printed is an error.
-    expect(output).toBe("");
+    // Nothing it printed was an error (pino's level 50 and above), and every line was a log line.
+    expect(logLines().filter((line) => (line.level ?? 0) >= 50)).toEqual([]);
   } finally {
     if (reconciler.pid !== undefined && reconciler.exitCode === null && reconciler.signalCode === null) {
       process.kill(-reconciler.pid, "SIGKILL");

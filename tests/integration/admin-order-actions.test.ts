@@ -2,7 +2,7 @@ import "./support/shop-address";
 
 import { beforeEach, describe, expect, test } from "vitest";
 
-import { CANCEL_EXPLANATIONS, cancelOrderInvoice, endOrder, receiptText, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
+import { cancelOrderInvoice, endOrder, receiptText, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
 import { db } from "@/lib/db";
 
 import { ADMIN, adminActionsOf, paidOrder } from "./support/admin-orders";
@@ -30,13 +30,17 @@ beforeEach(async () => {
 });
 
 
+// What the merchant is told, written out here rather than read from CANCEL_EXPLANATIONS: a changed or swapped
+// explanation must fail these tests.
+const CANCELED_TEXT = "SEQR canceled the invoice; the customer can no longer pay it.";
+
 describe("cancel invoice", () => {
   test("a live invoice: SEQR cancels it, the order becomes CANCELED (not EXPIRED) and the timeline says who did it", async () => {
     const order = await invoicedOrder(shop.server);
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: CANCEL_EXPLANATIONS.canceled });
+    expect(outcome).toEqual({ message: CANCELED_TEXT });
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("CANCELED");
     expect(effects.order.expiredAt).toBeNull();
@@ -76,7 +80,7 @@ describe("cancel invoice", () => {
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: CANCEL_EXPLANATIONS["already-paid"] });
+    expect(outcome).toEqual({ message: "The customer has already paid this invoice (50), so it cannot be canceled. The payment is now recorded; refund it if the customer should get the money back." });
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("PAID");
     expect(effects.toPaid).toEqual([expect.objectContaining({ fromStatus: "INVOICED", source: "admin" })]);
@@ -106,7 +110,7 @@ describe("cancel invoice", () => {
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: CANCEL_EXPLANATIONS["being-paid"] });
+    expect(outcome).toEqual({ message: "The customer is paying this invoice right now (51), so it cannot be canceled. Refresh in a moment to see how it ended." });
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("INVOICED");
     expect(effects.attempt).toMatchObject({ seqrStatus: "ISSUED", cancelReason: null });
@@ -132,7 +136,7 @@ describe("cancel invoice", () => {
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: CANCEL_EXPLANATIONS["already-canceled"] });
+    expect(outcome).toEqual({ message: "SEQR had already canceled this invoice (95); the order now shows that." });
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("CANCELED");
     expect(effects.canceled).toEqual([
@@ -162,7 +166,7 @@ describe("cancel invoice", () => {
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome.message).toBe(`${CANCEL_EXPLANATIONS.failed} SEQR answered SYSTEM_BUSY. The invoice may still be paid; try again in a moment.`);
+    expect(outcome.message).toBe("SEQR did not cancel the invoice. SEQR answered SYSTEM_BUSY. The invoice may still be paid; try again in a moment.");
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("INVOICED");
     expect(effects.attempt).toMatchObject({ seqrStatus: "ISSUED", cancelReason: null });
@@ -173,7 +177,7 @@ describe("cancel invoice", () => {
     expect(await sandboxInvoice(shop.server, order.invoiceReference)).toMatchObject({ status: "ISSUED" });
 
     // Asked again, SEQR cancels it.
-    expect(await cancelOrderInvoice(order.orderId, ADMIN)).toEqual({ message: CANCEL_EXPLANATIONS.canceled });
+    expect(await cancelOrderInvoice(order.orderId, ADMIN)).toEqual({ message: CANCELED_TEXT });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.orderId } })).status).toBe("CANCELED");
   });
 

@@ -1,6 +1,7 @@
 import "./support/shop-address";
+import { holdNextAnswer, releaseAllAnswers } from "./support/held-answers";
 
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -12,7 +13,6 @@ import {
   eventsOfType,
   orderFor,
   orderState,
-  pollUntil,
   rejectionOf,
   shopSnapshot,
   stockOf,
@@ -23,6 +23,7 @@ import {
 // applies the answer through the state machine, once, however many triggers race.
 
 const shop = serveShopForThisFile();
+afterEach(() => releaseAllAnswers());
 
 /** An order with its invoice out; `stockBefore` is the product's stock before the invoice reserved the units. */
 async function invoicedOrder(sku = "LINGON-JAM-400", quantity = 1) {
@@ -83,8 +84,8 @@ describe("a paid invoice", () => {
     const { order, invoiceReference } = await invoicedOrder();
     await shop.sandbox.pay(invoiceReference); // the notification makes it PAID
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PAID");
-    // Were SEQR asked, it would answer "busy" and the fault would be used up.
-    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 5 });
+    // Were SEQR asked about this invoice, it would answer "busy" and the fault would be used up.
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 5, invoiceReference });
     const before = await shopSnapshot();
 
     const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
@@ -258,7 +259,7 @@ describe("when SEQR cannot be asked", () => {
   test("SEQR answers 93 (busy): result.error set, order and attempt unchanged but for when it was asked, the failed query recorded", async () => {
     const { order, invoiceReference } = await invoicedOrder();
     await payWithoutNotification(invoiceReference);
-    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 20 });
+    await shop.sandbox.arm({ kind: "soap-result", operation: "getPaymentStatus", resultCode: 93, count: 20, invoiceReference });
     const attemptBefore = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference } });
 
     const result = await syncPaymentStatus(order.id, { trigger: "reconciler" });
@@ -310,14 +311,23 @@ describe("an answer about an invoice the order has moved on from", () => {
     await shop.sandbox.decline(declined.invoiceReference);
     expect(await syncPaymentStatus(order.id, { trigger: "outcome-page" })).toMatchObject({ status: "FAILED" });
 
-    // One check of the declined invoice is slow to come back (SEQR slow to answer, or retrying a 93)…
-    await shop.sandbox.arm({ kind: "soap-delay", operation: "getPaymentStatus", delayMs: 800, count: 1 });
+    // One check of the declined invoice is slow to come back: SEQR has answered (FAILED), the answer is on its way…
+    const held = holdNextAnswer("getPaymentStatus", declined.invoiceReference);
     const slowCheck = syncPaymentStatus(order.id, { trigger: "outcome-page" });
-    await pollUntil(() => shop.sandbox.armedFaults(), (faults) => faults.length === 0);
-    // …while the shopper presses "Try again", which issues a new invoice.
+    await held.answered;
+    // …while the shopper presses "Try again", which issues a new invoice; only then does the old answer arrive.
     const retry = await requestPayment(order.id);
     expect(retry.reused).toBe(false);
-    await slowCheck;
+    held.release();
+    expect(await slowCheck).toMatchObject({ status: "INVOICED", queried: true });
+    expect((await slowCheck).changed).toBeUndefined();
+    // The late answer was about the declined invoice, and recorded as such.
+    const declinedAttempt = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: declined.invoiceReference } });
+    expect(eventsOfType(await orderState(order.id), "STATUS_QUERIED").at(-1)).toMatchObject({
+      source: "outcome-page",
+      paymentAttemptId: declinedAttempt.id,
+      detail: { status: "FAILED" },
+    });
 
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("INVOICED");
     await shop.sandbox.pay(retry.invoiceReference);
@@ -326,5 +336,50 @@ describe("an answer about an invoice the order has moved on from", () => {
     expect(state.outbox).toHaveLength(1);
     expect(await stockOf(product.id)).toBe(stockBefore - 1);
     await expect(requestPayment(order.id)).rejects.toMatchObject({ code: "ORDER_NOT_PAYABLE" });
+  });
+});
+
+describe("answers that cross on the way", () => {
+  // Two triggers ask about the same invoice; SEQR answers the first before the payment and the second after it, and
+  // the first answer is the one that arrives last. Versions only go up: the older answer must not undo the newer.
+  test("an older SEQR answer arriving after a newer one is recorded, not applied: the order stays PAID", async () => {
+    const { order, product, invoiceReference, stockBefore } = await invoicedOrder();
+    const held = holdNextAnswer("getPaymentStatus", invoiceReference);
+    const slowLook = syncPaymentStatus(order.id, { trigger: "outcome-page" });
+    // SEQR has answered the slow look: ISSUED, at the invoice's first version.
+    await held.answered;
+    await payWithoutNotification(invoiceReference);
+    const atSeqr = await shop.sandbox.invoice(invoiceReference);
+    expect(atSeqr).toMatchObject({ status: "PAID" });
+
+    // A second look gets the newer answer and applies it…
+    const newer = await syncPaymentStatus(order.id, { trigger: "reconciler" });
+    expect(newer).toMatchObject({ status: "PAID", changed: { from: "INVOICED", to: "PAID" } });
+    // …then the older answer arrives.
+    held.release();
+    const older = await slowLook;
+
+    expect(older).toMatchObject({ status: "PAID", queried: true });
+    expect(older.changed).toBeUndefined();
+    const state = await orderState(order.id);
+    expect(state).toMatchObject({ status: "PAID", attentionReason: null, stockReservation: "TAKEN" });
+    expect(state.attempts).toEqual([
+      expect.objectContaining({ seqrStatus: "PAID", seqrVersion: atSeqr.version, ersReference: atSeqr.ersReference }),
+    ]);
+    expect(state.attempts[0]?.seqrVersion).toBeGreaterThan(1);
+    // Both answers are on the timeline, in the order they arrived; the older one marked as not applied.
+    expect(eventsOfType(state, "STATUS_QUERIED").slice(-2)).toEqual([
+      expect.objectContaining({ source: "reconciler", seqrResultCode: 0, detail: expect.objectContaining({ status: "PAID", version: atSeqr.version }) }),
+      expect.objectContaining({
+        source: "outcome-page",
+        seqrResultCode: 0,
+        detail: expect.objectContaining({ status: "ISSUED", version: 1, ignored: "older than the version already recorded" }),
+      }),
+    ]);
+    expect(eventsOfType(state, "STATUS_CHANGED").map((event) => `${event.fromStatus}->${event.toStatus}`)).toEqual(["PENDING->INVOICED", "INVOICED->PAID"]);
+    expect(eventsOfType(state, "FULFILLED")).toHaveLength(1);
+    expect(state.outbox).toHaveLength(1);
+    expect(await stockOf(product.id)).toBe(stockBefore - 1);
+    expect((await shop.sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 import { SeqrError } from "@/lib/seqr/errors";
@@ -31,6 +31,22 @@ async function startSession(query = "order=order-1") {
   return body.sessionToken as string;
 }
 
+/**
+ * Moves the clock the sandbox reads (it serves this file in-process) to `at`, from where it runs on as usual, so
+ * that a window can be left without waiting it out. Only Date is faked: timers, and so HTTP, are left alone.
+ */
+function clockAt(at: Date): void {
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  vi.setSystemTime(at);
+}
+
+/** The clock a second past `deadline` (an ISO date from the sandbox's API). */
+const clockPast = (deadline: string): void => clockAt(new Date(new Date(deadline).getTime() + 1_000));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 const pay = (reference: string, device: object = {}) => sandbox.server.api("POST", `/app/invoices/${reference}/pay`, device);
 const invoiceState = async (reference: string) => (await sandbox.server.api("GET", `/invoices/${reference}`)).body;
 
@@ -42,6 +58,8 @@ describe("the commit rule", () => {
     await pay(reference);
     expect(await balanceOf(ASTRID)).toBe(before - 71_700);
 
+    // Waited out from when Pay has answered, so the window (from the payment, inside Pay) has passed however
+    // slowly Pay ran; nothing between the payment and here looks at the invoice.
     await sleep(400);
     const state = await invoiceState(reference);
     expect(state).toMatchObject({ status: "CANCELED", version: 3, committedAt: null });
@@ -51,14 +69,20 @@ describe("the commit rule", () => {
   });
 
   test("a getPaymentStatus that sees PAID inside the window commits the payment for good", async () => {
-    await sandbox.server.api("PUT", "/config", { commitWindowMs: 300 });
+    // A window no loaded machine can miss between Pay and the query; the test then moves the clock past it
+    // instead of waiting it out.
+    await sandbox.server.api("PUT", "/config", { commitWindowMs: 60_000 });
     const reference = await issue();
     await pay(reference);
     await expect(sandbox.seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "PAID" });
-    await sleep(400);
+    const paid = await invoiceState(reference);
+    expect(new Date(paid.commitDeadline).getTime() - new Date(paid.paidAt).getTime()).toBe(60_000);
+
+    clockPast(paid.commitDeadline);
     const state = await invoiceState(reference);
     expect(state).toMatchObject({ status: "PAID", version: 2, reversedAt: null });
     expect(new Date(state.committedAt).getTime()).toBeLessThan(new Date(state.commitDeadline).getTime());
+    await expect(sandbox.seqr.getPaymentStatus(reference)).resolves.toMatchObject({ status: "PAID" });
   });
 
   test("expire-commit-window reverses an unconfirmed payment at once, and refuses a confirmed one", async () => {
@@ -196,22 +220,37 @@ describe("the simulated app", () => {
 
 describe("sessions", () => {
   test("are in progress (62) while an invoice is open in the app, and usable again once that has passed", async () => {
-    await sandbox.server.api("PUT", "/config", { invoiceInProgressMs: 300 });
+    // A minute in progress: the checks inside it cannot be late; the clock is then moved past it.
+    await sandbox.server.api("PUT", "/config", { invoiceInProgressMs: 60_000 });
     const token = await startSession();
     const reference = await issue();
+    // The minute starts while the scan is answered: somewhere between these two moments.
+    const beforeScan = Date.now();
     await sandbox.server.api("POST", "/app/scan", { url: `HTTP://SEQR.SE/R${reference}`, sessionToken: token });
+    const afterScan = Date.now();
     await expect(sandbox.seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 62 });
     await expect(sandbox.seqr.cancelInvoice(reference)).rejects.toMatchObject({ resultCode: 51 });
-    await sleep(350);
+    // Still in progress a moment before the minute is up…
+    clockAt(new Date(beforeScan + 55_000));
+    await expect(sandbox.seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 62 });
+    // …and usable again once it has passed.
+    clockAt(new Date(afterScan + 61_000));
     await expect(sandbox.seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
     await expect(sandbox.seqr.cancelInvoice(reference)).resolves.toEqual({ alreadyCanceled: false });
   });
 
   test("expire after their lifetime (60)", async () => {
-    await sandbox.server.api("PUT", "/config", { sessionTtlMs: 200 });
+    await sandbox.server.api("PUT", "/config", { sessionTtlMs: 60_000 });
+    // Its lifetime starts while the scan is answered: somewhere between these two moments.
+    const beforeScan = Date.now();
     const token = await startSession();
+    const afterScan = Date.now();
     await expect(sandbox.seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
-    await sleep(250);
+    // Usable to near the end of its lifetime…
+    clockAt(new Date(beforeScan + 55_000));
+    await expect(sandbox.seqr.getClientSessionInfo(token)).resolves.toMatchObject({ msisdn: ASTRID });
+    // …and not after it.
+    clockAt(new Date(afterScan + 61_000));
     await expect(sandbox.seqr.getClientSessionInfo(token)).rejects.toMatchObject({ resultCode: 60 });
   });
 });

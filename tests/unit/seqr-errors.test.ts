@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 
 import { SeqrError } from "@/lib/seqr/errors";
-import { resultCodeMessage, resultCodeName, SEQR_RESULT_CODES, TRANSIENT_RESULT_CODES } from "@/lib/seqr/result-codes";
+import { isKnownResultCode, resultCodeMessage, resultCodeName, SEQR_RESULT_CODES, TRANSIENT_RESULT_CODES } from "@/lib/seqr/result-codes";
+import { EXPECTED_ERROR_CODES, EXPECTED_RESULT_CODES } from "@/tests/support/seqr-result-codes";
 
 describe("SeqrError for a business answer", () => {
   test("carries SEQR's result code, its constant name and a readable message", () => {
@@ -103,15 +104,29 @@ describe("SeqrError without a business answer", () => {
 });
 
 describe("SEQR's result codes", () => {
-  test("are named as SEQR's resultDescription constants", () => {
-    expect(resultCodeName(0)).toBe("SUCCESS");
-    expect(resultCodeName(95)).toBe("INVOICE_ALREADY_CANCELED");
-    expect(resultCodeName(12345)).toBe("RESULT_12345");
-    expect(resultCodeMessage(12345)).toContain("12345");
+  // The expectations are written out (tests/support/seqr-result-codes.ts), not read from SEQR_RESULT_CODES.
+  test.each(EXPECTED_RESULT_CODES)("%i is named %s, with the message %j", (code, name, message) => {
+    expect(isKnownResultCode(code)).toBe(true);
+    expect(resultCodeName(code)).toBe(name);
+    expect(resultCodeMessage(code)).toBe(message);
   });
 
-  test("cover every code the contract names", () => {
+  test.each(EXPECTED_ERROR_CODES)("a SeqrError for %i is named %s, says %j, transient: %s", (code, name, message, transient) => {
+    const error = new SeqrError("getPaymentStatus", "result", { resultCode: code });
+    expect(error.resultName).toBe(name);
+    expect(error.message).toBe(`getPaymentStatus: ${message} (${code} ${name})`);
+    expect(error.transient).toBe(transient);
+  });
+
+  test("name a code SEQR never documented after its number", () => {
+    expect(isKnownResultCode(12345)).toBe(false);
+    expect(resultCodeName(12345)).toBe("RESULT_12345");
+    expect(resultCodeMessage(12345)).toBe("SEQR answered with result code 12345");
+  });
+
+  test("cover every code the contract names, and no other", () => {
     const documented = [0, 2, 20, 21, 23, 29, 37, 49, 50, 51, 54, 60, 61, 62, 63, 64, 90, 91, 93, 94, 95, 97, 98, 99];
+    expect(EXPECTED_RESULT_CODES.map(([code]) => code)).toEqual(documented);
     expect(Object.keys(SEQR_RESULT_CODES).map(Number).sort((a, b) => a - b)).toEqual(documented);
   });
 

@@ -3,6 +3,8 @@ import path from "node:path";
 
 import { validateXML } from "xmllint-wasm";
 
+import { planContractSuite } from "./availability";
+
 // SEQR's own WSDL (../shared/seqr, beside this repository) as the judge of every message in the contract suite:
 // the <xs:schema> inside it, compiled and applied by libxml2 (xmllint-wasm), so that "valid" means what it
 // meant to SEQR's CXF endpoint, not what the shop's own parser happens to accept.
@@ -11,17 +13,26 @@ const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 export const SEQR_WSDL_RELATIVE_PATH = "../shared/seqr/ERSWSExternalClientService.wsdl";
 export const SEQR_WSDL_PATH = path.resolve(REPO_ROOT, SEQR_WSDL_RELATIVE_PATH);
 
-/** The one condition under which the contract suite skips: SEQR's WSDL is not checked out beside the repo. */
-export const seqrWsdlAvailable = existsSync(SEQR_WSDL_PATH);
+/**
+ * The one condition under which the contract suite skips: SEQR's WSDL is not checked out beside the repo, on a
+ * developer's machine. Under CI the same absence fails every contract file as it loads (./availability.ts).
+ */
+const plan = planContractSuite({
+  wsdlFound: existsSync(SEQR_WSDL_PATH),
+  wsdlPath: SEQR_WSDL_PATH,
+  relativePath: SEQR_WSDL_RELATIVE_PATH,
+  ci: process.env.CI,
+});
+if (plan.action === "fail") throw new Error(plan.message);
 
-const SKIP_REASON = `skipped: ${SEQR_WSDL_RELATIVE_PATH} not found`;
+export const seqrWsdlAvailable = plan.action === "run";
 
 /** A describe title that says why it was skipped, where it is skipped (ESLint keeps `console` out of tests). */
 export function contractTitle(title: string): string {
-  return seqrWsdlAvailable ? title : `${title} (${SKIP_REASON})`;
+  return plan.action === "skip" ? `${title} (${plan.note})` : title;
 }
 
-if (!seqrWsdlAvailable) process.stderr.write(`SEQR contract suite ${SKIP_REASON} (at ${SEQR_WSDL_PATH})\n`);
+if (plan.action === "skip") process.stderr.write(`SEQR contract suite ${plan.note} (at ${SEQR_WSDL_PATH})\n`);
 
 export const SEQR_NAMESPACE = "http://external.interfaces.ers.seamless.com/";
 export const SOAP_11_NAMESPACE = "http://schemas.xmlsoap.org/soap/envelope/";

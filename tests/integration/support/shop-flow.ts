@@ -119,14 +119,37 @@ export function expectNoInternals(text: string): void {
   expect(text).not.toMatch(/node_modules|prisma|stack|PrismaClient|SQLITE/i);
 }
 
-/** Polls `read` until `done` holds for its value or the deadline passes; returns the last value read. */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+/**
+ * Polls `read` until `done` holds for its value, and returns that value. When `timeoutMs` passes first it throws,
+ * naming what it waited for (`waitingFor`, or the condition's own source) and the last value read: a test that
+ * goes on after a wait that never ended would assert on a state it did not reach.
+ */
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: { waitingFor?: string; timeoutMs?: number } = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 5_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
-    if (done(value) || Date.now() >= deadline) return value;
+    if (done(value)) return value;
+    if (Date.now() >= deadline) {
+      const waitingFor = options.waitingFor ?? done.toString();
+      throw new Error(`pollUntil: waited ${timeoutMs} ms for ${waitingFor}; it never held. Last value read: ${describeValue(value)}`);
+    }
     await sleep(25);
   }
+}
+
+function describeValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text;
 }
 
 /**
