@@ -237,7 +237,8 @@ describe("an order with a live invoice", () => {
     expect((await effectsOf(order.orderId)).attempt).toMatchObject({ cancelReason: "ORDER_ENDED" });
 
     await shop.sandbox.clearFaults();
-    await syncPaymentStatus(order.orderId, { trigger: "reconciler" });
+    // The next look (at most one per invoice per 2 s: this one waits for its slot).
+    expect(await syncPaymentStatus(order.orderId, { trigger: "reconciler", fresh: true })).toMatchObject({ queried: true });
 
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("CANCELED_BY_MERCHANT");

@@ -33,6 +33,14 @@ async function invoicedOrder(sku = "LINGON-JAM-400", quantity = 1) {
   return { order, product, invoiceReference, stockBefore };
 }
 
+/**
+ * As if two seconds had passed since the last look: SEQR is asked about an invoice at most once per 2 s, whatever
+ * asks (sync-payment-status.ts); tests that need a second look at once stand for a later one this way.
+ */
+async function slotFreed(invoiceReference: string) {
+  await db.paymentAttempt.update({ where: { invoiceReference }, data: { lastAskedAt: null } });
+}
+
 /** Pays in the app with SEQR's notification lost, so that only the test's own calls tell the shop. */
 async function payWithoutNotification(invoiceReference: string, device: object = {}) {
   await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
@@ -40,7 +48,7 @@ async function payWithoutNotification(invoiceReference: string, device: object =
 }
 
 describe("a paid invoice", () => {
-  test("6 concurrent syncs apply PAID once: one transition, one fulfilment, one outbox message, stock taken once", async () => {
+  test("6 concurrent syncs: one asks SEQR and applies PAID once (one transition, one fulfilment, one outbox message), the others skip", async () => {
     const { order, product, invoiceReference, stockBefore } = await invoicedOrder("BIRCH-BOARD-L", 2);
     await payWithoutNotification(invoiceReference);
 
@@ -48,13 +56,12 @@ describe("a paid invoice", () => {
       Array.from({ length: 6 }, (_, index) => syncPaymentStatus(order.id, { trigger: index % 2 ? "reconciler" : "status-route" })),
     );
 
-    for (const result of results) {
-      expect(result.status).toBe("PAID");
-      expect(result.error).toBeUndefined();
-    }
-    expect(results.filter((result) => result.changed)).toEqual([
-      expect.objectContaining({ changed: { from: "INVOICED", to: "PAID" }, queried: true }),
+    for (const result of results) expect(result.error).toBeUndefined();
+    // One look per invoice per 2 s, whatever asks: the first stamps the slot, the five others skip it.
+    expect(results.filter((result) => result.queried)).toEqual([
+      expect.objectContaining({ status: "PAID", changed: { from: "INVOICED", to: "PAID" }, queried: true }),
     ]);
+    expect(results.filter((result) => result.throttled)).toHaveLength(5);
     const state = await orderState(order.id);
     expect(state.status).toBe("PAID");
     expect(state.paidAt).not.toBeNull();
@@ -272,7 +279,9 @@ describe("when SEQR cannot be asked", () => {
     const state = await orderState(order.id);
     expect(state).toMatchObject({ status: "INVOICED", paidAt: null, fulfilledAt: null });
     // Only lastCheckedAt moves, so that pollers wait their interval before asking a busy SEQR again.
-    expect(state.attempts).toEqual([{ ...attemptBefore, lastCheckedAt: expect.any(Date), updatedAt: expect.any(Date) }]);
+    expect(state.attempts).toEqual([
+      { ...attemptBefore, lastCheckedAt: expect.any(Date), lastAskedAt: expect.any(Date), updatedAt: expect.any(Date) },
+    ]);
     expect(state.attempts[0]?.lastCheckedAt?.getTime()).toBeGreaterThan(attemptBefore.lastCheckedAt?.getTime() ?? 0);
     expect(eventsOfType(state, "STATUS_QUERIED").at(-1)).toMatchObject({
       source: "reconciler",
@@ -286,6 +295,7 @@ describe("when SEQR cannot be asked", () => {
 
     // Once SEQR answers again, the next trigger applies the payment (inside the commit window).
     await shop.sandbox.clearFaults();
+    await slotFreed(invoiceReference);
     expect(await syncPaymentStatus(order.id, { trigger: "reconciler" })).toMatchObject({ status: "PAID", changed: { to: "PAID" } });
     expect((await shop.sandbox.invoice(invoiceReference)).committedAt).not.toBeNull();
   });
@@ -311,7 +321,9 @@ describe("an answer about an invoice the order has moved on from", () => {
     await shop.sandbox.decline(declined.invoiceReference);
     expect(await syncPaymentStatus(order.id, { trigger: "outcome-page" })).toMatchObject({ status: "FAILED" });
 
-    // One check of the declined invoice is slow to come back: SEQR has answered (FAILED), the answer is on its way…
+    // One check of the declined invoice, a little later, is slow to come back: SEQR has answered (FAILED), the answer
+    // is on its way…
+    await slotFreed(declined.invoiceReference);
     const held = holdNextAnswer("getPaymentStatus", declined.invoiceReference);
     const slowCheck = syncPaymentStatus(order.id, { trigger: "outcome-page" });
     await held.answered;
@@ -352,7 +364,8 @@ describe("answers that cross on the way", () => {
     const atSeqr = await shop.sandbox.invoice(invoiceReference);
     expect(atSeqr).toMatchObject({ status: "PAID" });
 
-    // A second look gets the newer answer and applies it…
+    // A second look, a little later, gets the newer answer and applies it…
+    await slotFreed(invoiceReference);
     const newer = await syncPaymentStatus(order.id, { trigger: "reconciler" });
     expect(newer).toMatchObject({ status: "PAID", changed: { from: "INVOICED", to: "PAID" } });
     // …then the older answer arrives.

@@ -50,6 +50,17 @@ beforeEach(async () => {
 /** A clock just past the first scheduled check (2 s after the invoice), so a pass finds fresh invoices due. */
 const firstCheckDue = () => clockAhead(FIRST_CHECK_AFTER_MS + 500);
 
+
+/**
+ * One pass of the reconciler at the test's clock. These tests move their clock seconds ahead between passes; SEQR
+ * is asked about an invoice at most once per 2 s of real time (sync-payment-status.ts, tested in pay-safety), so
+ * the real time those jumps stand for passes for that limit too.
+ */
+async function reconcilePass(options?: Parameters<typeof reconcileOnce>[0]): Promise<ReconcileReport> {
+  await db.paymentAttempt.updateMany({ where: { lastAskedAt: { not: null } }, data: { lastAskedAt: null } });
+  return reconcileOnce(options);
+}
+
 async function expectCommittedAtSeqr(order: InvoicedOrder) {
   const invoice = await sandboxInvoice(server, order.invoiceReference);
   expect(invoice).toMatchObject({ status: "PAID", reversedAt: null });
@@ -81,7 +92,7 @@ describe("a lost notification", () => {
     const order = await paidButUnnotifiedOrder(server);
     const stockBefore = await stockOf(order.productId);
 
-    const report = await reconcileOnce({ owner: "lost-notification", now: firstCheckDue() });
+    const report = await reconcilePass({ owner: "lost-notification", now: firstCheckDue() });
     expect(report).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
 
     const effects = await expectPaidOnce(order, stockBefore);
@@ -91,7 +102,7 @@ describe("a lost notification", () => {
     expect(effects.attempt?.ersReference).toBe(invoice.ersReference);
 
     // The invoice is final now: later passes leave it alone and nothing happens twice.
-    expect(await reconcileOnce({ now: clockAhead(10_000) })).toMatchObject({ claimed: 0 });
+    expect(await reconcilePass({ now: clockAhead(10_000) })).toMatchObject({ claimed: 0 });
     await expectPaidOnce(order, stockBefore);
   });
 
@@ -107,7 +118,7 @@ describe("a lost notification", () => {
     expect(await db.sandboxLedgerEntry.count({ where: { invoiceReference: order.invoiceReference, type: "REVERSAL" } })).toBe(1);
 
     // The reconciler comes late: SEQR now says CANCELED (the shopper did not cancel, SEQR reversed it).
-    const report = await reconcileOnce({ now: firstCheckDue() });
+    const report = await reconcilePass({ now: firstCheckDue() });
     expect(report).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
 
     const effects = await effectsOf(order.orderId);
@@ -125,7 +136,7 @@ describe("a lost notification", () => {
 
     // Looking did not bring the payment back, and no later pass asks again.
     expect(await sandboxInvoice(server, order.invoiceReference)).toMatchObject({ status: "CANCELED", committedAt: null });
-    expect(await reconcileOnce({ now: clockAhead(10_000) })).toMatchObject({ claimed: 0 });
+    expect(await reconcilePass({ now: clockAhead(10_000) })).toMatchObject({ claimed: 0 });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.orderId } })).status).toBe("CANCELED");
   });
 });
@@ -137,13 +148,13 @@ describe("scheduling", () => {
     expect(attempt.nextCheckAt?.getTime()).toBe(attempt.issuedAt.getTime() + FIRST_CHECK_AFTER_MS);
     const due = attempt.nextCheckAt ?? new Date(0);
 
-    expect(await reconcileOnce()).toMatchObject({ claimed: 0, checked: 0 });
-    expect(await reconcileOnce({ now: () => new Date(due.getTime() - 1) })).toMatchObject({ claimed: 0, checked: 0 });
+    expect(await reconcilePass()).toMatchObject({ claimed: 0, checked: 0 });
+    expect(await reconcilePass({ now: () => new Date(due.getTime() - 1) })).toMatchObject({ claimed: 0, checked: 0 });
     const untouched = await db.paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id } });
     expect(untouched).toMatchObject({ lastCheckedAt: null, leaseOwner: null, leaseUntil: null, nextCheckAt: due });
     expect((await effectsOf(order.orderId)).queried).toHaveLength(0);
 
-    expect(await reconcileOnce({ now: () => due })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
+    expect(await reconcilePass({ now: () => due })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
   });
 
   test("a check of a still-ISSUED invoice moves nextCheckAt 2 s past the check's start at every age, without backing off; leases are released", async () => {
@@ -152,7 +163,7 @@ describe("scheduling", () => {
     const at = (ageMs: number) => new Date(issuedAt.getTime() + ageMs);
 
     const first = at(2_500);
-    expect(await reconcileOnce({ owner: "scheduler", now: () => first })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
+    expect(await reconcilePass({ owner: "scheduler", now: () => first })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
     expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id } })).toMatchObject({
       seqrStatus: "ISSUED",
       lastCheckedAt: first,
@@ -167,19 +178,19 @@ describe("scheduling", () => {
     expect(effects.queried[0]?.detail).toMatchObject({ status: "ISSUED" });
 
     // Not due again until 2 s later.
-    expect(await reconcileOnce({ now: () => at(4_499) })).toMatchObject({ claimed: 0 });
+    expect(await reconcilePass({ now: () => at(4_499) })).toMatchObject({ claimed: 0 });
 
     // Later in its life, still every 2 s: the old back-off (4 s in the second minute, up to once a minute) let a
     // payment made at 5 min 14 s go unconfirmed past SEQR's 20 s commit window.
     for (const ageMs of [90_000, 314_000, 540_000, 599_000]) {
-      expect(await reconcileOnce({ now: () => at(ageMs) }), `age ${ageMs}`).toMatchObject({ claimed: 1, checked: 1 });
+      expect(await reconcilePass({ now: () => at(ageMs) }), `age ${ageMs}`).toMatchObject({ claimed: 1, checked: 1 });
       expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id } }), `age ${ageMs}`).toMatchObject({
         lastCheckedAt: at(ageMs),
         nextCheckAt: at(ageMs + 2_000),
         leaseOwner: null,
         leaseUntil: null,
       });
-      expect(await reconcileOnce({ now: () => at(ageMs + 1_999) }), `age ${ageMs + 1_999}`).toMatchObject({ claimed: 0 });
+      expect(await reconcilePass({ now: () => at(ageMs + 1_999) }), `age ${ageMs + 1_999}`).toMatchObject({ claimed: 0 });
     }
     // Five looks with the same answer: one STATUS_QUERIED (the first), the four repeats counted on the attempt.
     const after = await effectsOf(order.orderId);
@@ -195,14 +206,14 @@ describe("scheduling", () => {
     const leaseUntil = new Date(now.getTime() + 30_000);
     await db.paymentAttempt.update({ where: { id: attempt.id }, data: { leaseOwner: "crashed-reconciler", leaseUntil } });
 
-    expect(await reconcileOnce({ now: () => now })).toMatchObject({ claimed: 0 });
+    expect(await reconcilePass({ now: () => now })).toMatchObject({ claimed: 0 });
     expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id } })).toMatchObject({
       leaseOwner: "crashed-reconciler",
       lastCheckedAt: null,
     });
 
     const later = new Date(leaseUntil.getTime() + 1);
-    expect(await reconcileOnce({ owner: "survivor", now: () => later })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
+    expect(await reconcilePass({ owner: "survivor", now: () => later })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
     expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id: attempt.id } })).toMatchObject({
       leaseOwner: null,
       leaseUntil: null,
@@ -216,7 +227,7 @@ describe("the invoice timeout", () => {
     const order = await invoicedOrder(server);
     const stockBefore = await stockOf(order.productId);
 
-    const report = await reconcileOnce({ owner: "timeout", invoiceTimeoutMs: 1, now: firstCheckDue() });
+    const report = await reconcilePass({ owner: "timeout", invoiceTimeoutMs: 1, now: firstCheckDue() });
     expect(report).toEqual({ claimed: 1, checked: 0, expired: 1, errors: 0 });
 
     const effects = await effectsOf(order.orderId);
@@ -243,7 +254,7 @@ describe("the invoice timeout", () => {
     // The shopper can no longer pay it, and no later pass touches it.
     const late = await server.api("POST", `/app/invoices/${order.invoiceReference}/pay`, { sessionToken: order.sessionToken });
     expect(late.status).toBe(409);
-    expect(await reconcileOnce({ invoiceTimeoutMs: 1, now: clockAhead(10_000) })).toMatchObject({ claimed: 0 });
+    expect(await reconcilePass({ invoiceTimeoutMs: 1, now: clockAhead(10_000) })).toMatchObject({ claimed: 0 });
     expect((await effectsOf(order.orderId)).canceled).toHaveLength(1);
   });
 
@@ -252,7 +263,7 @@ describe("the invoice timeout", () => {
     await openInvoiceInApp(server, order);
     const stockBefore = await stockOf(order.productId);
 
-    const report = await reconcileOnce({ invoiceTimeoutMs: 1, now: firstCheckDue() });
+    const report = await reconcilePass({ invoiceTimeoutMs: 1, now: firstCheckDue() });
     expect(report).toMatchObject({ claimed: 1, expired: 0 });
 
     const effects = await effectsOf(order.orderId);
@@ -283,18 +294,18 @@ describe("the invoice timeout", () => {
     const cancels = async () => (await effectsOf(order.orderId)).errors.filter((event) => event.seqrResultCode === 51).length;
 
     // The first look past the timeout asks SEQR to cancel: 51, the shopper is paying it.
-    expect(await reconcileOnce({ invoiceTimeoutMs: 1, now: at(2_500) })).toMatchObject({ claimed: 1, expired: 0 });
+    expect(await reconcilePass({ invoiceTimeoutMs: 1, now: at(2_500) })).toMatchObject({ claimed: 1, expired: 0 });
     expect(await cancels()).toBe(1);
     // The next looks, 2 s apart, only ask for its status (a payment landing now must be confirmed in time).
     for (const ms of [4_500, 6_500, 8_500, 10_500]) {
-      expect(await reconcileOnce({ invoiceTimeoutMs: 1, now: at(ms) }), `at ${ms}`).toMatchObject({ claimed: 1, checked: 1 });
+      expect(await reconcilePass({ invoiceTimeoutMs: 1, now: at(ms) }), `at ${ms}`).toMatchObject({ claimed: 1, checked: 1 });
       expect(await cancels(), `at ${ms}`).toBe(1);
       expect((await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } })).lastCheckedAt).toEqual(
         at(ms)(),
       );
     }
     // 10 s after the refusal, the cancel is asked again.
-    expect(await reconcileOnce({ invoiceTimeoutMs: 1, now: at(12_500) })).toMatchObject({ claimed: 1, expired: 0 });
+    expect(await reconcilePass({ invoiceTimeoutMs: 1, now: at(12_500) })).toMatchObject({ claimed: 1, expired: 0 });
     expect(await cancels()).toBe(2);
     expect((await effectsOf(order.orderId)).order.status).toBe("INVOICED");
 
@@ -307,7 +318,7 @@ describe("the invoice timeout", () => {
     const order = await paidButUnnotifiedOrder(server);
     const stockBefore = await stockOf(order.productId);
 
-    const report = await reconcileOnce({ invoiceTimeoutMs: 1, now: firstCheckDue() });
+    const report = await reconcilePass({ invoiceTimeoutMs: 1, now: firstCheckDue() });
     expect(report).toMatchObject({ claimed: 1, expired: 0 });
 
     const effects = await expectPaidOnce(order, stockBefore);
@@ -325,7 +336,7 @@ describe("the invoice timeout", () => {
     await armFault(server, { kind: "soap-result", operation: "cancelInvoice", resultCode: 95, count: 1 });
 
     // The shop takes 95 as "canceled", then asks SEQR, whose answer decides: ISSUED, so nothing expires.
-    const report = await reconcileOnce({ invoiceTimeoutMs: 1, now: firstCheckDue() });
+    const report = await reconcilePass({ invoiceTimeoutMs: 1, now: firstCheckDue() });
     expect(report).toMatchObject({ claimed: 1, expired: 0 });
     const afterPass = await effectsOf(order.orderId);
     expect(afterPass.canceled).toHaveLength(1);
@@ -362,7 +373,7 @@ describe("the invoice timeout", () => {
       if (finder === "reconciler") {
         expect((await db.order.findUniqueOrThrow({ where: { id: order.orderId } })).status).toBe("EXPIRED");
         // Past the timeout, so the pass tries to cancel first: SEQR answers 50 (paid), and the pass syncs.
-        expect(await reconcileOnce({ invoiceTimeoutMs: 1, now: firstCheckDue() })).toMatchObject({ claimed: 1, expired: 0 });
+        expect(await reconcilePass({ invoiceTimeoutMs: 1, now: firstCheckDue() })).toMatchObject({ claimed: 1, expired: 0 });
         expect((await effectsOf(order.orderId)).errors.map((event) => event.seqrResultCode)).toEqual([50]);
       }
 
@@ -386,7 +397,7 @@ describe("SEQR busy", () => {
     const now = () => new Date(Date.now() + skewMs);
 
     for (const pass of [1, 2]) {
-      expect(await reconcileOnce({ now }), `pass ${pass}`).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 1 });
+      expect(await reconcilePass({ now }), `pass ${pass}`).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 1 });
       const effects = await effectsOf(order.orderId);
       expect(effects.order.status).toBe("INVOICED");
       expect(effects.queried.filter((event) => event.seqrResultCode === 93)).toHaveLength(pass);
@@ -396,7 +407,7 @@ describe("SEQR busy", () => {
     }
     expect((await server.api("GET", "/faults")).body.faults).toEqual([]);
 
-    expect(await reconcileOnce({ now })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
+    expect(await reconcilePass({ now })).toEqual({ claimed: 1, checked: 1, expired: 0, errors: 0 });
     const effects = await expectPaidOnce(order, stockBefore);
     expect(effects.queried.at(-1)?.detail).toMatchObject({ status: "PAID" });
     await expectCommittedAtSeqr(order);
@@ -411,7 +422,7 @@ describe("several reconcilers at once", () => {
 
     const now = firstCheckDue();
     const reports = await Promise.all(
-      ["a", "b", "c", "d"].map((owner) => reconcileOnce({ owner: `concurrent-${owner}`, now })),
+      ["a", "b", "c", "d"].map((owner) => reconcilePass({ owner: `concurrent-${owner}`, now })),
     );
     expect(reports.reduce((sum, report) => sum + report.errors, 0)).toBe(0);
     expect(reports.reduce((sum, report) => sum + report.claimed, 0)).toBeGreaterThanOrEqual(orders.length);
@@ -442,12 +453,12 @@ describe("several reconcilers at once", () => {
     await armFault(server, { kind: "soap-delay", operation: "cancelInvoice", delayMs: 1_500, count: 1 });
     const now = firstCheckDue();
 
-    const slow = reconcileOnce({ owner: "slow", invoiceTimeoutMs: 1, now, concurrency: 1 });
+    const slow = reconcilePass({ owner: "slow", invoiceTimeoutMs: 1, now, concurrency: 1 });
     await waitFor("the slow reconciler to claim the first invoice", async () => {
       const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: first.invoiceReference } });
       return attempt.leaseOwner === "slow";
     });
-    const fast: ReconcileReport = await reconcileOnce({ owner: "fast", invoiceTimeoutMs: 1, now });
+    const fast: ReconcileReport = await reconcilePass({ owner: "fast", invoiceTimeoutMs: 1, now });
     expect(fast).toEqual({ claimed: 1, checked: 0, expired: 1, errors: 0 });
     expect((await effectsOf(second.orderId)).order.status).toBe("EXPIRED");
     const slowReport = await slow;
@@ -471,7 +482,7 @@ describe("several reconcilers at once", () => {
     const slowAnswerMs = 5_000;
     await armFault(server, { kind: "soap-delay", operation: "getPaymentStatus", delayMs: slowAnswerMs, count: 1 });
     const passStarted = Date.now();
-    const pass = reconcileOnce({ owner: "parallel", now: firstCheckDue() });
+    const pass = reconcilePass({ owner: "parallel", now: firstCheckDue() });
 
     await waitFor("one of the orders to be confirmed", async () => {
       const statuses = await Promise.all(orders.map(async (order) => (await effectsOf(order.orderId)).order.status));
@@ -503,7 +514,7 @@ describe("several reconcilers at once", () => {
     expect(effects.order.status).toBe("INVOICED");
     expect(effects.queried).toHaveLength(0);
     // Tidy up: confirm it so SEQR does not reverse it behind a later test's back.
-    await reconcileOnce({ now: firstCheckDue() });
+    await reconcilePass({ now: firstCheckDue() });
     expect((await db.order.findUniqueOrThrow({ where: { id: later.orderId } })).status).toBe("PAID");
   });
 });
@@ -514,7 +525,7 @@ describe("leases", () => {
     // SEQR takes 6 s to answer the cancel of an expiring invoice: longer than two renewal periods of the lease.
     await armFault(server, { kind: "soap-delay", operation: "cancelInvoice", delayMs: 6_000, count: 1 });
     const now = firstCheckDue();
-    const pass = reconcileOnce({ owner: "slow-expiry", invoiceTimeoutMs: 1, now });
+    const pass = reconcilePass({ owner: "slow-expiry", invoiceTimeoutMs: 1, now });
 
     const leases: number[] = [];
     let lapsed = false;
