@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 
+import { deleteIdleCarts } from "../cart/idle-carts.ts";
 import { db } from "../db.ts";
 import { env } from "../env.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
@@ -9,7 +10,7 @@ import { cancelAttemptInvoice } from "./cancel-invoice.ts";
 import { expireStalePendingOrders } from "./expire-pending.ts";
 import { markStaleSendingAttempts, PAY_LEASE_MS } from "./stale-attempts.ts";
 import { LIVE_INVOICE_STATUSES } from "./state-machine.ts";
-import { syncPaymentStatus } from "./sync-payment-status.ts";
+import { LOOK_SPACING_MS, syncPaymentStatus, type SyncResult } from "./sync-payment-status.ts";
 
 // The safety net under the fire-and-forget notification. SEQR reverses a payment nobody confirms within 20 s of
 // the *payment* (CONTRACT.md, the commit rule), and a shopper may pay at any moment until the invoice times out,
@@ -22,8 +23,12 @@ import { syncPaymentStatus } from "./sync-payment-status.ts";
 // SEQR answer delays only its own invoice. Several reconcilers (one per server process, plus `npm run reconcile`)
 // may run at once: the lease makes sure only one of them looks at an invoice at a time.
 
-/** Every live invoice is looked at again this long after the *start* of the previous look, for its whole life. */
-export const LOOK_EVERY_MS = 2_000;
+/**
+ * Every live invoice is looked at again this long after the *start* of the previous look, for its whole life. Just
+ * over LOOK_SPACING_MS (one SEQR look per invoice per 2 s, whatever asks), so that the reconciler's own next look
+ * finds the slot free although the previous one stamped it a few milliseconds after its claim.
+ */
+export const LOOK_EVERY_MS = LOOK_SPACING_MS + 100;
 /**
  * What the schedule promises: never more than this between the starts of two looks at a live invoice. The second
  * beyond LOOK_EVERY_MS is the dispatcher's slack (it claims at most every MIN_DISPATCH_SPACING_MS) and the time
@@ -225,6 +230,7 @@ class LookPool {
         const result = await syncPaymentStatus(attempt.orderId, { trigger: "reconciler", attemptId: attempt.id, now });
         this.report.checked += 1;
         if (result.error) this.report.errors += 1;
+        await this.#lookWhenSlotFrees(attempt.id, result);
       }
     } catch (error) {
       this.report.errors += 1;
@@ -240,6 +246,20 @@ class LookPool {
           reconcilerLog.error({ err: error, attemptId: attempt.id }, "lease release failed"),
         );
     }
+  }
+
+  /**
+   * Another caller looked less than LOOK_SPACING_MS ago, so this look was skipped: the next one is due as soon as the
+   * slot frees, not a whole interval later, so that looks stay about 2 s apart whoever makes them.
+   */
+  async #lookWhenSlotFrees(attemptId: string, result: SyncResult): Promise<void> {
+    if (!result.throttled) return;
+    const { lastAskedAt } = (await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { lastAskedAt: true } })) ?? {};
+    if (!lastAskedAt) return;
+    await db.paymentAttempt.updateMany({
+      where: { id: attemptId, leaseOwner: this.settings.owner, nextCheckAt: { not: null } },
+      data: { nextCheckAt: new Date(lastAskedAt.getTime() + LOOK_SPACING_MS + 10) },
+    });
   }
 
   /**
@@ -285,12 +305,15 @@ export type SweepReport = { staleSending: number; expiredPending: number };
 
 /**
  * The dispatcher's tidying, every few seconds: attempts left SENDING past the Pay lease become UNKNOWN (a crash or
- * a timeout during sendInvoice), and PENDING orders nobody invoiced in PENDING_ORDER_TIMEOUT_MS expire.
+ * a timeout during sendInvoice), PENDING orders nobody invoiced in PENDING_ORDER_TIMEOUT_MS expire, and carts
+ * idle for 30 days are deleted.
  */
 export async function sweepOnce(options: { now?: () => Date } = {}): Promise<SweepReport> {
   const now = options.now ?? (() => new Date());
   const stale = await markStaleSendingAttempts({ now, olderThanMs: PAY_LEASE_MS });
   const pending = await expireStalePendingOrders({ now });
+  // Carts nobody can reach any more (their cookie has expired); logs what it deleted.
+  await deleteIdleCarts({ now });
   // Entries older than the cancel pause are never read again.
   const forgetBefore = Date.now() - 10 * CANCEL_AGAIN_AFTER_MS;
   for (const [id, at] of cancelRefusedAt) if (at < forgetBefore) cancelRefusedAt.delete(id);

@@ -167,7 +167,7 @@ describe("scheduling", () => {
     expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id } })).toMatchObject({
       seqrStatus: "ISSUED",
       lastCheckedAt: first,
-      nextCheckAt: at(4_500),
+      nextCheckAt: at(4_600),
       leaseOwner: null,
       leaseUntil: null,
     });
@@ -177,8 +177,8 @@ describe("scheduling", () => {
     expect(effects.queried[0]).toMatchObject({ source: "reconciler", seqrResultCode: 0 });
     expect(effects.queried[0]?.detail).toMatchObject({ status: "ISSUED" });
 
-    // Not due again until 2 s later.
-    expect(await reconcilePass({ now: () => at(4_499) })).toMatchObject({ claimed: 0 });
+    // Not due again until 2.1 s later.
+    expect(await reconcilePass({ now: () => at(4_599) })).toMatchObject({ claimed: 0 });
 
     // Later in its life, still every 2 s: the old back-off (4 s in the second minute, up to once a minute) let a
     // payment made at 5 min 14 s go unconfirmed past SEQR's 20 s commit window.
@@ -186,11 +186,11 @@ describe("scheduling", () => {
       expect(await reconcilePass({ now: () => at(ageMs) }), `age ${ageMs}`).toMatchObject({ claimed: 1, checked: 1 });
       expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id } }), `age ${ageMs}`).toMatchObject({
         lastCheckedAt: at(ageMs),
-        nextCheckAt: at(ageMs + 2_000),
+        nextCheckAt: at(ageMs + 2_100),
         leaseOwner: null,
         leaseUntil: null,
       });
-      expect(await reconcilePass({ now: () => at(ageMs + 1_999) }), `age ${ageMs + 1_999}`).toMatchObject({ claimed: 0 });
+      expect(await reconcilePass({ now: () => at(ageMs + 2_099) }), `age ${ageMs + 2_099}`).toMatchObject({ claimed: 0 });
     }
     // Five looks with the same answer: one STATUS_QUERIED (the first), the four repeats counted on the attempt.
     const after = await effectsOf(order.orderId);
@@ -296,8 +296,8 @@ describe("the invoice timeout", () => {
     // The first look past the timeout asks SEQR to cancel: 51, the shopper is paying it.
     expect(await reconcilePass({ invoiceTimeoutMs: 1, now: at(2_500) })).toMatchObject({ claimed: 1, expired: 0 });
     expect(await cancels()).toBe(1);
-    // The next looks, 2 s apart, only ask for its status (a payment landing now must be confirmed in time).
-    for (const ms of [4_500, 6_500, 8_500, 10_500]) {
+    // The next looks, 2.1 s apart, only ask for its status (a payment landing now must be confirmed in time).
+    for (const ms of [4_600, 6_700, 8_800, 10_900]) {
       expect(await reconcilePass({ invoiceTimeoutMs: 1, now: at(ms) }), `at ${ms}`).toMatchObject({ claimed: 1, checked: 1 });
       expect(await cancels(), `at ${ms}`).toBe(1);
       expect((await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } })).lastCheckedAt).toEqual(
@@ -305,7 +305,7 @@ describe("the invoice timeout", () => {
       );
     }
     // 10 s after the refusal, the cancel is asked again.
-    expect(await reconcilePass({ invoiceTimeoutMs: 1, now: at(12_500) })).toMatchObject({ claimed: 1, expired: 0 });
+    expect(await reconcilePass({ invoiceTimeoutMs: 1, now: at(13_000) })).toMatchObject({ claimed: 1, expired: 0 });
     expect(await cancels()).toBe(2);
     expect((await effectsOf(order.orderId)).order.status).toBe("INVOICED");
 

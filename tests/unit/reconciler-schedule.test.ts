@@ -7,6 +7,7 @@ import {
   MIN_DISPATCH_SPACING_MS,
   nextCheckAt,
 } from "@/lib/orders/reconciler";
+import { LOOK_SPACING_MS } from "@/lib/orders/sync-payment-status";
 import { SEQR_READ_RETRY, SEQR_READ_WORST_CASE_MS } from "@/lib/seqr";
 
 const SECOND = 1_000;
@@ -20,34 +21,40 @@ const at = (ageMs: number) => new Date(issuedAt.getTime() + ageMs);
 describe("nextCheckAt", () => {
   test.each([
     // [the look starts at this invoice age, the next look is due at this age]
-    [2 * SECOND, 4 * SECOND],
-    [10 * SECOND, 12 * SECOND],
-    [59 * SECOND, 61 * SECOND],
-    [2 * MINUTE, 2 * MINUTE + 2 * SECOND],
-    [5 * MINUTE + 14 * SECOND, 5 * MINUTE + 16 * SECOND],
-    [9 * MINUTE, 9 * MINUTE + 2 * SECOND],
-    [9 * MINUTE + 59 * SECOND, 10 * MINUTE + 1 * SECOND],
-    [3 * 60 * MINUTE + 1, 3 * 60 * MINUTE + 2_001],
-  ])("a look at age %i ms schedules the next one at age %i ms: 2 s later, at any age", (lookAge, nextAge) => {
+    [2 * SECOND, 4_100],
+    [10 * SECOND, 12_100],
+    [59 * SECOND, 61_100],
+    [2 * MINUTE, 2 * MINUTE + 2_100],
+    [5 * MINUTE + 14 * SECOND, 5 * MINUTE + 16_100],
+    [9 * MINUTE, 9 * MINUTE + 2_100],
+    [9 * MINUTE + 59 * SECOND, 10 * MINUTE + 1_100],
+    [3 * 60 * MINUTE + 1, 3 * 60 * MINUTE + 2_101],
+  ])("a look at age %i ms schedules the next one at age %i ms: 2.1 s later, at any age", (lookAge, nextAge) => {
     expect(nextCheckAt(at(lookAge))).toEqual(at(nextAge));
   });
 
   test("counts from the start of the look, so a slow answer does not stretch the gap", () => {
-    // The look starts at 5 min 14 s; however long SEQR takes to answer, the next one is due 2 s after the start.
-    expect(nextCheckAt(at(5 * MINUTE + 14 * SECOND)).getTime() - at(5 * MINUTE + 14 * SECOND).getTime()).toBe(2_000);
+    // The look starts at 5 min 14 s; however long SEQR takes to answer, the next one is due 2.1 s after the start.
+    expect(nextCheckAt(at(5 * MINUTE + 14 * SECOND)).getTime() - at(5 * MINUTE + 14 * SECOND).getTime()).toBe(2_100);
   });
 
-  test("does not back off: every look of a ten-minute invoice is 2 s after the one before", () => {
+  test("does not back off: every look of a ten-minute invoice is 2.1 s after the one before", () => {
     const looks: number[] = [2 * SECOND];
     while ((looks.at(-1) ?? 0) < 10 * MINUTE) looks.push(nextCheckAt(at(looks.at(-1) ?? 0)).getTime() - issuedAt.getTime());
-    expect(looks.length).toBe(300);
-    expect(new Set(looks.slice(1).map((look, index) => look - (looks[index] ?? 0)))).toEqual(new Set([2_000]));
+    // From the first look at 2 s to the first at or past 10 min: 2 s + 285 × 2.1 s = 600.5 s, 286 looks.
+    expect(looks.length).toBe(286);
+    expect(new Set(looks.slice(1).map((look, index) => look - (looks[index] ?? 0)))).toEqual(new Set([2_100]));
   });
 });
 
 describe("the promises behind the schedule", () => {
-  test("2 s between looks, plus the dispatcher's batching, stays under the 3 s promised", () => {
-    expect(LOOK_EVERY_MS).toBe(2_000);
+  test("the reconciler's own looks come just after the one-look-per-2 s slot frees, never inside it", () => {
+    expect(LOOK_SPACING_MS).toBe(2_000);
+    expect(LOOK_EVERY_MS - LOOK_SPACING_MS).toBe(100);
+  });
+
+  test("2.1 s between looks, plus the dispatcher's batching, stays under the 3 s promised", () => {
+    expect(LOOK_EVERY_MS).toBe(2_100);
     expect(MAX_LOOK_GAP_MS).toBe(3_000);
     expect(MIN_DISPATCH_SPACING_MS).toBe(100);
     expect(LOOK_EVERY_MS + MIN_DISPATCH_SPACING_MS).toBeLessThan(MAX_LOOK_GAP_MS);
