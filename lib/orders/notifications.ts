@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
+import { BodyTooLargeError } from "../http/body.ts";
 import { log } from "../log.ts";
 import { verifyOrderSignature } from "./notification-url.ts";
 import { clientInvoiceIdSchema, invoiceReferenceSchema } from "./schemas.ts";
@@ -33,9 +34,13 @@ function refuse(status: number, code: string, message: string, context: Record<s
   throw new AppError(code, status, message);
 }
 
+/**
+ * `body` is the form, or how to read it (the route reads the request's stream with a cap): it is read only once the
+ * URL's signature checks out, so that a stranger's POST is refused before a byte of its body is read.
+ */
 export async function receiveNotification(
   query: Record<string, string>,
-  body: string,
+  body: string | (() => Promise<string>),
   sourceAddress: string | null,
 ): Promise<SyncResult> {
   const parsedQuery = notificationQuery.safeParse(query);
@@ -44,8 +49,15 @@ export async function receiveNotification(
   if (!verifyOrderSignature(clientInvoiceId, sig)) {
     refuse(403, "BAD_SIGNATURE", "the notification URL's signature does not match", { clientInvoiceId, sourceAddress });
   }
-  if (Buffer.byteLength(body, "utf8") > MAX_NOTIFICATION_BYTES) refuse(413, "TOO_LARGE", "the notification is too large", { clientInvoiceId, sourceAddress });
-  const form = notificationForm.safeParse(Object.fromEntries(new URLSearchParams(body)));
+  let text: string;
+  try {
+    text = typeof body === "string" ? body : await body();
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) refuse(413, "TOO_LARGE", "the notification is too large", { clientInvoiceId, sourceAddress });
+    throw error;
+  }
+  if (Buffer.byteLength(text, "utf8") > MAX_NOTIFICATION_BYTES) refuse(413, "TOO_LARGE", "the notification is too large", { clientInvoiceId, sourceAddress });
+  const form = notificationForm.safeParse(Object.fromEntries(new URLSearchParams(text)));
   if (!form.success) refuse(400, "INVALID_NOTIFICATION", "the notification's form is malformed", { clientInvoiceId, sourceAddress });
   if (form.data.clientInvoiceId && form.data.clientInvoiceId !== clientInvoiceId) {
     refuse(400, "INVALID_NOTIFICATION", "the notification names another order", { clientInvoiceId, sourceAddress });
@@ -78,7 +90,7 @@ export async function receiveNotification(
   });
   notificationLog.info({ clientInvoiceId, invoiceReference: form.data.invoiceReference, sourceAddress }, "notification received");
   // SEQR's commit rule: ask at once, so that a paid invoice is confirmed well inside its 20 s.
-  return syncPaymentStatus(order.id, { trigger: "notification", attemptId: attempt.id, sourceAddress });
+  return syncPaymentStatus(order.id, { trigger: "notification", attemptId: attempt.id, sourceAddress, fresh: true });
 }
 
 /**

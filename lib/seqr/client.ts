@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import pRetry from "p-retry";
 import type { Logger } from "pino";
 
+import { BodyTooLargeError, readTextCapped } from "../http/body.ts";
 import type { XmlBuildElement, XmlElement } from "../xml.ts";
 import { SeqrError } from "./errors.ts";
 import {
@@ -80,6 +81,9 @@ type CallOptions = {
 
 const retryTransient = (error: SeqrError) => error.transient;
 
+/** An answer past this is refused unread (a `protocol` error): far above any answer SEQR's operations give. */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
 export type SeqrClient = ReturnType<typeof createSeqrClient>;
 
 /**
@@ -115,8 +119,12 @@ export function createSeqrClient(config: SeqrClientConfig) {
         signal: AbortSignal.timeout(timeoutMs),
         redirect: "error",
       });
-      text = await response.text();
+      // Read as a stream with a cap: an endpoint that answers without end cannot make the shop buffer it all.
+      text = await readTextCapped(response, MAX_ANSWER_BYTES);
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        throw new SeqrError(operation, "protocol", { message: `the answer is larger than ${MAX_ANSWER_BYTES} bytes`, cause: error });
+      }
       const timedOut = error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError");
       throw new SeqrError(operation, timedOut ? "timeout" : "network", { cause: error });
     }

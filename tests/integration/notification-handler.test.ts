@@ -3,6 +3,7 @@ import "./support/shop-address";
 import { describe, expect, test } from "vitest";
 
 import { db } from "@/lib/db";
+import { installClientAddressStamp } from "@/lib/http/client-address";
 import { ORDER_CONFIRMATION } from "@/lib/orders/fulfil-order";
 import { newClientInvoiceId } from "@/lib/orders/ids";
 import { notificationUrlFor, signOrderId } from "@/lib/orders/notification-url";
@@ -24,6 +25,8 @@ import {
 // getPaymentStatus; the shop's own signature on the URL and the body's invoice must check out first, and a
 // refused notification changes nothing at all, not even by asking SEQR.
 
+// Requests are stamped with their socket's address, as instrumentation.ts does in the Next.js server.
+installClientAddressStamp();
 const shop = serveShopForThisFile();
 
 const FORM = "application/x-www-form-urlencoded";
@@ -68,6 +71,7 @@ async function paidButNotNotified(sku = "LINGON-JAM-400", quantity = 1) {
 
 describe("a genuine notification", () => {
   test("after payment: 200, the order is PAID and fulfilled once, every step recorded with the sender's address", async () => {
+    // The sender's address is the socket's (no trusted proxy): what X-Forwarded-For claims is not believed.
     const { order, product, invoiceReference, url, body, ersReference } = await paidButNotNotified("WOOL-SOCKS-GREY", 2);
     expect(url).toBe(notificationUrlFor(order.clientInvoiceId));
     const stockBefore = await stockOf(product.id);
@@ -96,12 +100,12 @@ describe("a genuine notification", () => {
     const [received, queried, changed, fulfilled] = fromNotification;
     expect(received).toMatchObject({
       paymentAttemptId: attempt?.id,
-      sourceAddress: "203.0.113.7",
+      sourceAddress: "127.0.0.1",
       detail: { invoiceReference, msisdn: ASTRID },
     });
     expect(queried).toMatchObject({
       paymentAttemptId: attempt?.id,
-      sourceAddress: "203.0.113.7",
+      sourceAddress: "127.0.0.1",
       seqrResultCode: 0,
       detail: { status: "PAID", ersReference },
     });
