@@ -6,7 +6,7 @@ import { env } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { addressFromHeaders } from "../http/client-address.ts";
 import { validatedAction, type ActionResult } from "../validated-action.ts";
-import { merchantPasswordHash } from "./password.ts";
+import { merchantCredentials } from "./password.ts";
 import { ADMIN_COOKIE_PATH, ADMIN_SESSION_COOKIE, findAdminSession, type AdminSessionInfo } from "./sessions.ts";
 
 // The one gate in front of everything under /admin: pages call requireAdminPage(), Server Actions are built with
@@ -41,8 +41,9 @@ export function assertSameOrigin(requestHeaders: Headers): void {
 }
 
 async function currentSession(): Promise<AdminSessionInfo | null> {
-  // Sessions made under a previous ADMIN_PASSWORD end before any is honoured (once per process, then cached).
-  await merchantPasswordHash();
+  // This process's ADMIN_PASSWORD is brought into the database before any session is honoured (once per process);
+  // findAdminSession then compares each session's password generation with the database's, on every request.
+  await merchantCredentials();
   const store = await cookies();
   return findAdminSession(store.get(ADMIN_SESSION_COOKIE)?.value);
 }

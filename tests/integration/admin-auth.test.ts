@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto";
 
-import { afterAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, test, vi } from "vitest";
 
 import { hashPassword, merchantPasswordHash, syncMerchantAccount, verifyPassword } from "@/lib/admin/password";
 import { createAdminSession, endAdminSession, findAdminSession } from "@/lib/admin/sessions";
-import { ATTEMPT_RETENTION_MS, GLOBAL_MAX_FAILURES, LOCKOUT_WINDOW_MS, MAX_FAILURES, signIn } from "@/lib/admin/sign-in";
+import { ATTEMPT_RETENTION_MS, BACKOFF_AFTER, BACKOFF_MAX_MS, backoffMs, LOCKOUT_WINDOW_MS, MAX_FAILURES, signIn } from "@/lib/admin/sign-in";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
 import { fakeRequest, formData, outcomeOf, requestEffects } from "./support/admin-request";
 
 // The merchant's sign-in and sessions on the real database: the password kept only as an argon2id hash, sessions
-// kept only as a hash of the cookie's token, the lockout per address and over all addresses (with the `now` option
-// instead of waiting), the idle timeout, sign-out, and a changed ADMIN_PASSWORD ending every session.
+// kept only as a hash of the cookie's token, the lockout per address and the account's backoff (with the `now`
+// option instead of waiting), the idle timeout, sign-out, and a changed ADMIN_PASSWORD ending every session.
 
 vi.mock("next/headers", async () => (await import("./support/admin-request")).nextHeadersMock);
 vi.mock("next/cache", async () => (await import("./support/admin-request")).nextCacheMock);
@@ -30,7 +30,7 @@ function sha256(text: string): string {
 
 /**
  * Each lockout test runs at its own moment, a day apart and in the future, so that no test's failures fall in
- * another's window (nor in the real clock's, which signInAction uses): the ceiling over all addresses counts them all.
+ * another's window (nor in the real clock's, which signInAction uses).
  */
 function clockAt(day: number) {
   const start = Date.UTC(2031, 0, day, 12, 0, 0);
@@ -83,7 +83,19 @@ describe("the merchant's password", () => {
   });
 });
 
+/** The account's failures in a row and its backoff start afresh: each test's own failures are what count. */
+async function resetAccountBackoff() {
+  await merchantPasswordHash();
+  await db.adminAccount.updateMany({ data: { failedSignIns: 0, signInBlockedUntil: null } });
+}
+
+async function accountBackoff() {
+  return db.adminAccount.findUniqueOrThrow({ where: { id: "merchant" }, select: { failedSignIns: true, signInBlockedUntil: true } });
+}
+
 describe("signIn", () => {
+  beforeEach(resetAccountBackoff);
+
   test("the right password makes a session; the database keeps only the SHA-256 of its token", async () => {
     const address = freshAddress();
 
@@ -134,13 +146,13 @@ describe("signIn", () => {
     // The sixth failure would be the sixth guess: refused unchecked, right password or not.
     const sessions = await db.adminSession.count();
     const locked = await signIn({ password: PASSWORD, address, userAgent: USER_AGENT, now: at(30_000) });
-    expect(locked).toEqual({ outcome: "locked-out", retryAfterSeconds: expect.any(Number) });
-    const retryAfter = locked.outcome === "locked-out" ? locked.retryAfterSeconds : -1;
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(60);
     // Free once the oldest of the five failures (at 0 s) is a minute old.
-    expect(retryAfter).toBe(30);
-    expect(await signIn({ password: WRONG, address, userAgent: USER_AGENT, now: at(59_000) })).toEqual({ outcome: "locked-out", retryAfterSeconds: 1 });
+    expect(locked).toEqual({ outcome: "locked-out", reason: "address", retryAfterSeconds: 30 });
+    expect(await signIn({ password: WRONG, address, userAgent: USER_AGENT, now: at(59_000) })).toEqual({
+      outcome: "locked-out",
+      reason: "address",
+      retryAfterSeconds: 1,
+    });
     expect(await db.adminSession.count()).toBe(sessions);
 
     // Another address at the same moment signs in.
@@ -200,44 +212,77 @@ describe("signIn", () => {
     expect(outcomes.PENDING).toBeUndefined();
   });
 
-  test(`the ceiling over all addresses: ${GLOBAL_MAX_FAILURES} failures a minute lock out even a fresh address`, async () => {
+  test("200 guesses at once from 200 forged addresses: at most five are checked, and the merchant's own address waits only the account's backoff", async () => {
     const at = clockAt(5);
-    expect(GLOBAL_MAX_FAILURES).toBe(50);
+    expect(BACKOFF_AFTER).toBe(5);
+    const merchant = freshAddress();
 
-    // One failure each from many addresses (what forging X-Forwarded-For buys). Most are written as signIn records
-    // them (a FAILED attempt each), to spare an argon2 check apiece; the last few go through signIn: each is checked...
-    const throughSignIn = 4;
-    await db.adminSignInAttempt.createMany({
-      data: Array.from({ length: GLOBAL_MAX_FAILURES - 1 - throughSignIn }, (_, index) => ({
-        address: freshAddress(),
-        outcome: "FAILED",
-        createdAt: at(index * 100),
-      })),
-    });
-    for (let index = GLOBAL_MAX_FAILURES - 1 - throughSignIn; index < GLOBAL_MAX_FAILURES - 1; index += 1) {
-      expect(await signIn({ password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at(index * 100) })).toEqual({
-        outcome: "wrong-password",
-      });
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => signIn({ password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at() })),
+    );
+
+    // Every check was counted before it ran, so that parallel guesses took turns: the fifth failure started the
+    // backoff, and every other guess was refused unchecked, naming the account, not the (fresh) address.
+    const checked = results.filter((result) => result.outcome === "wrong-password").length;
+    expect(checked).toBe(BACKOFF_AFTER);
+    expect(results.filter((result) => result.outcome === "locked-out")).toHaveLength(200 - BACKOFF_AFTER);
+    for (const result of results) {
+      if (result.outcome === "locked-out") expect(result).toEqual({ outcome: "locked-out", reason: "account", retryAfterSeconds: 1 });
     }
-    // ...and one short of the ceiling a fresh address still signs in (a success does not count)...
-    expect((await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(10_000) })).outcome).toBe("signed-in");
-    expect(await signIn({ password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at(10_000) })).toEqual({
-      outcome: "wrong-password",
+    expect(await accountBackoff()).toEqual({ failedSignIns: BACKOFF_AFTER, signInBlockedUntil: at(1_000) });
+
+    // The merchant, at the same moment: told to wait a second, the password unchecked (the same answer for any).
+    expect(await signIn({ password: PASSWORD, address: merchant, userAgent: USER_AGENT, now: at(500) })).toEqual({
+      outcome: "locked-out",
+      reason: "account",
+      retryAfterSeconds: 1,
     });
+    expect(await signIn({ password: WRONG, address: merchant, userAgent: USER_AGENT, now: at(500) })).toEqual({
+      outcome: "locked-out",
+      reason: "account",
+      retryAfterSeconds: 1,
+    });
+    // A second later the merchant is in (a ceiling over all addresses kept everybody out for a minute), and the
+    // failures in a row are over.
+    expect((await signIn({ password: PASSWORD, address: merchant, userAgent: USER_AGENT, now: at(1_000) })).outcome).toBe("signed-in");
+    expect(await accountBackoff()).toEqual({ failedSignIns: 0, signInBlockedUntil: null });
+    expect(await outcomesFrom(merchant)).toEqual({ LOCKED_OUT: 2, SUCCEEDED: 1 });
+  });
 
-    // ...until the ceiling is reached: then nobody, from any address, gets a password checked.
-    const fresh = freshAddress();
-    const locked = await signIn({ password: PASSWORD, address: fresh, userAgent: USER_AGENT, now: at(20_000) });
-    expect(locked).toEqual({ outcome: "locked-out", retryAfterSeconds: expect.any(Number) });
-    const retryAfter = locked.outcome === "locked-out" ? locked.retryAfterSeconds : -1;
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(60);
-    // The oldest of the last fifty failures was at 0 s.
-    expect(retryAfter).toBe(40);
-    expect(await outcomesFrom(fresh)).toEqual({ LOCKED_OUT: 1 });
+  test("the account's backoff doubles with every failure in a row (1 s, 2 s, 4 s … 15 minutes) and a success resets it", async () => {
+    const at = clockAt(7);
+    let clock = 0;
+    // Failures from ever new addresses, each as soon as the account lets one through.
+    for (let failure = 1; failure <= BACKOFF_AFTER + 11; failure += 1) {
+      expect(await signIn({ password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({ outcome: "wrong-password" });
+      const wait = backoffMs(failure);
+      expect(wait).toBe(failure < BACKOFF_AFTER ? 0 : Math.min(1_000 * 2 ** (failure - BACKOFF_AFTER), BACKOFF_MAX_MS));
+      expect(await accountBackoff()).toMatchObject({ failedSignIns: failure });
+      if (wait > 0) {
+        // Right away, from yet another address: refused, told how long, nothing checked or counted.
+        expect(await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({
+          outcome: "locked-out",
+          reason: "account",
+          retryAfterSeconds: wait / 1000,
+        });
+        expect(await accountBackoff()).toMatchObject({ failedSignIns: failure });
+      }
+      clock += wait;
+    }
+    expect(backoffMs(BACKOFF_AFTER + 10)).toBe(BACKOFF_MAX_MS);
+    expect(backoffMs(BACKOFF_AFTER + 11)).toBe(BACKOFF_MAX_MS);
 
-    // Once the oldest failure has left the window, a fresh address signs in again.
-    expect((await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(60_001) })).outcome).toBe("signed-in");
+    // The right password once the backoff is over: in, and the count starts again from nothing.
+    expect((await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).outcome).toBe("signed-in");
+    expect(await accountBackoff()).toEqual({ failedSignIns: 0, signInBlockedUntil: null });
+    expect(await signIn({ password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({ outcome: "wrong-password" });
+    expect((await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).outcome).toBe("signed-in");
+  });
+
+  test("a long address is stored at most 64 characters long", async () => {
+    const address = `${freshAddress()}${"z".repeat(300)}`;
+    expect((await signIn({ password: WRONG, address, userAgent: USER_AGENT })).outcome).toBe("wrong-password");
+    expect(await attemptsFrom(address.slice(0, 64))).toHaveLength(1);
   });
 
   test("without a known address, attempts share one bucket", async () => {
@@ -343,11 +388,14 @@ describe("sessions", () => {
 });
 
 describe("signInAction (the sign-in form)", () => {
+  beforeEach(resetAccountBackoff);
   const HOST = new URL(env.publicBaseUrl).host;
 
   async function submit(password: string | undefined, address: string) {
     const { signInAction } = await import("@/app/(admin)/admin/login/actions");
-    fakeRequest({ host: HOST, forwardedFor: `${address}, 10.0.0.1`, userAgent: USER_AGENT });
+    // No server stamps this made-up request with a socket's address: X-Forwarded-For's right-most entry stands in
+    // (lib/http/client-address.ts; tests/integration/client-address.test.ts covers the real thing).
+    fakeRequest({ host: HOST, forwardedFor: address, userAgent: USER_AGENT });
     return outcomeOf(() => signInAction(null, formData(password === undefined ? {} : { password })));
   }
 
@@ -369,7 +417,6 @@ describe("signInAction (the sign-in form)", () => {
     expect(writes[0]?.options).not.toHaveProperty("maxAge");
     expect(writes[0]?.options).not.toHaveProperty("expires");
     const row = await db.adminSession.findUniqueOrThrow({ where: { tokenHash: sha256(token) } });
-    // The address is the first hop of X-Forwarded-For.
     expect(row).toMatchObject({ address, userAgent: USER_AGENT });
     expect(await findAdminSession(token)).toMatchObject({ id: row.id });
     await endAdminSession(token);
@@ -395,6 +442,22 @@ describe("signInAction (the sign-in form)", () => {
     });
     expect(requestEffects().cookieWrites).toEqual([]);
     expect(await db.adminSession.count()).toBe(sessions);
+  });
+
+  test("while the account's backoff runs: the same message for the right password and a wrong one, saying how long", async () => {
+    await db.adminAccount.updateMany({ data: { failedSignIns: BACKOFF_AFTER + 10, signInBlockedUntil: new Date(Date.now() + BACKOFF_MAX_MS) } });
+    const refusal = { kind: "returned", value: { ok: false, error: "Too many failed sign-ins. Try again later, in 15 minutes." } };
+
+    expect(await submit(PASSWORD, freshAddress())).toEqual(refusal);
+    expect(await submit(WRONG, freshAddress())).toEqual(refusal);
+    expect(requestEffects().cookieWrites).toEqual([]);
+
+    await db.adminAccount.updateMany({ data: { signInBlockedUntil: new Date(Date.now() + 42_500) } });
+    expect(await submit(WRONG, freshAddress())).toEqual({
+      kind: "returned",
+      value: { ok: false, error: "Too many failed sign-ins. Try again later, in 43 seconds." },
+    });
+    await resetAccountBackoff();
   });
 });
 

@@ -24,9 +24,10 @@ export const BERTIL = "46701234567";
 export const SHOP_TIME_ZONE = "Europe/Stockholm";
 
 /**
- * The address a test's browser signs in from. The lockout counts failed sign-ins per address (X-Forwarded-For,
- * which `next start` keeps when the client sends one), so every test, in every project, repetition and retry, gets
- * an address of its own: one test's wrong passwords never lock another out.
+ * The address a test's browser signs in from. The lockout counts failed sign-ins per address, and the end-to-end
+ * server trusts one proxy (TRUSTED_PROXY_COUNT=1 in playwright.config.ts), so the right-most X-Forwarded-For entry
+ * is the client: every test, in every project, repetition and retry, sends an address of its own, and one test's
+ * wrong passwords never lock another out.
  */
 export function adminAddress(testInfo: Pick<TestInfo, "project" | "titlePath" | "repeatEachIndex" | "retry">, variant = ""): string {
   const key = [testInfo.project.name, ...testInfo.titlePath, testInfo.repeatEachIndex, testInfo.retry, variant].join("\u0000");
@@ -46,21 +47,40 @@ export function signInForm(page: Page): Locator {
   return page.getByRole("form", { name: "Sign in" });
 }
 
+/**
+ * The account's backoff (lib/admin/sign-in.ts): after five failed sign-ins in a row, from any test, nobody's password
+ * is checked for a second or more. Tests that sign in meanwhile wait it out and try again, as the merchant would.
+ */
+const ACCOUNT_BACKOFF = /^Too many failed sign-ins\. Try again later, in (\d+) seconds?\.$/;
+
+/** Presses Sign in with `password` and waits for the server's answer; again after the account's backoff if it ran. */
+async function pressSignIn(page: Page, password: string): Promise<void> {
+  const form = signInForm(page);
+  for (let attempt = 1; ; attempt += 1) {
+    await form.getByLabel("Password").fill(password);
+    const answered = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/admin/login");
+    await form.getByRole("button", { name: "Sign in" }).click();
+    await answered;
+    // Signed in (the dashboard), or a message in the form.
+    const message = async () => (await formError(form).allTextContents()).join("").trim();
+    await expect.poll(async () => new URL(page.url()).pathname !== "/admin/login" || (await message()) !== "").toBe(true);
+    if (new URL(page.url()).pathname !== "/admin/login") return;
+    const backoff = ACCOUNT_BACKOFF.exec(await message());
+    if (!backoff || attempt === 4) return;
+    await new Promise((resolve) => setTimeout(resolve, Number(backoff[1]) * 1_000 + 250));
+  }
+}
+
 /** Types a password on the sign-in page and presses Sign in; waits for the server's answer, not for a page. */
 export async function submitPassword(page: Page, password: string): Promise<void> {
-  const form = signInForm(page);
-  await form.getByLabel("Password").fill(password);
-  const answered = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/admin/login");
-  await form.getByRole("button", { name: "Sign in" }).click();
-  await answered;
-  await expect(form.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  await pressSignIn(page, password);
+  await expect(signInForm(page).getByRole("button", { name: "Sign in" })).toBeEnabled();
 }
 
 /** The sign-in page, the right password, and the dashboard. */
 export async function signInAsAdmin(page: Page): Promise<void> {
   await page.goto("/admin/login");
-  await signInForm(page).getByLabel("Password").fill(ADMIN_PASSWORD);
-  await signInForm(page).getByRole("button", { name: "Sign in" }).click();
+  await pressSignIn(page, ADMIN_PASSWORD);
   await page.waitForURL((url) => url.pathname === "/admin");
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
 }

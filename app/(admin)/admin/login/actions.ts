@@ -25,13 +25,20 @@ export const signInAction = validatedAction(signInSchema, async ({ password }) =
     userAgent: requestHeaders.get("user-agent"),
   });
   if (result.outcome === "locked-out") {
-    throw new AppError(
-      "LOCKED_OUT",
-      429,
-      `Too many failed sign-ins from your address. Try again later, in ${result.retryAfterSeconds} seconds.`,
-    );
+    // Refused before the password was checked: the message is the same whatever password was typed.
+    const from = result.reason === "address" ? " from your address" : "";
+    throw new AppError("LOCKED_OUT", 429, `Too many failed sign-ins${from}. Try again later, in ${waitText(result.retryAfterSeconds)}.`, {
+      retryAfterSeconds: result.retryAfterSeconds,
+    });
   }
   if (result.outcome === "wrong-password") throw new AppError("WRONG_PASSWORD", 401, "That password is not right.");
   (await cookies()).set(ADMIN_SESSION_COOKIE, result.token, adminCookieOptions());
   redirect("/admin");
 });
+
+/** "45 seconds", "1 second", "15 minutes" (rounded up). */
+function waitText(seconds: number): string {
+  if (seconds <= 90) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
