@@ -13,7 +13,8 @@ import { seqrAppLink, serviceQrText } from "@/lib/seqr/links";
 import { validatedAction } from "@/lib/validated-action";
 
 // The External Service pages' back end. The TOKEN travels in a POST body, never in a URL: the pages read it from
-// the fragment (CONTRACT.md, step 3).
+// the fragment (CONTRACT.md, step 3). Anyone can call them with a made-up token, and each
+// may cost a SEQR call, so each is rate limited per address (lib/http/rate-limit.ts).
 
 const tokenInput = z.object({ token: sessionTokenSchema });
 
@@ -28,7 +29,7 @@ export const openOrderAction = validatedAction(tokenInput, async ({ token }) => 
   const order = await loadOrderView({ id: orderId });
   if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "This order no longer exists.");
   return { order, ...appLinks(clientInvoiceId) };
-});
+}, { rateLimit: "orderSession" });
 
 /** Pay: an invoice for the order (a live one is reused), then the app opens it. */
 export const payOrderAction = validatedAction(tokenInput, async ({ token }) => {
@@ -36,7 +37,7 @@ export const payOrderAction = validatedAction(tokenInput, async ({ token }) => {
   if (!session) throw new AppError("SESSION_UNKNOWN", 404, "Open this order from the SEQR app again.");
   const { invoiceReference } = await requestPayment(session.orderId);
   return { open: seqrAppLink(`SEQR://SEQR.SE/R${invoiceReference}`, env.seqr.appUrl) };
-});
+}, { rateLimit: "pay" });
 
 /** /success, /failure, /cancel: what really happened to the payment. */
 export const readOutcomeAction = validatedAction(
@@ -45,4 +46,5 @@ export const readOutcomeAction = validatedAction(
     const order = await readPaymentOutcome(token, invoiceReference);
     return { order, ...appLinks(order.clientInvoiceId) };
   },
+  { rateLimit: "paymentOutcome" },
 );

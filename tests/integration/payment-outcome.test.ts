@@ -1,6 +1,6 @@
 import "./support/shop-address";
 
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 
 import { readOutcomeAction } from "@/app/(seqr)/actions";
 import { env } from "@/lib/env";
@@ -14,6 +14,9 @@ import { ASTRID, BERTIL, eventsOfType, orderFor, orderState, serveShopForThisFil
 // The Success URL (/success#<TOKEN>_<invoiceReference>, CONTRACT.md step 8) as its page reads it: through
 // readOutcomeAction, with the token and invoice reference the page takes from the fragment. Anyone can type a
 // fragment, so the page must show only what the server finds out, never what the URL claims.
+
+// The action reads its caller's address for its rate limit (lib/http/rate-limit.ts): a request context for it.
+vi.mock("next/headers", async () => (await import("./support/admin-request")).nextHeadersMock);
 
 const shop = serveShopForThisFile();
 

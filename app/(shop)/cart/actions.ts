@@ -14,7 +14,7 @@ import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
 import { validatedAction, type ActionResult } from "@/lib/validated-action";
 
 // The cart's forms. Each answers with a message for the form to show; none trusts a price or a total from the
-// browser, only SKUs and quantities.
+// browser, only SKUs and quantities. Each writes rows, so each is rate limited per address (lib/http/rate-limit.ts).
 
 export type CartActionResult = ActionResult<{ message: string }>;
 
@@ -30,6 +30,7 @@ export const addToCartAction = validatedAction(
     refreshShopPages();
     return { message: `Added to your cart, which now holds ${line.quantity} × ${line.name}.` };
   },
+  { rateLimit: "cart" },
 );
 
 export const updateCartLineAction = validatedAction(
@@ -39,19 +40,28 @@ export const updateCartLineAction = validatedAction(
     refreshShopPages();
     return { message: line.quantity === 0 ? `Removed ${line.name}.` : `Updated to ${line.quantity}.` };
   },
+  { rateLimit: "cart" },
 );
 
-export const removeFromCartAction = validatedAction(z.object({ sku: skuSchema }), async ({ sku }) => {
-  const line = await removeFromCart(await readCartId(), sku);
-  refreshShopPages();
-  return { message: `Removed ${line.name}.` };
-});
+export const removeFromCartAction = validatedAction(
+  z.object({ sku: skuSchema }),
+  async ({ sku }) => {
+    const line = await removeFromCart(await readCartId(), sku);
+    refreshShopPages();
+    return { message: `Removed ${line.name}.` };
+  },
+  { rateLimit: "cart" },
+);
 
-const placeOrder = validatedAction(z.object({}), async () => {
-  const order = await checkoutCart(await readCartId());
-  refreshShopPages();
-  return { message: "Your order is placed.", clientInvoiceId: order.clientInvoiceId };
-});
+const placeOrder = validatedAction(
+  z.object({}),
+  async () => {
+    const order = await checkoutCart(await readCartId());
+    refreshShopPages();
+    return { message: "Your order is placed.", clientInvoiceId: order.clientInvoiceId };
+  },
+  { rateLimit: "checkout" },
+);
 
 /**
  * Places the order and opens its checkout page. The redirect happens out here: redirect() works by throwing,
@@ -63,14 +73,18 @@ export async function checkoutAction(_previous: CartActionResult, formData: Form
   return result;
 }
 
-const putOrderBackInCart = validatedAction(z.object({ order: clientInvoiceIdSchema }), async ({ order }) => {
-  const { added, skipped } = await reorderIntoCart(await ensureCartId(), order);
-  refreshShopPages();
-  if (added.length === 0) {
-    return { message: "None of these items can be ordered now.", added: false };
-  }
-  return { message: skipped.length > 0 ? `Not available any more: ${skipped.join(", ")}.` : "Back in your cart.", added: true };
-});
+const putOrderBackInCart = validatedAction(
+  z.object({ order: clientInvoiceIdSchema }),
+  async ({ order }) => {
+    const { added, skipped } = await reorderIntoCart(await ensureCartId(), order);
+    refreshShopPages();
+    if (added.length === 0) {
+      return { message: "None of these items can be ordered now.", added: false };
+    }
+    return { message: skipped.length > 0 ? `Not available any more: ${skipped.join(", ")}.` : "Back in your cart.", added: true };
+  },
+  { rateLimit: "cart" },
+);
 
 /** "Try again" on an expired order's checkout page: its items go back into the cart, then the cart opens. */
 export async function reorderAction(_previous: CartActionResult, formData: FormData): Promise<CartActionResult> {
