@@ -3,12 +3,15 @@ import { z } from "zod";
 
 import { db } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { neverInvoicedOrder } from "../orders/never-invoiced.ts";
 import { ORDER_STATUSES, type OrderStatus } from "../orders/state-machine.ts";
 import { toSeqrAmount } from "../seqr/amounts.ts";
 import { isoDate, shopDays } from "./periods.ts";
 
 // The orders list: filter by status and the shop's dates, search by clientInvoiceId, invoiceReference or msisdn,
-// newest first, with totals for the whole filter and a CSV of it.
+// newest first, with totals for the whole filter and a CSV of it. Orders never invoiced (placed and left; anyone
+// can place them, lib/orders/never-invoiced.ts) are left out, of the rows, the counts, the totals and the CSV,
+// unless the merchant asks for them: a flood of them cannot bury the orders that matter.
 
 export const PAGE_SIZE = 25;
 /** A CSV export is the filter's rows, at most this many (the merchant narrows the dates for more). */
@@ -26,6 +29,14 @@ export const orderFilterSchema = z
       z.string().max(100, "must be at most 100 characters").optional(),
     ),
     page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+    /** "Show orders never invoiced": a checkbox, sent as "1" when ticked and absent otherwise. */
+    uninvoiced: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(["1", "on"], { error: "must be 1 or absent" })
+        .transform(() => true as const)
+        .optional(),
+    ),
   })
   .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, {
     message: "must not be after the end date",
@@ -71,6 +82,11 @@ export function orderWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhere
   return { AND: where };
 }
 
+/** The filter's orders as the list and the CSV show them: never-invoiced ones only when asked for. */
+function shownWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhereInput {
+  return filter.uninvoiced ? orderWhere(filter) : { AND: [orderWhere(filter), { NOT: neverInvoicedOrder }] };
+}
+
 export type OrderRow = {
   id: string;
   clientInvoiceId: string;
@@ -112,8 +128,8 @@ function toRow(order: Prisma.OrderGetPayload<{ select: typeof rowSelect }>): Ord
 export type FilterTotals = { currency: string; orders: number; totalMinor: number; refundedMinor: number }[];
 
 export async function listOrders(filter: OrderFilter) {
-  const where = orderWhere(filter);
-  const [orders, count, sums] = await Promise.all([
+  const where = shownWhere(filter);
+  const [orders, count, sums, hiddenNeverInvoiced] = await Promise.all([
     db.order.findMany({
       where,
       select: rowSelect,
@@ -123,6 +139,8 @@ export async function listOrders(filter: OrderFilter) {
     }),
     db.order.count({ where }),
     db.order.groupBy({ by: ["currency"], where, _count: { _all: true }, _sum: { totalMinor: true, refundedMinor: true } }),
+    // What the filter matches among the hidden orders, so that the page can say so and offer to show them.
+    filter.uninvoiced ? 0 : db.order.count({ where: { AND: [orderWhere(filter), neverInvoicedOrder] } }),
   ]);
   const totals: FilterTotals = sums.map((sum) => ({
     currency: sum.currency,
@@ -130,7 +148,7 @@ export async function listOrders(filter: OrderFilter) {
     totalMinor: sum._sum.totalMinor ?? 0,
     refundedMinor: sum._sum.refundedMinor ?? 0,
   }));
-  return { rows: orders.map(toRow), count, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)), totals };
+  return { rows: orders.map(toRow), count, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)), totals, hiddenNeverInvoiced };
 }
 
 export const CSV_COLUMNS = [
@@ -149,7 +167,7 @@ export const CSV_COLUMNS = [
 
 export async function ordersCsv(filter: Omit<OrderFilter, "page">): Promise<string> {
   const orders = await db.order.findMany({
-    where: orderWhere(filter),
+    where: shownWhere(filter),
     select: rowSelect,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: CSV_MAX_ROWS,

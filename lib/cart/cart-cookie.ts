@@ -2,12 +2,11 @@ import { cookies } from "next/headers";
 
 import { env } from "../env.ts";
 import { cartIdSchema, newCartId } from "./cart-id.ts";
+import { CART_IDLE_LIFETIME_MS } from "./idle-carts.ts";
 
 // The one place that knows the cart lives in a cookie. Pages read the id; Server Actions may also set it.
 
 export const CART_COOKIE = "cart";
-
-const THIRTY_DAYS_IN_SECONDS = 30 * 24 * 60 * 60;
 
 /**
  * httpOnly: page scripts never need the id, so a script injected into a page cannot steal the cart. Lax: sent on
@@ -19,7 +18,8 @@ export function cartCookieOptions(publicBaseUrl: string) {
     sameSite: "lax",
     secure: new URL(publicBaseUrl).protocol === "https:",
     path: "/",
-    maxAge: THIRTY_DAYS_IN_SECONDS,
+    // The cart itself is deleted once idle this long (lib/cart/idle-carts.ts).
+    maxAge: CART_IDLE_LIFETIME_MS / 1000,
   } as const;
 }
 

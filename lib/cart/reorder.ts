@@ -2,6 +2,7 @@ import { findProductBySku } from "../catalog/queries.ts";
 import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import { clientInvoiceIdSchema } from "../orders/schemas.ts";
+import { isPlacingCart } from "../orders/views.ts";
 import { addToCart } from "./cart.ts";
 
 export type Reordered = { added: string[]; skipped: string[] };
@@ -9,13 +10,20 @@ export type Reordered = { added: string[]; skipped: string[] };
 /**
  * "Try again" for an order that expired: its items go back into the cart, priced afresh when the cart is shown,
  * as many as are in stock now. Items no longer sold or out of stock are named, not silently dropped.
+ *
+ * Only the cart that placed the order may take its items back (Order.cartId), and only once it has expired
+ * unpaid: the order's id is no key to its contents (lib/orders/views.ts, loadCheckoutView). Someone else's order
+ * is "no such order", the same answer as an unknown id, so that the answer tells a stranger nothing.
  */
 export async function reorderIntoCart(cartId: string, clientInvoiceId: string): Promise<Reordered> {
   const id = clientInvoiceIdSchema.safeParse(clientInvoiceId);
   const order = id.success
     ? await db.order.findUnique({ where: { clientInvoiceId: id.data }, include: { items: { orderBy: { id: "asc" } } } })
     : null;
-  if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
+  if (!order || !isPlacingCart(order.cartId, cartId)) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
+  if (order.status !== "EXPIRED") {
+    throw new AppError("ORDER_NOT_EXPIRED", 409, "Only an order that expired unpaid can be put back in your cart.");
+  }
 
   const result: Reordered = { added: [], skipped: [] };
   for (const item of order.items) {

@@ -2,11 +2,15 @@ import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import type { OrderSource, Prisma } from "../generated/prisma/client.ts";
 import { newClientInvoiceId } from "./ids.ts";
+import { openNeverInvoicedOrder } from "./never-invoiced.ts";
 import { priceLines } from "./pricing.ts";
 
 export type OrderLineRequest = { productId: string; quantity: number };
 
 export type CreatedOrder = { id: string; clientInvoiceId: string };
+
+/** The cart a checkout places the order from, and how many never-invoiced orders it may have open at once. */
+export type PlacingCart = { id: string; maxOpenOrders: number };
 
 /**
  * Creates a PENDING order from product ids and quantities. Names, prices and VAT are copied from the database
@@ -15,9 +19,12 @@ export type CreatedOrder = { id: string; clientInvoiceId: string };
  *
  * `extra` lets a caller create rows that must exist together with the order (the SEQR session of a product QR
  * purchase) in the same statement.
+ *
+ * `cart`: the order records the cart that placed it (Order.cartId), and is refused when that cart would then have
+ * more than `maxOpenOrders` open orders nobody has invoiced (lib/orders/never-invoiced.ts).
  */
 export async function createOrder(
-  request: { lines: readonly OrderLineRequest[]; source: OrderSource; trigger: string },
+  request: { lines: readonly OrderLineRequest[]; source: OrderSource; trigger: string; cart?: PlacingCart },
   extra: Pick<Prisma.OrderCreateInput, "sessions" | "customerMsisdn" | "customerSubscriberKey"> = {},
 ): Promise<CreatedOrder> {
   if (request.lines.length === 0) throw new AppError("EMPTY_ORDER", 400, "There is nothing to order.");
@@ -56,35 +63,51 @@ export async function createOrder(
     })),
   );
   const clientInvoiceId = newClientInvoiceId();
-  return db.order.create({
-    select: { id: true, clientInvoiceId: true },
-    data: {
-      clientInvoiceId,
-      status: "PENDING",
-      source: request.source,
-      currency: products[0]?.currency ?? "SEK",
-      totalMinor: priced.totalMinor,
-      taxMinor: priced.taxMinor,
-      ...extra,
-      items: {
-        create: priced.lines.map((line) => ({
-          productId: line.productId,
-          sku: line.sku,
-          name: line.name,
-          unitPriceMinor: line.unitPriceMinor,
-          quantity: line.quantity,
-          taxRateBps: line.taxRateBps,
-          lineTotalMinor: line.lineTotalMinor,
-        })),
-      },
-      events: {
-        create: {
-          type: "ORDER_CREATED",
-          source: request.trigger,
-          toStatus: "PENDING",
-          detail: { totalMinor: priced.totalMinor, currency: products[0]?.currency ?? "SEK", lines: priced.lines.length },
-        },
+  const select = { id: true, clientInvoiceId: true } as const;
+  const data = {
+    clientInvoiceId,
+    cartId: request.cart?.id ?? null,
+    status: "PENDING",
+    source: request.source,
+    currency: products[0]?.currency ?? "SEK",
+    totalMinor: priced.totalMinor,
+    taxMinor: priced.taxMinor,
+    ...extra,
+    items: {
+      create: priced.lines.map((line) => ({
+        productId: line.productId,
+        sku: line.sku,
+        name: line.name,
+        unitPriceMinor: line.unitPriceMinor,
+        quantity: line.quantity,
+        taxRateBps: line.taxRateBps,
+        lineTotalMinor: line.lineTotalMinor,
+      })),
+    },
+    events: {
+      create: {
+        type: "ORDER_CREATED",
+        source: request.trigger,
+        toStatus: "PENDING",
+        detail: { totalMinor: priced.totalMinor, currency: products[0]?.currency ?? "SEK", lines: priced.lines.length },
       },
     },
+  } satisfies Prisma.OrderCreateInput;
+
+  const cart = request.cart;
+  if (!cart) return db.order.create({ select, data });
+  // Write first, count after (lib/db.ts): the transaction holds the write lock from the insert on, so two
+  // checkouts of one cart at the same moment cannot both see room for one more. A refusal rolls the order back.
+  return db.$transaction(async (tx) => {
+    const order = await tx.order.create({ select, data });
+    const open = await tx.order.count({ where: { cartId: cart.id, ...openNeverInvoicedOrder } });
+    if (open > cart.maxOpenOrders) {
+      throw new AppError(
+        "TOO_MANY_OPEN_ORDERS",
+        409,
+        `You already have ${cart.maxOpenOrders} orders waiting for payment. Pay one of them, or wait until they expire, before you place another.`,
+      );
+    }
+    return order;
   });
 }

@@ -227,21 +227,25 @@ test.describe("signed in on a desktop", { tag: "@desktop-only" }, () => {
     }
     expect(csvRow(jams.clientInvoiceId)?.[3]).toBe("138.00");
 
-    // Without the status filter the unpaid order is there: PAID is what left it out.
+    // Never invoiced, the unpaid order is hidden unless asked for ("Show orders never invoiced"); then, without the
+    // status filter, it is there: PAID is what left it out.
     await page.goto(`/admin/orders?q=${BERTIL}`);
+    await expect(page.getByTestId("hidden-never-invoiced")).toBeVisible();
+    expect(await listedIds()).not.toContain(unpaid);
+    await page.goto(`/admin/orders?q=${BERTIL}&uninvoiced=1`);
     await expect(count).toHaveText(`${allIds.length} orders`);
     expect((await listedIds()).sort()).toEqual([...allIds].sort());
-    await page.goto(`/admin/orders?status=PENDING&q=${BERTIL}`);
+    await page.goto(`/admin/orders?status=PENDING&q=${BERTIL}&uninvoiced=1`);
     await expect(list.locator(`tr[data-order="${unpaid}"]`)).toBeVisible();
     expect(await listedIds()).not.toContain(jams.clientInvoiceId);
-    const pendingCsv = await page.request.get(`/admin/orders/export?status=PENDING&q=${BERTIL}`, FRESH_CONNECTION);
+    const pendingCsv = await page.request.get(`/admin/orders/export?status=PENDING&q=${BERTIL}&uninvoiced=1`, FRESH_CONNECTION);
     expect(pendingCsv.status()).toBe(200);
     expect(pendingCsv.headers()["content-type"]).toMatch(/^text\/csv/);
     const unpaidRecord = parseCsv(await pendingCsv.text()).find((record) => unescapeCsvId(record[0] ?? "") === unpaid);
     expect(unpaidRecord?.slice(2, 10)).toEqual(["PENDING", (CANDLE.priceMinor / 100).toFixed(2), "0.00", "SEK", BERTIL, "", "", ""]);
 
     // Dates: today's range holds all three; a range that ends yesterday holds none of them.
-    await page.goto(`/admin/orders?from=${today}&to=${today}&q=${BERTIL}`);
+    await page.goto(`/admin/orders?from=${today}&to=${today}&q=${BERTIL}&uninvoiced=1`);
     expect((await listedIds()).sort()).toEqual(expect.arrayContaining([jams.clientInvoiceId, towel.clientInvoiceId, unpaid]));
     await page.goto(`/admin/orders?from=2020-01-01&to=${addCalendarDays(today, -1)}&q=${BERTIL}`);
     await expect(count).toHaveText("0 orders");
@@ -260,7 +264,7 @@ test.describe("signed in on a desktop", { tag: "@desktop-only" }, () => {
     await expect(count).toHaveText("1 order");
 
     // By phone number, typed as people write it; the order page shows the number it was paid from.
-    await page.goto(`/admin/orders?q=${encodeURIComponent("+46 70-123 45 67")}`);
+    await page.goto(`/admin/orders?q=${encodeURIComponent("+46 70-123 45 67")}&uninvoiced=1`);
     expect((await listedIds()).sort()).toEqual([...allIds].sort());
     await list.getByRole("link", { name: towel.clientInvoiceId }).click();
     await page.waitForURL((url) => url.pathname === adminOrderPath(towel.clientInvoiceId));
@@ -289,7 +293,8 @@ test.describe("signed in on a desktop", { tag: "@desktop-only" }, () => {
     const newestFirst = planted.map((order) => order.clientInvoiceId).reverse();
     try {
       await signInAsAdmin(page);
-      await page.goto(`/admin/orders?q=${msisdn}`);
+      // Planted PENDING, never invoiced: shown when asked for, and the page links keep asking.
+      await page.goto(`/admin/orders?q=${msisdn}&uninvoiced=1`);
       const list = page.getByRole("table", { name: "Orders" });
       const listedIds = () => list.locator("tbody tr[data-order]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-order")));
       const pages = page.getByRole("navigation", { name: "Pages" });
@@ -300,16 +305,16 @@ test.describe("signed in on a desktop", { tag: "@desktop-only" }, () => {
       await expect(pages.getByRole("link", { name: "← Newer" })).toHaveCount(0);
 
       await pages.getByRole("link", { name: "Older →" }).click();
-      await page.waitForURL((url) => url.searchParams.get("page") === "2" && url.searchParams.get("q") === msisdn);
+      await page.waitForURL((url) => url.searchParams.get("page") === "2" && url.searchParams.get("q") === msisdn && url.searchParams.get("uninvoiced") === "1");
       await expect(pages).toContainText("Page 2 of 2");
       await expect(page.getByTestId("order-count")).toHaveText("26 orders");
       expect(await listedIds()).toEqual(newestFirst.slice(25));
       await expect(pages.getByRole("link", { name: "Older →" })).toHaveCount(0);
       await pages.getByRole("link", { name: "← Newer" }).click();
-      await page.waitForURL((url) => !url.searchParams.has("page") && url.searchParams.get("q") === msisdn);
+      await page.waitForURL((url) => !url.searchParams.has("page") && url.searchParams.get("q") === msisdn && url.searchParams.get("uninvoiced") === "1");
       await expect(pages).toContainText("Page 1 of 2");
 
-      const csv = await page.request.get(`/admin/orders/export?q=${msisdn}`, FRESH_CONNECTION);
+      const csv = await page.request.get(`/admin/orders/export?q=${msisdn}&uninvoiced=1`, FRESH_CONNECTION);
       const [, ...records] = parseCsv(await csv.text());
       expect(records.map((record) => record[0])).toEqual(newestFirst.map((id) => (id.startsWith("-") ? `'${id}` : id)));
       expect(records.at(-1)?.[3]).toBe("10.00");

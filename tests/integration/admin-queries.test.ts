@@ -5,6 +5,7 @@ import { needingAttention, statusCounts, takings } from "@/lib/admin/dashboard";
 import { CSV_COLUMNS, listOrders, ordersCsv, PAGE_SIZE, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { neverInvoicedOrder } from "@/lib/orders/never-invoiced";
 import type { AttemptState, OrderStatus, SeqrInvoiceStatus } from "@/lib/generated/prisma/enums";
 
 // The admin's list, CSV and dashboard queries on a real (migrated) database. Orders are written directly, each
@@ -186,7 +187,13 @@ describe("listOrders: order, pages and totals", () => {
   });
 
   test("a filter matching nothing: no rows, one page, no totals", async () => {
-    expect(await listOrders(filter({ from: "2031-01-11", to: "2031-01-11" }))).toEqual({ rows: [], count: 0, pages: 1, totals: [] });
+    expect(await listOrders(filter({ from: "2031-01-11", to: "2031-01-11" }))).toEqual({
+      rows: [],
+      count: 0,
+      pages: 1,
+      totals: [],
+      hiddenNeverInvoiced: 0,
+    });
   });
 
   test("rows carry the order's fields and its latest attempt's references", async () => {
@@ -230,7 +237,9 @@ describe("listOrders: filter by status", () => {
       ["status-canceled", "CANCELED"],
     ];
     for (const [index, [clientInvoiceId, status]] of statuses.entries()) {
-      await insertOrder({ clientInvoiceId, status, createdAt: new Date(Date.parse("2031-02-10T09:00:00.000Z") + index * 60_000) });
+      // EXPIRED after its invoice timed out (an order that never had one is hidden by default: see below).
+      const attempts: AttemptSpec[] = status === "EXPIRED" ? [{ invoiceReference: "INV-STATUS-EXPIRED", seqrStatus: "CANCELED", cancelReason: "EXPIRED" }] : [];
+      await insertOrder({ clientInvoiceId, status, attempts, createdAt: new Date(Date.parse("2031-02-10T09:00:00.000Z") + index * 60_000) });
     }
   });
 
@@ -377,7 +386,8 @@ describe("ordersCsv", () => {
   });
 
   test("a header row of CSV_COLUMNS, then one row per order, newest first, CRLF between records", async () => {
-    const csv = await ordersCsv(filter({ from: DAY, to: DAY }));
+    // With the orders never invoiced, which the CSV, like the list, leaves out unless asked.
+    const csv = await ordersCsv(filter({ from: DAY, to: DAY, uninvoiced: "1" }));
     const header = "clientInvoiceId,createdAt,status,total,refunded,currency,msisdn,invoiceReference,ersReference,paidAt,attentionReason";
     expect(csv.startsWith(`${header}\r\n`)).toBe(true);
     expect([...CSV_COLUMNS]).toEqual(header.split(","));
@@ -392,6 +402,8 @@ describe("ordersCsv", () => {
       ["csv-order-2", "2031-04-10T10:00:00.000Z", "PARTIALLY_REFUNDED", "349.00", "38.50", "SEK", "", "INV-C2", "ERS-C2", "2031-04-10T10:02:00.000Z", "OUT_OF_STOCK_AT_PAYMENT"],
       ["'-C1formula", "2031-04-10T09:00:00.000Z", "PAID", "138.00", "0.00", "SEK", "46701234567", "INV-C1", "ERS-C1", "2031-04-10T09:01:02.345Z", ""],
     ]);
+    const shown: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY })), { columns: true });
+    expect(shown.map((record) => record.clientInvoiceId)).toEqual(["csv-order-yen", "csv-order-2", "'-C1formula"]);
   });
 
   test("the same rows as the list, with no paging: every order of the filter", async () => {
@@ -695,13 +707,97 @@ describe("dashboard: needingAttention", () => {
   });
 });
 
+describe("listOrders: orders never invoiced are hidden unless asked for", () => {
+  // Stockholm's 2033-06-15 (summer, UTC+2). Anyone can place orders and leave them; a flood of them must not bury
+  // the orders the merchant works with.
+  const DAY = "2033-06-15";
+  const minute = (index: number) => new Date(Date.parse("2033-06-15T08:00:00.000Z") + index * 60_000);
+  const SHOWN = ["nv-paid", "nv-invoiced", "nv-expired-invoice", "nv-pay-sending", "nv-pay-unknown", "nv-flagged"];
+  const HIDDEN = ["nv-pending", "nv-pay-refused", "nv-expired-pending", "nv-ended-pending"];
+
+  beforeAll(async () => {
+    const specs: OrderSpec[] = [
+      { clientInvoiceId: "nv-paid", status: "PAID", attempts: [{ invoiceReference: "INV-NV-PAID", seqrStatus: "PAID", ersReference: "ERS-NV" }] },
+      { clientInvoiceId: "nv-invoiced", status: "INVOICED", attempts: [{ invoiceReference: "INV-NV-LIVE", seqrStatus: "ISSUED" }] },
+      {
+        clientInvoiceId: "nv-expired-invoice",
+        status: "EXPIRED",
+        attempts: [{ invoiceReference: "INV-NV-EXP", seqrStatus: "CANCELED", cancelReason: "EXPIRED" }],
+      },
+      // A Pay under way, or one whose answer was lost: SEQR may hold an invoice.
+      { clientInvoiceId: "nv-pay-sending", status: "PENDING", attempts: [{ invoiceReference: "nv-sending", seqrStatus: null, state: "SENDING" }] },
+      { clientInvoiceId: "nv-pay-unknown", status: "PENDING", attempts: [{ invoiceReference: "nv-unknown", seqrStatus: null, state: "UNKNOWN" }] },
+      { clientInvoiceId: "nv-flagged", status: "PENDING", attentionReason: "AMOUNT_MISMATCH" },
+      { clientInvoiceId: "nv-pending", status: "PENDING", totalMinor: 100 },
+      // SEQR refused the Pay before any invoice existed.
+      { clientInvoiceId: "nv-pay-refused", status: "PENDING", totalMinor: 100, attempts: [{ invoiceReference: "nv-refused", seqrStatus: null, state: "REFUSED" }] },
+      { clientInvoiceId: "nv-expired-pending", status: "EXPIRED", totalMinor: 100 },
+      { clientInvoiceId: "nv-ended-pending", status: "CANCELED_BY_MERCHANT", totalMinor: 100 },
+    ];
+    for (const [index, spec] of specs.entries()) await insertOrder({ ...spec, createdAt: minute(index) });
+    // Attempts with no reference: insertOrder keys them by reference, which these must not have.
+    await db.paymentAttempt.updateMany({ where: { invoiceReference: { in: ["nv-sending", "nv-unknown", "nv-refused"] } }, data: { invoiceReference: null } });
+    // The flood: newer than all of the above.
+    for (let index = 0; index < 40; index++) {
+      await insertOrder({ clientInvoiceId: `nv-flood-${String(index).padStart(2, "0")}`, status: "PENDING", totalMinor: 100, createdAt: minute(60 + index) });
+    }
+  });
+
+  test("by default: not in the rows, the count or the totals, and the page says how many the filter matched among them", async () => {
+    const list = await listOrders(filter({ from: DAY, to: DAY }));
+    expect(list.rows.map((row) => row.clientInvoiceId).sort()).toEqual([...SHOWN].sort());
+    expect(list.count).toBe(SHOWN.length);
+    expect(list.pages).toBe(1);
+    expect(list.totals).toEqual([{ currency: "SEK", orders: SHOWN.length, totalMinor: SHOWN.length * 34900, refundedMinor: 0 }]);
+    expect(list.hiddenNeverInvoiced).toBe(HIDDEN.length + 40);
+  });
+
+  test("'Show orders never invoiced': every order of the filter, counted", async () => {
+    const list = await listOrders(filter({ from: DAY, to: DAY, uninvoiced: "1" }));
+    expect(list.count).toBe(SHOWN.length + HIDDEN.length + 40);
+    expect(list.hiddenNeverInvoiced).toBe(0);
+    expect(list.rows[0]?.clientInvoiceId).toBe("nv-flood-39");
+    expect(list.pages).toBe(2);
+    expect(byCurrency(list.totals)).toEqual([
+      { currency: "SEK", orders: SHOWN.length + HIDDEN.length + 40, totalMinor: SHOWN.length * 34900 + (HIDDEN.length + 40) * 100, refundedMinor: 0 },
+    ]);
+  });
+
+  test("with a status or a search too", async () => {
+    expect(await idsOf({ from: DAY, to: DAY, status: "PENDING" })).toEqual(["nv-flagged", "nv-pay-unknown", "nv-pay-sending"]);
+    expect((await listOrders(filter({ from: DAY, to: DAY, status: "EXPIRED" }))).hiddenNeverInvoiced).toBe(1);
+    // A search for one hidden order finds nothing to show, and says one matched.
+    const searched = await listOrders(filter({ q: "nv-pending" }));
+    expect(searched).toMatchObject({ rows: [], count: 0, hiddenNeverInvoiced: 1 });
+    expect(await idsOf({ q: "nv-pending", uninvoiced: "1" })).toEqual(["nv-pending"]);
+  });
+
+  test("the CSV follows the list", async () => {
+    const shown: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY })), { columns: true });
+    expect(shown.map((record) => record.clientInvoiceId).sort()).toEqual([...SHOWN].sort());
+    const every: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY, uninvoiced: "1" })), { columns: true });
+    expect(every).toHaveLength(SHOWN.length + HIDDEN.length + 40);
+  });
+
+  test("the filter takes the checkbox's value and nothing else", async () => {
+    expect(parseOrderFilter({ uninvoiced: "1" })).toMatchObject({ success: true, data: { uninvoiced: true } });
+    expect(parseOrderFilter({ uninvoiced: "" })).toMatchObject({ success: true, data: { page: 1 } });
+    expect(parseOrderFilter({ uninvoiced: "yes" }).success).toBe(false);
+    // Every hidden order matches the shared definition, and no shown one does.
+    const hidden = await db.order.findMany({ where: { AND: [{ clientInvoiceId: { startsWith: "nv-" } }, neverInvoicedOrder] }, select: { clientInvoiceId: true } });
+    expect(hidden.map((order) => order.clientInvoiceId).filter((id) => !id.startsWith("nv-flood-")).sort()).toEqual([...HIDDEN].sort());
+  });
+});
+
 describe("listOrders without a filter", () => {
   // Last, once every group above has written its orders: the newest are the 2045 ones.
-  test("every order, newest first", async () => {
-    const { rows, count, pages } = await listOrders(filter({}));
+  test("every order, newest first, those never invoiced only when asked for", async () => {
+    const { rows, count, pages, hiddenNeverInvoiced } = await listOrders(filter({}));
     const all = await db.order.count();
-    expect(count).toBe(all);
-    expect(pages).toBe(Math.ceil(all / 25));
+    expect(hiddenNeverInvoiced).toBeGreaterThan(0);
+    expect(count + hiddenNeverInvoiced).toBe(all);
+    expect(pages).toBe(Math.ceil(count / 25));
+    expect((await listOrders(filter({ uninvoiced: "1" }))).count).toBe(all);
     expect(rows).toHaveLength(25);
     expect(rows.slice(0, 7).map((row) => row.clientInvoiceId)).toEqual([
       "tz-29th-midnight",

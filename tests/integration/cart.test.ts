@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 
 import { addToCart, cartLineCount, readCart, removeFromCart, setCartQuantity } from "@/lib/cart/cart";
 import { newCartId } from "@/lib/cart/cart-id";
-import { checkoutCart } from "@/lib/cart/checkout-cart";
+import { checkoutCart, MAX_OPEN_ORDERS_PER_CART } from "@/lib/cart/checkout-cart";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -263,5 +263,84 @@ describe("checking out", () => {
 
     expect(await refusal(checkoutCart(cartId))).toMatchObject({ code: "OUT_OF_STOCK", status: 409 });
     expect(await quantities(cartId)).toEqual({ "WOOL-SOCKS-GREY": 5 });
+  });
+});
+
+describe("open orders per cart", () => {
+  /** Everything a refused checkout must leave as it was: orders, their rows, the cart. */
+  const tables = async (cartId: string) => ({
+    orders: await db.order.count(),
+    items: await db.orderItem.count(),
+    events: await db.paymentEvent.count(),
+    cart: await quantities(cartId),
+  });
+
+  test("the order records the cart whose checkout placed it", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 1);
+    const created = await checkoutCart(cartId);
+    expect((await db.order.findUniqueOrThrow({ where: { id: created.id } })).cartId).toBe(cartId);
+  });
+
+  test(`a cart with ${MAX_OPEN_ORDERS_PER_CART} orders nobody invoiced is refused another, with a clear message, and nothing changes`, async () => {
+    const cartId = newCartId();
+    for (let placed = 0; placed < MAX_OPEN_ORDERS_PER_CART; placed += 1) {
+      await addToCart(cartId, "LINGON-JAM-400", 1);
+      await checkoutCart(cartId);
+    }
+    await addToCart(cartId, "LINGON-JAM-400", 1);
+    const before = await tables(cartId);
+
+    expect(await refusal(checkoutCart(cartId))).toMatchObject({
+      code: "TOO_MANY_OPEN_ORDERS",
+      status: 409,
+      message: "You already have 5 orders waiting for payment. Pay one of them, or wait until they expire, before you place another.",
+    });
+    expect(await tables(cartId)).toEqual(before);
+    // Another cart is not affected.
+    const other = newCartId();
+    await addToCart(other, "LINGON-JAM-400", 1);
+    await expect(checkoutCart(other)).resolves.toMatchObject({ clientInvoiceId: expect.any(String) });
+  });
+
+  test("an order invoiced, expired or ended by the merchant no longer counts; one whose Pay SEQR refused still does", async () => {
+    const cartId = newCartId();
+    const placed: string[] = [];
+    for (let index = 0; index < MAX_OPEN_ORDERS_PER_CART; index += 1) {
+      await addToCart(cartId, "LINGON-JAM-400", 1);
+      placed.push((await checkoutCart(cartId)).id);
+    }
+    const [invoiced, expired, refusedPay] = placed;
+    if (!invoiced || !expired || !refusedPay) throw new Error("five orders were placed");
+    await db.paymentAttempt.create({
+      data: { orderId: refusedPay, state: "REFUSED", invoiceReference: null, seqrStatus: null, amountMinor: 6900, currency: "SEK" },
+    });
+    await addToCart(cartId, "LINGON-JAM-400", 1);
+    expect(await refusal(checkoutCart(cartId))).toMatchObject({ code: "TOO_MANY_OPEN_ORDERS" });
+
+    // An invoice went out for one (Pay): it is the SEQR app's to pay now, no longer an open placed order.
+    await db.order.update({ where: { id: invoiced }, data: { status: "INVOICED" } });
+    await db.paymentAttempt.create({
+      data: { orderId: invoiced, state: "SENT", invoiceReference: "91000000000000000000000001", seqrStatus: "ISSUED", amountMinor: 6900, currency: "SEK" },
+    });
+    await checkoutCart(cartId);
+
+    await addToCart(cartId, "LINGON-JAM-400", 1);
+    expect(await refusal(checkoutCart(cartId))).toMatchObject({ code: "TOO_MANY_OPEN_ORDERS" });
+    await db.order.update({ where: { id: expired }, data: { status: "EXPIRED" } });
+    await checkoutCart(cartId);
+  });
+
+  test("checkouts of one cart at the same moment never open more than the cap", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 1);
+    // All eight read the cart's line before any of them empties it: each would place an order but for the cap.
+    const attempts = await Promise.allSettled(Array.from({ length: 8 }, () => checkoutCart(cartId)));
+    const open = await db.order.count({ where: { cartId, status: "PENDING" } });
+    expect(open).toBe(MAX_OPEN_ORDERS_PER_CART);
+    expect(attempts.filter((attempt) => attempt.status === "fulfilled")).toHaveLength(open);
+    for (const attempt of attempts) {
+      if (attempt.status === "rejected") expect(attempt.reason).toMatchObject({ code: "TOO_MANY_OPEN_ORDERS" });
+    }
   });
 });

@@ -17,6 +17,7 @@ function queryOf(filter: Partial<OrderFilter>, page?: number): Record<string, st
     const value = filter[key];
     if (value) query[key] = value;
   }
+  if (filter.uninvoiced) query.uninvoiced = "1";
   if (page && page > 1) query.page = String(page);
   return query;
 }
@@ -25,7 +26,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   await requireAdminPage();
   const parsed = parseOrderFilter(await searchParams);
   const filter: OrderFilter = parsed.success ? parsed.data : { page: 1 };
-  const { rows, count, pages, totals } = parsed.success ? await listOrders(filter) : { rows: [], count: 0, pages: 1, totals: [] };
+  const { rows, count, pages, totals, hiddenNeverInvoiced } = parsed.success
+    ? await listOrders(filter)
+    : { rows: [], count: 0, pages: 1, totals: [], hiddenNeverInvoiced: 0 };
 
   return (
     <div>
@@ -58,6 +61,11 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
             maxLength={100}
           />
         </label>
+        {/* Anyone can place orders and leave them: hidden by default so that they never bury the ones that matter. */}
+        <label>
+          <input type="checkbox" name="uninvoiced" value="1" defaultChecked={filter.uninvoiced ?? false} /> Show orders never
+          invoiced
+        </label>
         <button type="submit" className="button primary">
           Filter
         </button>
@@ -82,6 +90,12 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
             {formatMoney({ amountMinor: total.refundedMinor, currency: total.currency })}
           </span>
         ))}
+        {hiddenNeverInvoiced > 0 ? (
+          <span data-testid="hidden-never-invoiced">
+            {hiddenNeverInvoiced} never invoiced {hiddenNeverInvoiced === 1 ? "order" : "orders"} not counted:{" "}
+            <Link href={{ pathname: "/admin/orders", query: queryOf({ ...filter, uninvoiced: true }) }}>show them</Link>
+          </span>
+        ) : null}
         {parsed.success ? (
           <a href={`/admin/orders/export?${new URLSearchParams(queryOf(filter)).toString()}`} className="button secondary" download>
             Export CSV
