@@ -74,7 +74,12 @@ export default defineConfig({
     env: {
       DATABASE_URL: `file:./${E2E_DATABASE}`,
       PUBLIC_BASE_URL: BASE_URL,
+      // `next start` is a production server: it runs the sandbox only when told to (lib/env.ts).
+      SEQR_MODE: "sandbox",
       NEXT_TELEMETRY_DISABLED: "1",
+      // The tests stand in for a proxy: each browser sends X-Forwarded-For with an address of its own
+      // (tests/e2e/support/admin.ts), which the shop believes only when it trusts one proxy in front of it.
+      TRUSTED_PROXY_COUNT: "1",
       LOG_LEVEL: "warn",
       // Short enough for a test to watch an unpaid invoice expire; far longer than any test takes to pay one.
       INVOICE_TIMEOUT_MS: "45000",

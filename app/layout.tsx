@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 
+import { SandboxBanner } from "@/app/_components/sandbox-banner";
 import { SHOP_NAME, SHOP_TAGLINE } from "@/lib/shop/brand";
 
 import "./globals.css";
@@ -13,11 +14,15 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 // Only the document: the shop and the SEQR sandbox each bring their own chrome (app/(shop)/layout.tsx,
-// app/sandbox/layout.tsx), since the sandbox is not part of the shop.
+// app/sandbox/layout.tsx), since the sandbox is not part of the shop. The sandbox banner is the one exception: it
+// belongs on every page, the admin's and the SEQR app's included.
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <SandboxBanner />
+        {children}
+      </body>
     </html>
   );
 }

@@ -65,8 +65,17 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const rawSchema = z.object({
+/**
+ * Set by Node.js tooling and by Next.js, not settings of ours (the README's table leaves them out): NODE_ENV is
+ * "production" under `next start` and `next build`; NEXT_PHASE tells `next build` apart, which evaluates this
+ * module while it collects page data and must not need a mode to be chosen.
+ */
+const runtimeSchema = z.object({
   NODE_ENV: z.string().optional(),
+  NEXT_PHASE: z.string().optional(),
+});
+
+const rawSchema = runtimeSchema.extend({
   DATABASE_URL: optionalString.pipe(sqliteUrl.optional()),
   PUBLIC_BASE_URL: optionalString.pipe(httpUrl("the address shoppers and SEQR reach the shop at").optional()),
   SEQR_MODE: optionalString.pipe(z.enum(["sandbox", "live"], { error: 'must be "sandbox" or "live"' }).optional()),
@@ -129,13 +138,26 @@ const LIVE_REQUIRED = [
   "ADMIN_PASSWORD",
 ] as const;
 
+/** What SEQR_MODE unset in production says: one line, with both ways out. */
+export const MODE_REQUIRED_IN_PRODUCTION =
+  "must be set in production (NODE_ENV=production): SEQR_MODE=live for real payments, or SEQR_MODE=sandbox on purpose";
+
 const envSchema = rawSchema
   .superRefine((raw, ctx) => {
+    // A production server that silently fell back to the sandbox would take orders nobody ever pays for: the mode
+    // must be chosen. `next build` is spared: it serves nothing, and `next start` checks again.
+    if (raw.SEQR_MODE === undefined && raw.NODE_ENV === "production" && raw.NEXT_PHASE !== "phase-production-build") {
+      ctx.addIssue({ code: "custom", path: ["SEQR_MODE"], message: MODE_REQUIRED_IN_PRODUCTION });
+    }
     if (raw.SEQR_MODE !== "live") return;
     for (const name of LIVE_REQUIRED) {
       if (raw[name] === undefined) {
         ctx.addIssue({ code: "custom", path: [name], message: "is required when SEQR_MODE=live" });
       }
+    }
+    // The terminal's password travels in every SOAP call: never in clear text to a real SEQR.
+    if (raw.SEQR_SOAP_URL !== undefined && !raw.SEQR_SOAP_URL.startsWith("https://")) {
+      ctx.addIssue({ code: "custom", path: ["SEQR_SOAP_URL"], message: "must be an https:// URL when SEQR_MODE=live" });
     }
     // SEQR posts payment notifications and the SEQR app opens our pages at this address.
     if (raw.PUBLIC_BASE_URL === undefined || !raw.PUBLIC_BASE_URL.startsWith("https://")) {
@@ -212,6 +234,12 @@ const envSchema = rawSchema
       logLevel: raw.LOG_LEVEL ?? "info",
       /** `next dev`: modules are re-evaluated on every change. */
       isDevelopment: raw.NODE_ENV === "development",
+      /**
+       * A production server (NODE_ENV=production) running the sandbox because SEQR_MODE=sandbox says so: it warns
+       * at start (instrumentation.ts). Every page of a sandbox shop carries a "no real payments" banner anyway
+       * (app/_components/sandbox-banner.tsx).
+       */
+      sandboxInProduction: sandbox && raw.NODE_ENV === "production",
     };
   });
 

@@ -2,7 +2,7 @@ import path from "node:path";
 
 import { describe, expect, test } from "vitest";
 
-import { EnvError, parseEnv, SANDBOX_DEFAULTS } from "@/lib/env";
+import { EnvError, MODE_REQUIRED_IN_PRODUCTION, parseEnv, SANDBOX_DEFAULTS } from "@/lib/env";
 
 const LIVE = {
   SEQR_MODE: "live",
@@ -226,6 +226,57 @@ describe("SEQR timing and report settings", () => {
     const error = errorOf({ SEQR_REQUEST_TIMEOUT_MS: "fast", SANDBOX_COMMIT_WINDOW_MS: "1" });
     expect(error.message).toBe(
       "Invalid settings: SEQR_REQUEST_TIMEOUT_MS must be a whole number of milliseconds; SANDBOX_COMMIT_WINDOW_MS must be at least 1000",
+    );
+  });
+});
+
+describe("the mode in production (NODE_ENV=production)", () => {
+  test("SEQR_MODE unset refuses to start with one line saying to choose live, or sandbox on purpose", () => {
+    for (const source of [{ NODE_ENV: "production" }, { NODE_ENV: "production", SEQR_MODE: "" }]) {
+      const error = errorOf(source);
+      expect(error.message).toBe(`Invalid settings: SEQR_MODE ${MODE_REQUIRED_IN_PRODUCTION}`);
+      expect(error.message).toContain("SEQR_MODE=live");
+      expect(error.message).toContain("SEQR_MODE=sandbox on purpose");
+      expect(error.message).not.toContain("\n");
+    }
+  });
+
+  test("an explicit sandbox starts, marked as a sandbox in production (the start warning, the banner)", () => {
+    const env = parseEnv({ NODE_ENV: "production", SEQR_MODE: "sandbox" });
+    expect(env.seqr.mode).toBe("sandbox");
+    expect(env.sandboxInProduction).toBe(true);
+  });
+
+  test("live mode in production is not a sandbox", () => {
+    const env = parseEnv({ ...LIVE, NODE_ENV: "production" });
+    expect(env.seqr.mode).toBe("live");
+    expect(env.sandboxInProduction).toBe(false);
+  });
+
+  test("`next build` may leave the mode unset: it serves nothing, and `next start` checks again", () => {
+    const env = parseEnv({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" });
+    expect(env.seqr.mode).toBe("sandbox");
+    expect(() => parseEnv({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" })).toThrow(
+      MODE_REQUIRED_IN_PRODUCTION,
+    );
+  });
+
+  test.each([undefined, "development", "test"])("NODE_ENV=%s keeps the sandbox as the default, unmarked", (nodeEnv) => {
+    const env = parseEnv({ NODE_ENV: nodeEnv });
+    expect(env.seqr.mode).toBe("sandbox");
+    expect(env.sandboxInProduction).toBe(false);
+  });
+});
+
+describe("live mode's SEQR endpoint", () => {
+  test("must be https: the terminal's password travels in every call", () => {
+    const error = errorOf({ ...LIVE, SEQR_SOAP_URL: "http://extdev.seqr.com/soap/merchant/cashregister-2" });
+    expect(error.message).toBe("Invalid settings: SEQR_SOAP_URL must be an https:// URL when SEQR_MODE=live");
+  });
+
+  test("the sandbox's own endpoint may stay http on localhost", () => {
+    expect(parseEnv({ SEQR_SOAP_URL: "http://localhost:3000/sandbox/soap" }).seqr.soapUrl).toBe(
+      "http://localhost:3000/sandbox/soap",
     );
   });
 });

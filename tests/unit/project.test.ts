@@ -55,7 +55,7 @@ describe("dependencies", () => {
 
 describe("the README", () => {
   test("shows the run command alone on one line under a Run heading", () => {
-    expect(commandUnder(/Run/)).toEqual(["npm ci && npm run setup && npm start"]);
+    expect(commandUnder(/Run/)).toEqual(["npm ci && npm run setup && SEQR_MODE=sandbox npm start"]);
   });
 
   test("shows the test command alone on one line under a Test heading (CI runs exactly it: ci-run.test.ts)", () => {

@@ -13,6 +13,9 @@ export const testDatabaseFile = path.join(
 );
 fs.copyFileSync(template, testDatabaseFile);
 process.env.DATABASE_URL = `file:${testDatabaseFile}`;
+// The suites test the shop against its own sandbox, whatever NODE_ENV the runner has (production refuses an unset
+// mode: lib/env.ts). A test of live mode sets SEQR_MODE=live itself before anything reads the settings.
+process.env.SEQR_MODE = "sandbox";
 
 afterAll(async () => {
   const { db } = await import("@/lib/db");
