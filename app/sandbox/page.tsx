@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { formatMoney } from "@/lib/money";
+import { isSandboxMode } from "@/lib/sandbox/guard";
 import { getSandboxConfig } from "@/lib/sandbox/config";
 import { listArmedFaults, SOAP_OPERATIONS } from "@/lib/sandbox/faults";
 import { listNotifications } from "@/lib/sandbox/notifier";
@@ -27,6 +29,8 @@ const time = (date: Date | null) => (date ? date.toISOString().slice(11, 19) : "
 
 // The sandbox's control page: what SEQR knows (registry, invoices, notifications) and the fault toggles.
 export default async function SandboxControlPage() {
+  // Pages render alongside the layout, not behind it: this one checks the mode itself (lib/sandbox/guard.ts).
+  if (!isSandboxMode()) notFound();
   await connection(); // SEQR's state changes all the time: never render it at build time
   await ensureSandboxRegistry();
   const [config, faults, invoices, notifications, terminals, services, subscribers] = await Promise.all([

@@ -6,6 +6,7 @@ import { commitDeadlineFrom, reverseOverduePayments } from "./invoices.ts";
 import { notifyMerchant } from "./notifier.ts";
 import { parseSeqrCode } from "./seqr-urls.ts";
 import { findSession, setSessionStatus, startSession } from "./sessions.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // The simulated SEQR app: what happens when a subscriber scans a code, pays, declines or cancels. The pages
 // under /sandbox/app and the fault API's app endpoints both go through here.
@@ -34,6 +35,7 @@ export function appInvoicePath(invoiceReference: string): string {
  * the session and returns to the app's start.
  */
 export async function scanCode(text: string, device: AppDevice, now = new Date()): Promise<AppStep & { sessionToken?: string | null }> {
+  assertSandboxMode();
   const code = parseSeqrCode(text);
   switch (code.kind) {
     case "service": {
@@ -91,6 +93,7 @@ export type PayOutcome = AppStep & {
  * A wallet without the money makes the payment FAILED instead, and the app opens the Failure URL.
  */
 export async function payInvoice(invoiceReference: string, device: AppDevice, now = new Date()): Promise<PayOutcome> {
+  assertSandboxMode();
   await reverseOverduePayments(now);
   const invoice = await db.sandboxInvoice.findUnique({ where: { reference: invoiceReference } });
   if (!invoice) throw new AppFlowError(`There is no invoice ${invoiceReference}.`);
@@ -163,6 +166,7 @@ async function failInvoice(invoiceReference: string, device: AppDevice): Promise
 
 /** Decline: the payment fails (FAILED) and the app opens `<Failure URL>#<TOKEN>`. */
 export async function declineInvoice(invoiceReference: string, device: AppDevice): Promise<AppStep> {
+  assertSandboxMode();
   await failInvoice(invoiceReference, device);
   const flow = await serviceUrlsFor(device.sessionToken);
   return { open: flow ? `${flow.service.failureUrl}#${flow.token}` : appInvoicePath(invoiceReference) };
@@ -170,6 +174,7 @@ export async function declineInvoice(invoiceReference: string, device: AppDevice
 
 /** Cancel: the invoice is CANCELED, the session ends, and the app opens `<Cancel URL>#<TOKEN>`. */
 export async function cancelInvoiceInApp(invoiceReference: string, device: AppDevice): Promise<AppStep> {
+  assertSandboxMode();
   const updated = await db.sandboxInvoice.updateMany({
     where: { reference: invoiceReference, status: "ISSUED" },
     data: { status: "CANCELED", version: { increment: 1 }, inProgressUntil: null },
@@ -181,10 +186,12 @@ export async function cancelInvoiceInApp(invoiceReference: string, device: AppDe
 }
 
 export async function listSubscribers() {
+  assertSandboxMode();
   return db.sandboxSubscriber.findMany({ orderBy: { createdAt: "asc" } });
 }
 
 export async function subscriberWithHistory(msisdn: string) {
+  assertSandboxMode();
   await reverseOverduePayments();
   return db.sandboxSubscriber.findUnique({
     where: { msisdn },

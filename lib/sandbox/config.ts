@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { db } from "../db.ts";
 import { env } from "../env.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // The sandbox's timings live in the database (one row), so that tests can shorten them through the fault API
 // and every server process sees the same values.
@@ -29,6 +30,7 @@ export function defaultSandboxConfig(): SandboxConfig {
 }
 
 export async function getSandboxConfig(): Promise<SandboxConfig> {
+  assertSandboxMode();
   // A plain read on the hot path; the row is written only the first time (upsert: another process may race us).
   const row =
     (await db.sandboxConfig.findUnique({ where: { id: 1 } })) ??
@@ -42,6 +44,7 @@ export async function getSandboxConfig(): Promise<SandboxConfig> {
 }
 
 export async function updateSandboxConfig(changes: Partial<SandboxConfig>): Promise<SandboxConfig> {
+  assertSandboxMode();
   const current = await getSandboxConfig();
   const next = sandboxConfigSchema.parse({ ...current, ...changes });
   await db.sandboxConfig.update({ where: { id: 1 }, data: next });

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { db } from "../db.ts";
 import type { SandboxFault } from "../generated/prisma/client.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // Fault injection (the sandbox's /sandbox/api/faults and its control page): armed faults are rows, consumed one
 // use at a time with a conditional update, so that two server processes never both use the last one.
@@ -63,6 +64,7 @@ export type FaultInput = z.infer<typeof faultInput>;
 export type FaultKind = FaultInput["kind"];
 
 export async function armFault(input: FaultInput): Promise<SandboxFault> {
+  assertSandboxMode();
   return db.sandboxFault.create({
     data: {
       kind: input.kind,
@@ -118,6 +120,7 @@ async function consumeFirst(
 
 /** Uses one armed fault of this kind (oldest first), or returns null when none is armed. */
 export function consumeFault(kind: FaultKind, operation?: string, invoiceReference?: string): Promise<SandboxFault | null> {
+  assertSandboxMode();
   return consumeFirst([kind], operation ?? null, invoiceReference ?? null);
 }
 
@@ -126,14 +129,17 @@ export function consumeFault(kind: FaultKind, operation?: string, invoiceReferen
  * invoice before one for any call of the operation.
  */
 export function consumeSoapFault(operation: string, invoiceReference: string | null): Promise<SandboxFault | null> {
+  assertSandboxMode();
   return consumeFirst(["soap-http-status", "soap-result", "soap-delay"], operation, invoiceReference);
 }
 
 export async function listArmedFaults(): Promise<SandboxFault[]> {
+  assertSandboxMode();
   return db.sandboxFault.findMany({ where: { remaining: { gt: 0 } }, orderBy: { createdAt: "asc" } });
 }
 
 export async function clearFaults(): Promise<number> {
+  assertSandboxMode();
   const { count: cleared } = await db.sandboxFault.deleteMany({});
   return cleared;
 }

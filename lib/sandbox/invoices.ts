@@ -4,6 +4,7 @@ import type { Prisma, SandboxInvoice } from "../generated/prisma/client.ts";
 import { getSandboxConfig } from "./config.ts";
 import { newErsReference, newInvoiceReference } from "./ids.ts";
 import { SeqrFailure } from "./seqr-failure.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // SEQR's invoices: issue, update, cancel, status with the commit rule, refunds and reversals.
 
@@ -58,6 +59,7 @@ async function creditWallet(
  * every look at an invoice, which to any observer is the same as a timer firing at the deadline.
  */
 export async function reverseOverduePayments(now = new Date()): Promise<void> {
+  assertSandboxMode();
   const overdue = await db.sandboxInvoice.findMany({
     where: { status: "PAID", committedAt: null, commitDeadline: { lte: now } },
     select: { reference: true },
@@ -105,6 +107,7 @@ function invoiceColumns(invoice: InvoiceData) {
 }
 
 export async function issueInvoice(terminalId: string, invoice: InvoiceData): Promise<string> {
+  assertSandboxMode();
   for (let attempt = 0; ; attempt += 1) {
     const reference = newInvoiceReference();
     try {
@@ -118,6 +121,7 @@ export async function issueInvoice(terminalId: string, invoice: InvoiceData): Pr
 }
 
 export async function updateInvoice(terminalId: string, reference: string, invoice: InvoiceData): Promise<void> {
+  assertSandboxMode();
   await ownInvoice(terminalId, reference);
   const updated = await db.sandboxInvoice.updateMany({
     where: { reference, status: "ISSUED" },
@@ -128,6 +132,7 @@ export async function updateInvoice(terminalId: string, reference: string, invoi
 }
 
 export async function cancelInvoice(terminalId: string, reference: string, now = new Date()): Promise<void> {
+  assertSandboxMode();
   await reverseOverduePayments(now);
   const invoice = await ownInvoice(terminalId, reference);
   if (invoice.status === "CANCELED") throw new SeqrFailure(95, "already canceled");
@@ -146,6 +151,7 @@ export async function cancelInvoice(terminalId: string, reference: string, now =
 
 /** getPaymentStatus: the invoice as it stands; seeing PAID inside the commit window commits the payment. */
 export async function readPaymentStatus(terminalId: string, reference: string, now = new Date()) {
+  assertSandboxMode();
   await reverseOverduePayments(now);
   let invoice = await ownInvoice(terminalId, reference);
   if (invoice.status === "PAID" && !invoice.committedAt) {
@@ -162,6 +168,7 @@ export async function refundPayment(
   terminalId: string,
   refund: { ersReference: string; amountMinor: number; currency: string; title?: string; cashierId?: string },
 ): Promise<string> {
+  assertSandboxMode();
   await reverseOverduePayments();
   const terminal = await db.sandboxTerminal.findUniqueOrThrow({ where: { id: terminalId } });
   const invoice = await db.sandboxInvoice.findUnique({ where: { ersReference: refund.ersReference } });
@@ -197,6 +204,7 @@ export async function refundPayment(
 
 /** The commit deadline for a payment made now. */
 export async function commitDeadlineFrom(now: Date): Promise<Date> {
+  assertSandboxMode();
   const { commitWindowMs } = await getSandboxConfig();
   return new Date(now.getTime() + commitWindowMs);
 }
@@ -206,6 +214,7 @@ export async function commitDeadlineFrom(now: Date): Promise<Date> {
  * invoice nobody has confirmed has a commit window (409 otherwise).
  */
 export async function expireCommitWindow(reference: string, now = new Date()): Promise<void> {
+  assertSandboxMode();
   const moved = await db.sandboxInvoice.updateMany({
     where: { reference, status: "PAID", committedAt: null },
     data: { commitDeadline: now },

@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import { log } from "../log.ts";
 import { consumeFault } from "./faults.ts";
 import { DEFAULT_SUBSCRIBER_MSISDN } from "./registry.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // SEQR's payment notification (CONTRACT.md, step 6): one form POST to the invoice's notificationUrl with
 // invoiceReference, clientInvoiceId, msisdn and subscriberKey, the URL's own query string kept. Fire and forget:
@@ -43,6 +44,7 @@ async function postOnce(invoiceReference: string, url: string, body: string, for
  * has been sent or given up; never throws and never retries.
  */
 export async function notifyMerchant(invoiceReference: string, options: { forged?: boolean } = {}): Promise<void> {
+  assertSandboxMode();
   const forged = options.forged ?? false;
   try {
     const invoice = await db.sandboxInvoice.findUnique({ where: { reference: invoiceReference } });
@@ -79,6 +81,7 @@ export async function notifyMerchant(invoiceReference: string, options: { forged
 
 /** The fault API's forgery: the notification of an invoice that is not paid, sent as if it were. */
 export async function forgeNotification(invoiceReference: string): Promise<void> {
+  assertSandboxMode();
   const invoice = await db.sandboxInvoice.findUnique({ where: { reference: invoiceReference } });
   if (!invoice) throw new AppError("UNKNOWN_INVOICE", 404, `There is no invoice ${invoiceReference}.`);
   if (!invoice.notificationUrl) throw new AppError("NO_NOTIFICATION_URL", 409, "The invoice has no notificationUrl.");
@@ -87,6 +90,7 @@ export async function forgeNotification(invoiceReference: string): Promise<void>
 }
 
 export async function listNotifications(invoiceReference?: string) {
+  assertSandboxMode();
   return db.sandboxNotification.findMany({
     where: invoiceReference ? { invoiceReference } : {},
     orderBy: { createdAt: "desc" },

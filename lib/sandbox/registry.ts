@@ -2,6 +2,7 @@ import { db } from "../db.ts";
 import { env } from "../env.ts";
 import { SHOP_NAME } from "../shop/brand.ts";
 import { getSandboxConfig } from "./config.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // What SEQR knew about the world before any call: the shop's terminal, its External Service and a few test
 // subscribers. Settings are the truth for the terminal (SEQR_TERMINAL_*) and for the shop's service
@@ -54,6 +55,7 @@ async function createRegistry(): Promise<void> {
 
 /** Makes sure the registry exists; cheap after the first call in a process. */
 export function ensureSandboxRegistry(): Promise<void> {
+  assertSandboxMode();
   ready ??= createRegistry().catch((error: unknown) => {
     ready = undefined;
     throw error;

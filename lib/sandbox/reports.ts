@@ -4,6 +4,7 @@ import { getSandboxConfig } from "./config.ts";
 import { newTransactionPeriodId } from "./ids.ts";
 import { reverseOverduePayments } from "./invoices.ts";
 import { SeqrFailure } from "./seqr-failure.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // Settlement reports: markTransactionPeriod closes a period, executeReport lists its transactions. SEQR's real
 // report ids are not recorded, so the sandbox offers one, TRANSACTION_REPORT, with a CSV of the period.
@@ -12,6 +13,7 @@ export const TRANSACTION_REPORT_ID = "TRANSACTION_REPORT";
 
 /** Closes the terminal's current period: from the end of the previous one (or the beginning) until now. */
 export async function markTransactionPeriod(terminalId: string, now = new Date()): Promise<string> {
+  assertSandboxMode();
   const previous = await db.sandboxTransactionPeriod.findFirst({
     where: { terminalId },
     orderBy: { endsAt: "desc" },
@@ -37,6 +39,7 @@ export async function executeReport(
   parameters: Map<string, string>,
   now = new Date(),
 ): Promise<{ title: string; mimeType: string; contentString: string }> {
+  assertSandboxMode();
   if (reportId !== TRANSACTION_REPORT_ID) throw new SeqrFailure(91, `unknown report ${reportId}`);
   const periodId = parameters.get("transactionPeriodId");
   const period = periodId ? await db.sandboxTransactionPeriod.findUnique({ where: { id: periodId } }) : null;

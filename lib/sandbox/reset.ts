@@ -1,8 +1,10 @@
 import { db } from "../db.ts";
 import { ensureSandboxRegistry, forgetSandboxRegistry } from "./registry.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 /** Forgets everything the sandbox has seen and rebuilds its registry from settings (for tests and demos). */
 export async function resetSandbox(): Promise<void> {
+  assertSandboxMode();
   await db.$transaction([
     db.sandboxNotification.deleteMany({}),
     db.sandboxRefund.deleteMany({}),

@@ -3,6 +3,7 @@ import type { SandboxSessionStatus } from "../generated/prisma/client.ts";
 import { getSandboxConfig } from "./config.ts";
 import { newAuthKey, newSessionToken } from "./ids.ts";
 import { SeqrFailure } from "./seqr-failure.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // External Service sessions: the TOKEN the SEQR app hands the Order URL, and what getClientSessionInfo tells
 // the merchant about it (CONTRACT.md, "The External Service flow", steps 3 and 4).
@@ -13,6 +14,7 @@ export async function startSession(
   parameters: [string, string][],
   now = new Date(),
 ): Promise<string> {
+  assertSandboxMode();
   const { sessionTtlMs } = await getSandboxConfig();
   const token = newSessionToken();
   await db.sandboxSession.create({
@@ -30,6 +32,7 @@ export async function startSession(
 
 /** getClientSessionInfo: msisdn, subscriberKey and authKey, then every QR parameter; 60-63 when it cannot. */
 export async function readSessionInfo(token: string, now = new Date()): Promise<[string, string][]> {
+  assertSandboxMode();
   const session = await db.sandboxSession.findUnique({ where: { token } });
   if (!session) throw new SeqrFailure(63, "unknown token");
   if (session.status === "CANCELED") throw new SeqrFailure(61, "the session was canceled in the app");
@@ -52,16 +55,19 @@ export async function readSessionInfo(token: string, now = new Date()): Promise<
 }
 
 export async function findSession(token: string) {
+  assertSandboxMode();
   return db.sandboxSession.findUnique({ where: { token }, include: { service: true } });
 }
 
 export async function setSessionStatus(token: string, status: SandboxSessionStatus): Promise<boolean> {
+  assertSandboxMode();
   const updated = await db.sandboxSession.updateMany({ where: { token }, data: { status } });
   return updated.count > 0;
 }
 
 /** The fault API's "expire this token": usable no more (60). */
 export async function expireSession(token: string, now = new Date()): Promise<boolean> {
+  assertSandboxMode();
   const updated = await db.sandboxSession.updateMany({ where: { token }, data: { expiresAt: now } });
   return updated.count > 0;
 }

@@ -3,11 +3,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { db } from "../db.ts";
 import type { SandboxInvoice } from "../generated/prisma/client.ts";
+import { BodyTooLargeError, readTextCapped } from "../http/body.ts";
 import { log } from "../log.ts";
 import { resultCodeName } from "../seqr/result-codes.ts";
 import { buildXml, parseXml, XmlError, type XmlBuildElement, type XmlBuildNode, type XmlElement } from "../xml.ts";
 import { formatAmount } from "./amounts.ts";
 import { consumeFault, consumeSoapFault, SOAP_OPERATIONS, type SoapOperation } from "./faults.ts";
+import { assertSandboxMode } from "./guard.ts";
 import type { InvoiceRowData } from "./invoices.ts";
 import { cancelInvoice, issueInvoice, readPaymentStatus, refundPayment, updateInvoice } from "./invoices.ts";
 import { executeReport, markTransactionPeriod } from "./reports.ts";
@@ -239,11 +241,16 @@ function isOperation(name: string): name is SoapOperation {
  * is on and its registry exists; operations that read an invoice's state run the commit rule's sweep themselves.
  */
 export async function handleSoapRequest(request: Request): Promise<Response> {
+  assertSandboxMode();
   const started = performance.now();
-  const declaredLength = Number(request.headers.get("content-length") ?? "0");
-  if (declaredLength > MAX_REQUEST_BYTES) return soapFault("Request too large", 413);
-  const body = await request.text();
-  if (body.length > MAX_REQUEST_BYTES) return soapFault("Request too large", 413);
+  let body: string;
+  try {
+    // A stream read that stops at the cap, whatever the framing (lib/http/body.ts).
+    body = await readTextCapped(request, MAX_REQUEST_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return soapFault("Request too large", 413);
+    throw error;
+  }
 
   let document: XmlElement;
   try {

@@ -1,10 +1,12 @@
 import { db } from "../db.ts";
 import { reverseOverduePayments } from "./invoices.ts";
+import { assertSandboxMode } from "./guard.ts";
 
 // What the fault API and the control page show of an invoice: everything SEQR knows, including the commit
 // rule's bookkeeping and every notification sent.
 
 export async function describeInvoice(reference: string) {
+  assertSandboxMode();
   await reverseOverduePayments();
   const invoice = await db.sandboxInvoice.findUnique({
     where: { reference },
@@ -52,6 +54,7 @@ export async function describeInvoice(reference: string) {
 }
 
 export async function listRecentInvoices(take = 25) {
+  assertSandboxMode();
   await reverseOverduePayments();
   return db.sandboxInvoice.findMany({ orderBy: { createdAt: "desc" }, take });
 }

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 
+import { isSandboxMode } from "@/lib/sandbox/guard";
 import { listSubscribers, subscriberWithHistory } from "@/lib/sandbox/app-flow";
 import { ensureSandboxRegistry } from "@/lib/sandbox/registry";
 import { formatMoney } from "@/lib/money";
@@ -15,6 +17,8 @@ export const metadata: Metadata = { title: "Simulated SEQR app" };
 // The simulated SEQR app: scan a code by pasting it, or open /sandbox/app?url=<SEQR URL> (what the shop's
 // "Open in SEQR" links do in sandbox mode) and the app scans it at once.
 export default async function SimulatedAppPage({ searchParams }: { searchParams: Promise<{ url?: string | string[] }> }) {
+  // Pages render alongside the layout, not behind it: this one checks the mode itself (lib/sandbox/guard.ts).
+  if (!isSandboxMode()) notFound();
   await connection(); // SEQR's state changes all the time: never render it at build time
   await ensureSandboxRegistry();
   const { url } = await searchParams;

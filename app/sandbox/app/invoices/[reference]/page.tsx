@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { formatMoney } from "@/lib/money";
+import { isSandboxMode } from "@/lib/sandbox/guard";
 import type { InvoiceRowData } from "@/lib/sandbox/invoices";
 import { describeInvoice } from "@/lib/sandbox/views";
 import { ensureSandboxRegistry } from "@/lib/sandbox/registry";
@@ -23,6 +24,8 @@ const STATUS_TEXT: Record<string, string> = {
 // An invoice as the SEQR app shows it after scanning HTTP://SEQR.SE/R<reference>: title, rows, total, and the
 // subscriber's three choices.
 export default async function AppInvoicePage({ params }: { params: Promise<{ reference: string }> }) {
+  // Pages render alongside the layout, not behind it: this one checks the mode itself (lib/sandbox/guard.ts).
+  if (!isSandboxMode()) notFound();
   await connection(); // SEQR's state changes all the time: never render it at build time
   await ensureSandboxRegistry();
   const { reference } = await params;
