@@ -4,9 +4,11 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 
 import { OrderSummary, Receipt } from "@/app/_components/order-summary";
+import { readCartId } from "@/lib/cart/cart-cookie";
 import { env } from "@/lib/env";
+import type { OrderStatus } from "@/lib/orders/state-machine";
 import { readOrderStatus } from "@/lib/orders/order-status";
-import { loadOrderView, stageOf } from "@/lib/orders/views";
+import { loadCheckoutView, stageOf, type OrderStage } from "@/lib/orders/views";
 import { seqrAppLink, serviceQrText } from "@/lib/seqr/links";
 
 import { reorderAction } from "../../cart/actions";
@@ -25,8 +27,10 @@ export default async function CheckoutPage({ params }: Props) {
   const { clientInvoiceId } = await params;
   const status = await readOrderStatus(clientInvoiceId);
   if (!status) notFound();
-  const order = await loadOrderView({ clientInvoiceId });
-  if (!order) notFound();
+  const view = await loadCheckoutView(clientInvoiceId, await readCartId());
+  if (!view) notFound();
+  if (view.kind === "status-only") return <OrderStatusOnly clientInvoiceId={view.clientInvoiceId} status={view.status} />;
+  const { order } = view;
   const stage = stageOf(order.status);
 
   if (stage === "paid") {
@@ -91,6 +95,36 @@ export default async function CheckoutPage({ params }: Props) {
           <OrderSummary order={order} />
         </div>
       </div>
+    </article>
+  );
+}
+
+const STATUS_TEXT: Record<OrderStage, string> = {
+  open: "Waiting for payment",
+  processing: "Waiting for payment",
+  paid: "Paid",
+  failed: "Payment failed",
+  canceled: "Payment canceled",
+  expired: "Expired unpaid",
+  "canceled-by-shop": "Canceled by the shop",
+};
+
+/**
+ * Someone else's order (or one opened in another browser): where it stands, and nothing about what was bought or
+ * how it was paid. No code to pay it and no "put these items back in my cart" either.
+ */
+function OrderStatusOnly({ clientInvoiceId, status }: { clientInvoiceId: string; status: OrderStatus }) {
+  const stage = stageOf(status);
+  return (
+    <article className="checkout-done" data-stage={stage} data-testid="order-status-only">
+      <h1>Order {clientInvoiceId}</h1>
+      <p>
+        Status: <strong data-testid="order-status">{STATUS_TEXT[stage]}</strong>
+      </p>
+      <p className="muted">The items and the receipt are shown only in the browser the order was placed from.</p>
+      <Link href="/" className="button secondary">
+        Back to the shop
+      </Link>
     </article>
   );
 }
