@@ -1,5 +1,6 @@
 import { db } from "../db.ts";
 import { env } from "../env.ts";
+import { neverInvoicedOrder } from "../orders/never-invoiced.ts";
 import type { OrderStatus } from "../orders/state-machine.ts";
 import { LIVE_INVOICE_STATUSES, SETTLED_STATUSES } from "../orders/state-machine.ts";
 import { type Period } from "./periods.ts";
@@ -38,14 +39,19 @@ export async function takings(period: Period): Promise<Takings> {
   });
 }
 
-/** Orders created in the period, per status. */
-export async function statusCounts(period: Period): Promise<Partial<Record<OrderStatus, number>>> {
-  const rows = await db.order.groupBy({
-    by: ["status"],
-    where: { createdAt: { gte: period.start, lt: period.end } },
-    _count: { _all: true },
-  });
-  return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
+/**
+ * Orders created in the period, per status, as the orders list counts them: without the orders no invoice was ever
+ * sent for (anyone can place those, as fast as the rate limits allow), which are counted apart.
+ */
+export async function statusCounts(
+  period: Period,
+): Promise<{ byStatus: Partial<Record<OrderStatus, number>>; neverInvoiced: number }> {
+  const inPeriod = { createdAt: { gte: period.start, lt: period.end } };
+  const [rows, neverInvoiced] = await Promise.all([
+    db.order.groupBy({ by: ["status"], where: { ...inPeriod, NOT: neverInvoicedOrder }, _count: { _all: true } }),
+    db.order.count({ where: { ...inPeriod, ...neverInvoicedOrder } }),
+  ]);
+  return { byStatus: Object.fromEntries(rows.map((row) => [row.status, row._count._all])), neverInvoiced };
 }
 
 export type AttentionItem = {

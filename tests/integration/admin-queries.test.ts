@@ -480,7 +480,7 @@ describe("dashboard: takings", () => {
 });
 
 describe("dashboard: statusCounts", () => {
-  test("orders created in the period, per status", async () => {
+  test("orders created in the period, per status; those never invoiced counted apart", async () => {
     // Stockholm's 2032-06-10: [2032-06-09 22:00 UTC, 2032-06-10 22:00 UTC).
     const period = { start: at("2032-06-09T22:00:00.000Z"), end: at("2032-06-10T22:00:00.000Z") };
     await insertOrder({ clientInvoiceId: "sc-paid-1", status: "PAID", createdAt: period.start });
@@ -490,8 +490,14 @@ describe("dashboard: statusCounts", () => {
     await insertOrder({ clientInvoiceId: "sc-next-day", status: "CANCELED", createdAt: period.end });
     await insertOrder({ clientInvoiceId: "sc-day-before", status: "FAILED", createdAt: at("2032-06-09T21:59:59.999Z") });
 
-    expect(await statusCounts(period)).toEqual({ PAID: 2, INVOICED: 1, EXPIRED: 1 });
-    expect(await statusCounts({ start: at("2032-06-20T22:00:00.000Z"), end: at("2032-06-21T22:00:00.000Z") })).toEqual({});
+    // Never invoiced (no attempt): counted apart, as the orders list hides them unless asked.
+    await insertOrder({ clientInvoiceId: "sc-left-1", status: "PENDING", createdAt: at("2032-06-10T14:00:00.000Z") });
+
+    expect(await statusCounts(period)).toEqual({ byStatus: { PAID: 2, INVOICED: 1 }, neverInvoiced: 2 });
+    expect(await statusCounts({ start: at("2032-06-20T22:00:00.000Z"), end: at("2032-06-21T22:00:00.000Z") })).toEqual({
+      byStatus: {},
+      neverInvoiced: 0,
+    });
   });
 });
 

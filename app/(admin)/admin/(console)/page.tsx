@@ -93,11 +93,20 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             <li key={status}>
               <Link href={{ pathname: "/admin/orders", query: { status, from: period.from, to: period.to } }}>
                 <span className={`admin-status status-${status.toLowerCase()}`}>{status}</span>{" "}
-                <strong data-testid={`count-${status}`}>{counts[status] ?? 0}</strong>
+                <strong data-testid={`count-${status}`}>{counts.byStatus[status] ?? 0}</strong>
               </Link>
             </li>
           ))}
         </ul>
+        {counts.neverInvoiced > 0 ? (
+          <p className="muted" data-testid="count-never-invoiced">
+            Not counted above: {counts.neverInvoiced} {counts.neverInvoiced === 1 ? "order" : "orders"} placed but never
+            invoiced.{" "}
+            <Link href={{ pathname: "/admin/orders", query: { uninvoiced: "1", from: period.from, to: period.to } }}>
+              Show them
+            </Link>
+          </p>
+        ) : null}
       </section>
 
       <section aria-labelledby="attention-heading" className="admin-card">
