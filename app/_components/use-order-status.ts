@@ -10,11 +10,13 @@ import { z } from "zod";
 if (typeof window !== "undefined") z.config({ jitless: true });
 
 const POLL_INTERVAL_MS = 1_000;
+/** A 429's Retry-After is honoured up to this long, then the poller asks again anyway. */
+const MAX_BACKOFF_MS = 60_000;
 const statusAnswer = z.object({ status: z.string() });
 
 /**
  * Follows an order's status by asking GET /api/orders/<id>/status about once a second while `active`. Network
- * hiccups are ignored: the next tick asks again.
+ * hiccups are ignored: the next tick asks again. When the shop answers 429, the next tick waits its Retry-After.
  */
 export function useOrderStatus(clientInvoiceId: string | null, initial: string | null, active: boolean): string | null {
   // What the poller saw, and for which initial status: a new initial status (the server re-rendered) wins.
@@ -24,14 +26,16 @@ export function useOrderStatus(clientInvoiceId: string | null, initial: string |
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {
+      let nextInMs = POLL_INTERVAL_MS;
       try {
         const response = await fetch(`/api/orders/${encodeURIComponent(clientInvoiceId)}/status`, { cache: "no-store" });
+        if (response.status === 429) nextInMs = retryAfterMs(response.headers.get("Retry-After"));
         const parsed = statusAnswer.safeParse(response.ok ? await response.json() : null);
         if (!stopped && parsed.success) setPolled({ from: initial, status: parsed.data.status });
       } catch {
         // Offline for a moment: try again on the next tick.
       }
-      if (!stopped) timer = setTimeout(() => void tick(), POLL_INTERVAL_MS);
+      if (!stopped) timer = setTimeout(() => void tick(), nextInMs);
     };
     timer = setTimeout(() => void tick(), POLL_INTERVAL_MS);
     return () => {
@@ -40,6 +44,13 @@ export function useOrderStatus(clientInvoiceId: string | null, initial: string |
     };
   }, [clientInvoiceId, active, initial]);
   return polled && polled.from === initial ? polled.status : initial;
+}
+
+/** Retry-After in seconds (the shop's form), bounded; anything unreadable means the usual interval. */
+export function retryAfterMs(header: string | null): number {
+  const seconds = Number(header);
+  if (!header || !Number.isFinite(seconds) || seconds <= 0) return POLL_INTERVAL_MS;
+  return Math.min(Math.max(seconds * 1_000, POLL_INTERVAL_MS), MAX_BACKOFF_MS);
 }
 
 export type Fragment = { token: string; invoiceReference?: string };
