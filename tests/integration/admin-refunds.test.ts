@@ -463,3 +463,55 @@ describe("refused before SEQR is asked", () => {
 function refundPaymentFor(orderId: string, paymentAttemptId: string, amount: string) {
   return refundPayment({ orderId, paymentAttemptId, amount, requestKey: randomUUID() }, ADMIN);
 }
+
+describe("refunds of payments that are not the order's one payment", () => {
+  test("SEQR took another amount than the order's (AMOUNT_MISMATCH): what is left to refund is what SEQR took", async () => {
+    const order = await invoicedOrder(shop.server);
+    // The order's total changed after SEQR was asked for the invoice: SEQR takes the invoiced amount.
+    const invoiced = (await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } })).amountMinor;
+    await db.order.update({ where: { id: order.orderId }, data: { totalMinor: { increment: 5_000 } } });
+    await shop.server.api("POST", `/app/invoices/${order.invoiceReference}/pay`, { sessionToken: order.sessionToken });
+    const attempt = await waitFor("the mismatched payment recorded", async () => {
+      const row = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference }, include: { order: true } });
+      return row.order.status === "NEEDS_ATTENTION" ? row : undefined;
+    });
+    expect(attempt.order.attentionReason).toBe("AMOUNT_MISMATCH");
+    const paid: PaidOrder = { ...order, paymentAttemptId: attempt.id, ersReference: attempt.ersReference ?? "", paidMinor: invoiced, currency: "SEK" };
+
+    // One öre more than SEQR took is refused, naming what is left; all of it is refunded.
+    const error = await expectAppError(refund(paid, typed(invoiced + 1)), "REFUND_TOO_LARGE", 422);
+    expect(error.message).toContain(formatMoney({ amountMinor: invoiced, currency: "SEK" }));
+    expect(await seqrRefunds(order.invoiceReference)).toHaveLength(0);
+    expect(await refund(paid, typed(invoiced))).toMatchObject({ status: "SUCCEEDED" });
+    const state = await refundState(order.orderId);
+    expect(state.order).toMatchObject({ status: "REFUNDED", refundedMinor: invoiced });
+    expect((await seqrRefunds(order.invoiceReference)).map((row) => row.amountMinor)).toEqual([invoiced]);
+  });
+
+  test("an order paid twice (PAID_TWICE): each payment is refunded on its own, up to what it took", async () => {
+    const first = await paidOrder(shop.server);
+    // A second invoice for the same order, paid too (as a second device could have made it before the shop's rule).
+    const { buildInvoice } = await import("@/lib/orders/invoice");
+    const { syncPaymentStatus } = await import("@/lib/orders/sync-payment-status");
+    const full = await db.order.findUniqueOrThrow({ where: { id: first.orderId }, include: { items: true } });
+    const sent = await seqr.sendInvoice(buildInvoice(full, new Date()));
+    const second = await db.paymentAttempt.create({
+      data: { orderId: first.orderId, state: "SENT", invoiceReference: sent.invoiceReference, seqrStatus: "ISSUED", amountMinor: full.totalMinor, currency: "SEK" },
+    });
+    await shop.server.api("POST", `/app/invoices/${sent.invoiceReference}/pay`, { sessionToken: first.sessionToken });
+    await syncPaymentStatus(first.orderId, { trigger: "reconciler", attemptId: second.id, fresh: true });
+    const secondPaid = await db.paymentAttempt.findUniqueOrThrow({ where: { id: second.id }, include: { order: true } });
+    expect(secondPaid.seqrStatus).toBe("PAID");
+    expect(secondPaid.order.attentionReason).toBe("PAID_TWICE");
+
+    // The second payment back in full: the order keeps the first.
+    const back: PaidOrder = { ...first, invoiceReference: sent.invoiceReference, paymentAttemptId: second.id, ersReference: secondPaid.ersReference ?? "" };
+    expect(await refund(back, typed(full.totalMinor))).toMatchObject({ status: "SUCCEEDED" });
+    await expectAppError(refund(back, typed(1)), "REFUND_TOO_LARGE", 422);
+    expect((await seqrRefunds(sent.invoiceReference)).map((row) => row.amountMinor)).toEqual([full.totalMinor]);
+    expect(await seqrRefunds(first.invoiceReference)).toHaveLength(0);
+    // The first payment is still all refundable.
+    expect(await refund(first, typed(first.paidMinor))).toMatchObject({ status: "SUCCEEDED" });
+    expect((await seqrRefunds(first.invoiceReference)).map((row) => row.amountMinor)).toEqual([first.paidMinor]);
+  });
+});
