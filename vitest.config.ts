@@ -45,6 +45,16 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Load on the production build (`next start` on a free loopback port, a database of its own): run after
+          // the end-to-end tests, which build it. Its timeouts are set per test, from the size of the run.
+          name: "load",
+          include: ["tests/load/**/*.test.ts"],
+          environment: "node",
+        },
+      },
     ],
   },
 });

@@ -122,6 +122,7 @@ describe("npm test's first step", () => {
       "npm run test:integration",
       "npm run test:contract",
       "npm run test:e2e",
+      "npm run test:load:quick",
     ]);
   });
 
