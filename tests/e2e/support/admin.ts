@@ -57,6 +57,9 @@ const ACCOUNT_BACKOFF = /^Too many failed sign-ins\. Try again later, in (\d+) s
 async function pressSignIn(page: Page, password: string): Promise<void> {
   const form = signInForm(page);
   for (let attempt = 1; ; attempt += 1) {
+    // A try may have signed in although the form still showed the previous try's backoff message when it was read
+    // (the redirect to the dashboard comes after the answer): then there is no form left to fill.
+    if (attempt > 1 && new URL(page.url()).pathname !== "/admin/login") return;
     await form.getByLabel("Password").fill(password);
     const answered = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/admin/login");
     await form.getByRole("button", { name: "Sign in" }).click();
