@@ -32,7 +32,7 @@ const BODY_ANSWER_HEADERS = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and Node-only packages stay out of the server bundle and are loaded from node_modules at run time.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pino"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg", "pino"],
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: true,

@@ -2,10 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
 
-import { env } from "./env.ts";
+import { env, parseDatabaseUrl, type DatabaseProvider } from "./env.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-postgresql/client.ts";
 
 /**
  * How long a connection waits for another connection's write lock before giving up with SQLITE_BUSY. Writers
@@ -214,9 +216,34 @@ class WalSqliteAdapterFactory extends PrismaBetterSqlite3 {
   }
 }
 
+/**
+ * PostgreSQL through node-postgres's pool: each transaction gets a connection of its own, so nothing here
+ * serializes work the way SQLite's one connection does. What SQLite's single writer guaranteed for free, the code
+ * guarantees with row locks and conditional updates (lib/db-locks.ts, docs/postgresql.md).
+ */
+function postgresAdapter(databaseUrl: string): PrismaPg {
+  return new PrismaPg({
+    connectionString: databaseUrl,
+    max: env.database.poolSize,
+    // The server cancels a statement running longer than this, freeing its connection and its row locks.
+    statement_timeout: env.database.statementTimeoutMs,
+    // A transaction left open by a crashed request would hold its row locks until the connection dies.
+    idle_in_transaction_session_timeout: env.database.statementTimeoutMs,
+    connectionTimeoutMillis: env.database.statementTimeoutMs,
+  });
+}
+
 export function createPrismaClient(databaseUrl: string = env.databaseUrl): PrismaClient {
+  if (parseDatabaseUrl(databaseUrl).provider === "postgresql") {
+    // Both clients are generated from the same models (prisma/models.prisma), so their APIs agree; the shop's code
+    // is typed against SQLite's, the common subset of both.
+    return new PostgresPrismaClient({ adapter: postgresAdapter(databaseUrl) }) as unknown as PrismaClient;
+  }
   return new PrismaClient({ adapter: new WalSqliteAdapterFactory(databaseUrl) });
 }
+
+/** The database the shop's own client talks to. */
+export const databaseProvider: DatabaseProvider = env.database.provider;
 
 // One client per process. `next dev` re-evaluates modules on every change: keep its client on globalThis there
 // rather than open a new connection each time.

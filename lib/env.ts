@@ -42,6 +42,42 @@ const sqliteUrl = z
   })
   .transform((value) => `file:${path.resolve(value.slice("file:".length))}`);
 
+/** A PostgreSQL connection URL, `postgresql://` or `postgres://`, as pg (node-postgres) reads it. */
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
+    message: "must be a PostgreSQL URL such as postgresql://user:password@host:5432/shop",
+  });
+
+/**
+ * Which database the shop runs on follows from the URL alone: `file:` is SQLite (the embedded default),
+ * `postgresql://` (or `postgres://`) is PostgreSQL; anything else stops start-up with one line naming the variable.
+ */
+const databaseUrl = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const provider = value.startsWith("file:") ? "sqlite" : /^postgres(ql)?:/.test(value) ? "postgresql" : undefined;
+    if (provider === undefined) {
+      ctx.addIssue({ code: "custom", message: "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)" });
+      return z.NEVER;
+    }
+    const parsed = (provider === "sqlite" ? sqliteUrl : postgresUrl).safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+      return z.NEVER;
+    }
+    return { provider, url: parsed.data } as const;
+  });
+
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+/** The provider and normalized URL of a DATABASE_URL value; throws on one start-up would refuse. */
+export function parseDatabaseUrl(value: string): { provider: DatabaseProvider; url: string } {
+  return databaseUrl.parse(value);
+}
+
 const serviceId = z
   .string()
   .trim()
@@ -76,7 +112,17 @@ const runtimeSchema = z.object({
 });
 
 const rawSchema = runtimeSchema.extend({
-  DATABASE_URL: optionalString.pipe(sqliteUrl.optional()),
+  DATABASE_URL: optionalString.pipe(databaseUrl.optional()),
+  DATABASE_POOL_SIZE: optionalString.pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().min(2, "must be at least 2").max(200, "must be at most 200"))
+      .optional(),
+  ),
+  DATABASE_STATEMENT_TIMEOUT_MS: optionalString.pipe(milliseconds(1_000, 600_000).optional()),
   PUBLIC_BASE_URL: optionalString.pipe(httpUrl("the address shoppers and SEQR reach the shop at").optional()),
   SEQR_MODE: optionalString.pipe(z.enum(["sandbox", "live"], { error: 'must be "sandbox" or "live"' }).optional()),
   SEQR_SOAP_URL: optionalString.pipe(httpUrl("SEQR's SOAP endpoint").optional()),
@@ -174,7 +220,17 @@ const envSchema = rawSchema
     const publicBaseUrl = raw.PUBLIC_BASE_URL ?? DEFAULT_PUBLIC_BASE_URL;
     // In live mode every `?? sandbox default` below is unreachable: superRefine has required the value.
     return {
-      databaseUrl: raw.DATABASE_URL ?? sqliteUrl.parse(DEFAULT_DATABASE_URL),
+      databaseUrl: (raw.DATABASE_URL ?? { url: sqliteUrl.parse(DEFAULT_DATABASE_URL) }).url,
+      database: {
+        provider: (raw.DATABASE_URL?.provider ?? "sqlite") satisfies DatabaseProvider,
+        /** PostgreSQL only: connections each process keeps open (SQLite has one per process). */
+        poolSize: raw.DATABASE_POOL_SIZE ?? 10,
+        /**
+         * PostgreSQL only: a statement still running this long is canceled by the server, so a stuck query frees
+         * its connection and its row locks instead of holding up every request behind it.
+         */
+        statementTimeoutMs: raw.DATABASE_STATEMENT_TIMEOUT_MS ?? 15_000,
+      },
       publicBaseUrl,
       seqr: {
         mode,

@@ -22,7 +22,7 @@ const appliedMigrationRows = z.array(z.object({ migration_name: z.string() }));
 
 /** The migrations `prisma migrate deploy` would apply to an empty database, oldest first. */
 function projectMigrations(projectDir: string): string[] {
-  const dir = path.join(projectDir, "prisma", "migrations");
+  const dir = path.join(projectDir, "prisma", "sqlite", "migrations");
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, "migration.sql")))

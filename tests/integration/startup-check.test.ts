@@ -15,7 +15,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "seqr-shop-startup-check-"
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 const MIGRATIONS = fs
-  .readdirSync("prisma/migrations", { withFileTypes: true })
+  .readdirSync("prisma/sqlite/migrations", { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
   .sort();
@@ -37,7 +37,7 @@ function build(): void {
 
 function migratedDatabase(): void {
   fs.mkdirSync(path.dirname(databaseFile), { recursive: true });
-  fs.copyFileSync(inject("templateDatabaseFile"), databaseFile);
+  fs.copyFileSync(inject("templateDatabaseUrl").slice("file:".length), databaseFile);
 }
 
 const check = (command: "start" | "dev") => findStartupProblem({ projectDir, databaseFile, command });

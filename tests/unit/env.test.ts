@@ -125,9 +125,27 @@ describe("live mode", () => {
   });
 });
 
+describe("the database", () => {
+  test("file: runs on SQLite, postgresql:// and postgres:// on PostgreSQL, with pool and timeout defaults", () => {
+    expect(parseEnv({ DATABASE_URL: "file:./data/x.db" }).database).toEqual({
+      provider: "sqlite",
+      poolSize: 10,
+      statementTimeoutMs: 15_000,
+    });
+    for (const url of ["postgresql://shop:pw@db.example:5432/shop", "postgres://shop@localhost/shop"]) {
+      const parsed = parseEnv({ DATABASE_URL: url, DATABASE_POOL_SIZE: "25", DATABASE_STATEMENT_TIMEOUT_MS: "5000" });
+      expect(parsed.databaseUrl).toBe(url);
+      expect(parsed.database).toEqual({ provider: "postgresql", poolSize: 25, statementTimeoutMs: 5_000 });
+    }
+  });
+});
+
 describe("malformed values", () => {
   test.each([
-    ["DATABASE_URL", "postgres://localhost/shop", "DATABASE_URL must be a SQLite URL"],
+    ["DATABASE_URL", "mysql://localhost/shop", "DATABASE_URL must be file:<path> (SQLite) or postgresql://… (PostgreSQL)"],
+    ["DATABASE_URL", "postgresql:// not a url", "DATABASE_URL must be a PostgreSQL URL"],
+    ["DATABASE_POOL_SIZE", "1", "DATABASE_POOL_SIZE must be at least 2"],
+    ["DATABASE_STATEMENT_TIMEOUT_MS", "soon", "DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds"],
     ["DATABASE_URL", "file:./data/shop.db?mode=ro", "DATABASE_URL must be a SQLite URL"],
     ["PUBLIC_BASE_URL", "localhost:3000", "PUBLIC_BASE_URL must be an http:// or https:// URL"],
     ["PUBLIC_BASE_URL", "ftp://shop.example.se", "PUBLIC_BASE_URL must be an http:// or https:// URL"],
