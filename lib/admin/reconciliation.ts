@@ -9,6 +9,7 @@ import { log } from "../log.ts";
 import { fromSeqrAmount } from "../seqr/amounts.ts";
 import { readStoredReceipt } from "../orders/stored-receipt.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
+import { formatShopTime } from "./periods.ts";
 import { paidAmountOf } from "./refunds.ts";
 
 // Reconciliation: close a SEQR transaction period (markTransactionPeriod), fetch its report (executeReport, which
@@ -286,11 +287,22 @@ function markUnansweredMessage(error: SeqrError | null): string {
   return `The shop got no answer from SEQR when it asked to close this period${what}, so SEQR may or may not have closed it, and its report cannot be fetched. The next reconciliation starts where this period ends, so nothing is counted twice. If the next report's totals differ, ask SEQR support for the transactions of this period.`;
 }
 
+function clockBehindMessage(periodStart: Date, now: Date): string {
+  return `The last reconciled period ends at ${formatShopTime(periodStart)}, which is not before this server's time (${formatShopTime(now)}): another reconciliation has just finished, or this server's clock is behind. Reload the page and try again; if it persists, check the servers' clocks.`;
+}
+
 /**
  * Closes the current period at SEQR, then fetches and compares its report. The run row is written first (STARTED,
- * its periodStart unique): two clicks at once, or a click while an earlier run is closing its period, get
- * ALREADY_RUNNING from the constraint and change nothing; a run interrupted before SEQR's answer was stored keeps
- * its period as FAILED, so the periods the shop compares never overlap and none is silently skipped.
+ * its periodStart unique): two clicks at once, from one server or several, or a click while an earlier run is
+ * closing its period, get ALREADY_RUNNING from the constraint and change nothing; a run interrupted before SEQR's
+ * answer was stored keeps its period as FAILED, so the periods the shop compares never overlap and none is silently
+ * skipped.
+ *
+ * Why that is enough without a lock: every run starts where the run with the latest start ends, and no two runs
+ * share a start (the unique constraint), so a run that read an older "latest" than a concurrent one collides with
+ * it; and every run ends after it starts (checked here: a server whose clock is behind, or a close that read the
+ * run a concurrent one had just finished, would otherwise write a period that ends before it starts, and the next
+ * one would start inside an earlier one). The runs are one chain of adjacent periods.
  */
 export async function reconcileNewPeriod(now = new Date()): Promise<string> {
   const previous = await db.reconciliationRun.findFirst({ orderBy: { periodStart: "desc" } });
@@ -299,13 +311,19 @@ export async function reconcileNewPeriod(now = new Date()): Promise<string> {
       throw new AppError("RECONCILIATION_RUNNING", 409, ALREADY_RUNNING);
     }
     // Interrupted (the process died while SEQR was asked): SEQR may have closed the period. The run keeps it.
-    await db.reconciliationRun.updateMany({
+    const marked = await db.reconciliationRun.updateMany({
       where: { id: previous.id, status: RUN_STATUS.STARTED, transactionPeriodId: null },
       data: { status: RUN_STATUS.FAILED, error: markUnansweredMessage(null) },
     });
+    // Changed meanwhile: its own process stored SEQR's answer or gave the period back, or another close got here
+    // first. What the next period starts from is no longer what was read.
+    if (marked.count === 0) throw new AppError("RECONCILIATION_RUNNING", 409, ALREADY_RUNNING);
     reconciliationLog.warn({ runId: previous.id }, "reconciliation run interrupted before SEQR's answer was stored");
   }
   const periodStart = previous?.periodEnd ?? new Date(0);
+  if (now.getTime() <= periodStart.getTime()) {
+    throw new AppError("RECONCILIATION_CLOCK", 409, clockBehindMessage(periodStart, now));
+  }
   let runId: string;
   try {
     ({ id: runId } = await db.reconciliationRun.create({
@@ -337,6 +355,8 @@ export async function reconcileNewPeriod(now = new Date()): Promise<string> {
   }
   // SEQR's name for the period is what fetches its report: logged and stored the moment it arrives.
   reconciliationLog.info({ runId, transactionPeriodId }, "transaction period closed");
+  // Unconditional on purpose: SEQR has closed the period, so the run keeps SEQR's name for it even if another close
+  // took it for interrupted meanwhile (FAILED); fetchAndCompare then completes it.
   await db.reconciliationRun.update({ where: { id: runId }, data: { transactionPeriodId } });
   await fetchAndCompare(runId);
   return runId;

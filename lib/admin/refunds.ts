@@ -1,4 +1,5 @@
 import { db } from "../db.ts";
+import { lockRows } from "../db-locks.ts";
 import { AppError } from "../errors.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
@@ -11,8 +12,9 @@ import type { AdminContext } from "./guard.ts";
 import { parseRefundAmount, refundProblem, statusAfterRefunds, type RefundLedger } from "./refund-amounts.ts";
 
 // Refunds (refundPayment). The amount is reserved by writing the Refund row before SEQR is asked, inside the
-// transaction that checks it against what is left: two refunds at once can never give back more than was paid,
-// and a form submitted twice carries the same requestKey, which is unique, so it refunds once.
+// transaction that checks it against what is left, under a lock on the payment: two refunds at once can never give
+// back more than was paid, and a form submitted twice carries the same requestKey, which is unique, so it refunds
+// once.
 
 const refundLog = log.child({ component: "refunds" });
 
@@ -83,7 +85,9 @@ export async function refundPayment(
   let refundId: string;
   try {
     refundId = await db.$transaction(async (tx) => {
-      // Write first (lib/db.ts): the row takes the write lock, so the check below sees every other refund.
+      // The payment's lock orders the refunds of one payment: each checks what is left only after the one before it
+      // has committed its reservation (PostgreSQL runs them at once otherwise, each blind to the other's row).
+      await lockRows(tx, "PaymentAttempt", [attempt.id]);
       const refund = await tx.refund.create({
         data: {
           orderId: input.orderId,
@@ -230,6 +234,8 @@ export async function applySucceededRefund(change: {
     });
     if (moved.count === 0) return false;
     const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
+    // The increment holds the order's row until the end of the transaction: a refund applied at the same moment
+    // waits here, then reads this one's total and status, so the last of them moves the order to REFUNDED.
     const order = await tx.order.update({
       where: { id: recorded.orderId },
       data: { refundedMinor: { increment: refund.amountMinor } },

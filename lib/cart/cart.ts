@@ -115,8 +115,10 @@ export async function addToCart(cartId: string, sku: string, quantity: number): 
   const adding = parseQuantity(lineQuantitySchema, quantity);
   const product = await findProductForSale(sku);
   return db.$transaction(async (tx) => {
-    // Write first, check after (lib/db.ts): from the first write on this transaction holds the write lock, so two
-    // adds at the same moment cannot both pass the check against what the other one added.
+    // Write first, check after (lib/db.ts): the first write locks the cart (on SQLite the whole database, on
+    // PostgreSQL the cart's row, which the upsert updates) until the transaction ends, and the line's quantity
+    // comes back from its own increment, so two adds at the same moment cannot both pass the check against what the
+    // other one added.
     await tx.cart.upsert({ where: { id: cartId }, create: { id: cartId }, update: { updatedAt: new Date() } });
     const line = await tx.cartItem.upsert({
       where: { cartId_productId: { cartId, productId: product.id } },

@@ -1,4 +1,5 @@
 import { db } from "../db.ts";
+import { lockRows } from "../db-locks.ts";
 import { AppError } from "../errors.ts";
 import type { OrderSource, Prisma } from "../generated/prisma/client.ts";
 import { newClientInvoiceId } from "./ids.ts";
@@ -96,9 +97,14 @@ export async function createOrder(
 
   const cart = request.cart;
   if (!cart) return db.order.create({ select, data });
-  // Write first, count after (lib/db.ts): the transaction holds the write lock from the insert on, so two
-  // checkouts of one cart at the same moment cannot both see room for one more. A refusal rolls the order back.
+  // The cart's lock orders its checkouts: each counts the cart's open orders only once the one before it has
+  // committed its order, so two checkouts at the same moment cannot both see room for one more (on PostgreSQL they
+  // would, each blind to the other's uncommitted row). A refusal rolls the order back.
   return db.$transaction(async (tx) => {
+    // A cart deleted meanwhile (an idle cart swept) has no lines left to order, and no row to lock.
+    if ((await lockRows(tx, "Cart", [cart.id])) === 0) {
+      throw new AppError("EMPTY_CART", 400, "Your cart is empty. Add a product to it before you check out.");
+    }
     const order = await tx.order.create({ select, data });
     const open = await tx.order.count({ where: { cartId: cart.id, ...openNeverInvoicedOrder } });
     if (open > cart.maxOpenOrders) {

@@ -1,4 +1,5 @@
 import { db } from "../db.ts";
+import { lockOrder } from "../db-locks.ts";
 import { AppError } from "../errors.ts";
 import type { SeqrInvoiceStatus } from "../seqr/types.ts";
 import { cancelAttemptInvoice, type CancelOutcome } from "./cancel-invoice.ts";
@@ -73,6 +74,9 @@ export async function endOrderByMerchant(
     const at = now();
     if (order.invoicingUntil && order.invoicingUntil > at) throw payStarting();
     const ended = await db.$transaction(async (tx) => {
+      // Locked first, so that the update below reads the order's invoices as they are now: on PostgreSQL an UPDATE
+      // that waited for a concurrent Pay re-checks the order's own row, not the attempts in its condition.
+      await lockOrder(tx, orderId);
       // The whole decision in one conditional update: still in the state read above, no Pay holding the order's
       // lease (it may be sending an invoice this very moment), and no invoice the customer could pay. A Pay that
       // won the race makes this match no row, and the next round cancels its invoice first.

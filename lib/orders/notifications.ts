@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { db } from "../db.ts";
+import { lockOrder } from "../db-locks.ts";
 import { AppError } from "../errors.ts";
 import { BodyTooLargeError } from "../http/body.ts";
 import { log } from "../log.ts";
@@ -107,6 +108,8 @@ async function adoptUnconfirmedInvoice(orderId: string, invoiceReference: string
   });
   if (!unconfirmed) return null;
   const adopted = await db.$transaction(async (tx) => {
+    // The order first, as every transaction about an order's invoices locks it (lib/db-locks.ts).
+    await lockOrder(tx, orderId);
     const taken = await tx.paymentAttempt.updateMany({
       where: { id: unconfirmed.id, invoiceReference: null, state: { in: ["SENDING", "UNKNOWN"] } },
       data: { state: "SENT", invoiceReference, seqrStatus: "ISSUED", finalizedAt: null, nextCheckAt: new Date() },

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { db } from "../db.ts";
+import { lockOrder } from "../db-locks.ts";
 import { env } from "../env.ts";
 import { AppError } from "../errors.ts";
 import type { PaymentAttempt } from "../generated/prisma/client.ts";
@@ -9,14 +10,17 @@ import { seqr, SeqrError } from "../seqr/index.ts";
 import { cancelAttemptInvoice } from "./cancel-invoice.ts";
 import { buildInvoice } from "./invoice.ts";
 import { endSendingAttempt, PAY_LEASE_MS } from "./stale-attempts.ts";
-import { LIVE_INVOICE_STATUSES, PAYABLE_STATUSES, type OrderStatus } from "./state-machine.ts";
+import { canTransition, LIVE_INVOICE_STATUSES, PAYABLE_STATUSES, type OrderStatus } from "./state-machine.ts";
 import { reserveStock } from "./stock-reservation.ts";
 import { syncPaymentStatus } from "./sync-payment-status.ts";
 
 // Pay on the order page: the order gets a SEQR invoice to pay in the app. The guarantees, each held by the
 // database, not by timing:
 // - never two live invoices for one order: a new invoice is sent only under a lease on the order (a conditional
-//   update), and only after SEQR has said the previous one is no longer payable (cancelInvoice 0 or 95);
+//   update), only after SEQR has said the previous one is no longer payable (cancelInvoice 0 or 95), and only when,
+//   under the order's row lock, the order has no other invoice out or being sent (what this Pay read before it took
+//   the lease may be stale: another Pay may have finished meanwhile, or taken over a lease that looked expired to
+//   a server whose clock runs ahead);
 // - never an item sold twice: the order's units are reserved (conditional decrements) before SEQR is asked, and
 //   Pay is refused, naming the items, when they are no longer there;
 // - never money lost track of: the attempt is written (SENDING) before sendInvoice and the reference stored the
@@ -75,7 +79,7 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
   });
   if (lease.count === 0) return waitForOtherPay(orderId);
 
-  let attempt: PaymentAttempt;
+  let sending: PaymentAttempt | null;
   try {
     if (live) {
       await replaceLiveInvoice(live, now);
@@ -88,7 +92,21 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
       if (renewed.count === 0) return await waitForOtherPay(orderId);
       leasedUntil = new Date(startedAt.getTime() + PAY_LEASE_MS);
     }
-    attempt = await db.$transaction(async (tx) => {
+    const ourLease = leasedUntil;
+    sending = await db.$transaction(async (tx) => {
+      await lockOrder(tx, orderId);
+      // Under the lock, what was read before may have changed: the lease is still this Pay's, and no other attempt
+      // is SENDING or holds a live invoice (the one SEQR has just canceled for this Pay aside).
+      const ours = await tx.order.count({ where: { id: orderId, invoicingUntil: ourLease } });
+      if (ours === 0) return null;
+      const other = await tx.paymentAttempt.count({
+        where: {
+          orderId,
+          ...(live ? { id: { not: live.id } } : {}),
+          OR: [{ state: "SENDING" }, { state: "SENT", seqrStatus: { in: LIVE_INVOICE_STATUSES } }],
+        },
+      });
+      if (other > 0) return null;
       const { reserved } = await reserveStock(tx, orderId);
       const written = await tx.paymentAttempt.create({
         data: {
@@ -117,12 +135,18 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
     await releaseLease(orderId, leasedUntil);
     throw error;
   }
+  if (!sending) {
+    // Another Pay's invoice is out or on its way: that is the one to pay.
+    await releaseLease(orderId, leasedUntil);
+    return waitForOtherPay(orderId);
+  }
+  const attempt = sending;
 
   let invoiceReference: string;
   try {
     ({ invoiceReference } = await seqr.sendInvoice(buildInvoice(order, startedAt)));
   } catch (error) {
-    await recordSendFailure(attempt, error);
+    await recordSendFailure(attempt, leasedUntil, error);
     if (error instanceof SeqrError) {
       payLog.warn({ orderId, attemptId: attempt.id, kind: error.kind, resultCode: error.resultCode }, "sendInvoice failed");
       throw unavailable(error);
@@ -134,6 +158,7 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
 
   const issuedAt = now();
   await db.$transaction(async (tx) => {
+    await lockOrder(tx, orderId);
     // SENDING, or UNKNOWN if this call outlived the lease and the reconciler gave up on it: the reference wins.
     await tx.paymentAttempt.updateMany({
       where: { id: attempt.id, state: { in: ["SENDING", "UNKNOWN"] } },
@@ -145,11 +170,14 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
         nextCheckAt: new Date(issuedAt.getTime() + FIRST_CHECK_AFTER_MS),
       },
     });
-    const moved = await tx.order.updateMany({
-      where: { id: orderId, status: order.status },
-      data: { status: "INVOICED", invoicingUntil: null },
-    });
-    if (moved.count === 0) await tx.order.update({ where: { id: orderId }, data: { invoicingUntil: null } });
+    // The order as it is now, not as this Pay first read it: a look at the replaced invoice may have moved it.
+    const current = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } });
+    const from = current.status;
+    const moved =
+      from !== "INVOICED" && canTransition(from, "INVOICED")
+        ? await tx.order.updateMany({ where: { id: orderId, status: from }, data: { status: "INVOICED" } })
+        : { count: 0 };
+    await tx.order.updateMany({ where: { id: orderId, invoicingUntil: leasedUntil }, data: { invoicingUntil: null } });
     await tx.paymentEvent.create({
       data: {
         orderId,
@@ -160,14 +188,14 @@ export async function requestPayment(orderId: string, options: { now?: () => Dat
         detail: { invoiceReference, totalMinor: order.totalMinor, currency: order.currency },
       },
     });
-    if (moved.count > 0 && order.status !== "INVOICED") {
+    if (moved.count > 0) {
       await tx.paymentEvent.create({
         data: {
           orderId,
           paymentAttemptId: attempt.id,
           type: "STATUS_CHANGED",
           source: "order-page",
-          fromStatus: order.status,
+          fromStatus: from,
           toStatus: "INVOICED",
         },
       });
@@ -203,10 +231,12 @@ async function replaceLiveInvoice(live: PaymentAttempt, now: () => Date): Promis
  * SEQR said no (a result code): no invoice exists, the attempt is REFUSED. No answer that can be read (a timeout,
  * the network, a malformed answer): SEQR may hold an invoice, the attempt is UNKNOWN (stale-attempts.ts).
  */
-async function recordSendFailure(attempt: PaymentAttempt, error: unknown): Promise<void> {
+async function recordSendFailure(attempt: PaymentAttempt, leasedUntil: Date, error: unknown): Promise<void> {
   const refused = error instanceof SeqrError && error.kind === "result";
   await db.$transaction(async (tx) => {
-    await tx.order.update({ where: { id: attempt.orderId }, data: { invoicingUntil: null } });
+    await lockOrder(tx, attempt.orderId);
+    // Only this Pay's lease: one another Pay has taken since is left alone.
+    await tx.order.updateMany({ where: { id: attempt.orderId, invoicingUntil: leasedUntil }, data: { invoicingUntil: null } });
     await endSendingAttempt(tx, attempt, {
       state: refused ? "REFUSED" : "UNKNOWN",
       trigger: "order-page",
@@ -231,17 +261,21 @@ async function findLiveAttempt(orderId: string) {
   });
 }
 
-/** Another Pay holds the lease: its invoice is the one to pay. */
+/**
+ * Another Pay holds the lease: its invoice is the one to pay, once it has finished. Not before: while it holds the
+ * lease the live invoice may be the one it is replacing, which SEQR is canceling.
+ */
 async function waitForOtherPay(orderId: string): Promise<PaymentRequest> {
   const deadline = Date.now() + WAIT_FOR_OTHER_PAY_MS;
-  while (Date.now() < deadline) {
-    const live = await findLiveAttempt(orderId);
-    if (live?.invoiceReference) return { invoiceReference: live.invoiceReference, reused: true };
+  let leased = true;
+  while (leased) {
     const order = await db.order.findUnique({ where: { id: orderId }, select: { invoicingUntil: true } });
-    if (!order?.invoicingUntil) break;
+    // A lease past its end was left by a Pay that died: nothing is coming from it.
+    leased = order?.invoicingUntil != null && order.invoicingUntil.getTime() > Date.now();
+    if (!leased || Date.now() >= deadline) break;
     await sleep(200);
   }
-  const live = await findLiveAttempt(orderId);
+  const live = leased ? null : await findLiveAttempt(orderId);
   if (live?.invoiceReference) return { invoiceReference: live.invoiceReference, reused: true };
   throw new AppError("PAYMENT_BUSY", 409, "This order's payment is being prepared on another screen. Please try again.");
 }

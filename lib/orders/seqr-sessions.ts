@@ -85,7 +85,9 @@ export async function openOrderSession(token: string): Promise<OpenedSession> {
     const product = await findProductBySku(productParameter);
     if (!product) throw new AppError("PRODUCT_NOT_FOUND", 404, "This SEQR code is for a product the shop no longer sells.");
     try {
-      // The order and its session are one statement: a reload racing this one creates no second order.
+      // The order and its session are one statement (one transaction) and the session's tokenHash is unique: a
+      // reload racing this one, in this process or another, waits for this insert and then fails on the key, which
+      // rolls its own order back. It answers with this order.
       const order = await createOrder(
         { lines: [{ productId: product.id, quantity: 1 }], source: "PRODUCT_QR", trigger: "order-page" },
         { sessions: { create: session }, customerMsisdn: info.msisdn, customerSubscriberKey: info.subscriberKey },

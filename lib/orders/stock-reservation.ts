@@ -5,7 +5,10 @@ import type { Prisma } from "../generated/prisma/client.ts";
 // shopper can pay for them, so ten shoppers can never pay for eight units. Order.stockReservation says where the
 // order's units are (NONE: on the shelf; HELD: taken off it while an invoice is out; TAKEN: paid for, for good).
 // Every move between those states is one conditional update on the order, so each happens once however many
-// triggers race; the stock moves in the same transaction.
+// triggers race; the stock moves in the same transaction. Each decrement is conditional on the stock it needs
+// (`stock >= quantity` in the UPDATE itself), which PostgreSQL re-checks on the newest row after waiting for a
+// concurrent one: two orders can never both take the last unit. Products are updated in id order, whatever the
+// order's lines say, so that two orders of the same products never each hold one and wait for the other's.
 
 type Tx = Prisma.TransactionClient;
 
@@ -24,19 +27,19 @@ export async function reserveStock(tx: Tx, orderId: string): Promise<{ reserved:
   if (claimed.count === 0) return { reserved: false };
 
   const lines = await linesOf(tx, orderId);
-  const short: ReservedLine[] = [];
-  for (const line of lines) {
+  const short = new Set<ReservedLine>();
+  for (const line of inLockOrder(lines)) {
     if (line.productId === null) {
-      short.push(line);
+      short.add(line);
       continue;
     }
     const taken = await tx.product.updateMany({
       where: { id: line.productId, stock: { gte: line.quantity } },
       data: { stock: { decrement: line.quantity } },
     });
-    if (taken.count === 0) short.push(line);
+    if (taken.count === 0) short.add(line);
   }
-  if (short.length > 0) throw outOfStock(short);
+  if (short.size > 0) throw outOfStock(lines.filter((line) => short.has(line)));
   return { reserved: true };
 }
 
@@ -48,7 +51,7 @@ export async function releaseStock(tx: Tx, orderId: string, context: { trigger: 
   });
   if (released.count === 0) return { released: false };
   const lines = await linesOf(tx, orderId);
-  for (const line of lines) {
+  for (const line of inLockOrder(lines)) {
     if (line.productId === null) continue; // the product was deleted: there is no shelf to put it back on
     await tx.product.updateMany({ where: { id: line.productId }, data: { stock: { increment: line.quantity } } });
   }
@@ -79,8 +82,9 @@ export async function takeStockForPaidOrder(tx: Tx, orderId: string): Promise<{ 
     data: { stockReservation: "TAKEN" },
   });
   if (claimed.count === 0) return { short: [] }; // TAKEN already
-  const short: ReservedLine[] = [];
-  for (const line of await linesOf(tx, orderId)) {
+  const lines = await linesOf(tx, orderId);
+  const short = new Set<ReservedLine>();
+  for (const line of inLockOrder(lines)) {
     const taken =
       line.productId === null
         ? { count: 0 }
@@ -88,9 +92,15 @@ export async function takeStockForPaidOrder(tx: Tx, orderId: string): Promise<{ 
             where: { id: line.productId, stock: { gte: line.quantity } },
             data: { stock: { decrement: line.quantity } },
           });
-    if (taken.count === 0) short.push(line);
+    if (taken.count === 0) short.add(line);
   }
-  return { short };
+  return { short: lines.filter((line) => short.has(line)) };
+}
+
+/** The lines by product id: every transaction that moves stock locks the product rows in this one order. */
+function inLockOrder(lines: readonly ReservedLine[]): ReservedLine[] {
+  const key = (line: ReservedLine) => line.productId ?? "";
+  return [...lines].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 async function linesOf(tx: Tx, orderId: string): Promise<ReservedLine[]> {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { db } from "../db.ts";
+import { lockOrder } from "../db-locks.ts";
 import { AppError } from "../errors.ts";
 import type { PaymentAttempt, Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
@@ -150,8 +151,12 @@ async function applyAnswer(
     sourceAddress: context.sourceAddress,
   };
   const final = !isLiveInvoiceStatus(answer.status);
-  // Write first (lib/db.ts). A repeated answer (same status, same version) only counts: the timeline keeps the
-  // answers that differ, so an invoice looked at every 2 s for ten minutes does not leave 300 identical rows.
+  // The order's lock first (lib/db-locks.ts): answers about two invoices of one order (both paid: PAID_TWICE) are
+  // applied one after the other, each reading what the other wrote. Without it, on PostgreSQL, each would count
+  // the other invoice as not paid yet, and the second payment would be recorded without the merchant being told.
+  await lockOrder(tx, orderId);
+  // A repeated answer (same status, same version) only counts: the timeline keeps the answers that differ, so an
+  // invoice looked at every 2 s for ten minutes does not leave 300 identical rows.
   const repeated = await tx.paymentAttempt.updateMany({
     where: { id: attempt.id, state: "SENT", seqrStatus: answer.status, seqrVersion: answer.version },
     data: { lastCheckedAt: at, sameAnswerCount: { increment: 1 } },
@@ -263,6 +268,8 @@ async function findAttempt(orderId: string, attemptId: string | undefined): Prom
  */
 async function markLost(attempt: PaymentAttempt, recorded: Recorded, at: Date): Promise<SyncResult> {
   const changed = await db.$transaction(async (tx) => {
+    // Under the order's lock, the count of invoices left below sees a Pay's new attempt, or the Pay sees this.
+    await lockOrder(tx, recorded.orderId);
     const lost = await tx.paymentAttempt.updateMany({
       where: { id: attempt.id, state: "SENT" },
       data: { state: "LOST", seqrStatus: null, nextCheckAt: null, lastCheckedAt: at, finalizedAt: attempt.finalizedAt ?? at },

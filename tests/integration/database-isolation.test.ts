@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPrismaClient, db } from "@/lib/db";
 import { env } from "@/lib/env";
 
+import { onSqlite } from "./support/test-database";
+
 // Issue 11, item 5: the shop's process has one SQLite connection, so a transaction must keep every other request's
 // query out until it commits or rolls back. `db` is the shop's own client (createPrismaClient on this file's
 // database); `elsewhere` is a second connection to the file, as another process has: it sees committed rows only.
@@ -105,7 +107,11 @@ describe("a transaction in the shop's process", () => {
     expect(await cartExists(elsewhere, "iso-uncommitted")).toBe(true);
   });
 
-  test("that reads, awaits and writes loses no increment made outside it meanwhile", async () => {
+  // SQLite only: the one connection lib/db.ts lends to one transaction at a time is what keeps the outside writes
+  // out until the transaction ends. PostgreSQL's pool runs them on other connections at once, READ COMMITTED, so
+  // a bare read-then-write does lose them there: a transaction takes the row's lock first (lib/db-locks.ts), as
+  // concurrency.test.ts shows on both databases ("loses no increment made meanwhile", and across processes).
+  test.runIf(onSqlite)("that reads, awaits and writes loses no increment made outside it meanwhile", async () => {
     await db.product.create({
       data: {
         sku: "ISO-COUNTER",
@@ -209,7 +215,10 @@ describe("a transaction in the shop's process", () => {
     expect(await cartExists(elsewhere, "iso-after-timeout")).toBe(false);
   });
 
-  test("that gave up waiting to start does not keep the connection", async () => {
+  // SQLite only: a second transaction waits for the process's one connection. On PostgreSQL it takes another pooled
+  // connection and starts at once; its counterpart there, a start that gave up waiting for a full pool, is in
+  // concurrency.test.ts ("a transaction that gave up waiting for a pooled connection does not keep one").
+  test.runIf(onSqlite)("that gave up waiting to start does not keep the connection", async () => {
     const held = signal();
     const opened = signal();
     const first = db.$transaction(async (tx) => {
