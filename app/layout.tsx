@@ -10,6 +10,11 @@ export const metadata: Metadata = {
   description: SHOP_TAGLINE,
 };
 
+// Every page renders per request, none at `next build`: pages read the database (stock, orders, the admin's
+// session), and a build must neither need one (a checkout is built before its database exists) nor write to the one
+// it is pointed at. Set here, it covers every page to come. tests/integration/build-without-database.test.ts.
+export const dynamic = "force-dynamic";
+
 // The four External Service pages open inside the SEQR app's web view: phones from 320 px wide upwards.
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
