@@ -1,7 +1,8 @@
 import { db } from "../db.ts";
 import { env } from "../env.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { SHOP_NAME } from "../shop/brand.ts";
-import { getSandboxConfig } from "./config.ts";
+import { defaultSandboxConfig } from "./config.ts";
 import { assertSandboxMode } from "./guard.ts";
 
 // What SEQR knew about the world before any call: the shop's terminal, its External Service and a few test
@@ -30,40 +31,45 @@ export function defaultServiceUrls(baseUrl = env.publicBaseUrl) {
   };
 }
 
-let ready: Promise<void> | undefined;
+/** The shop's client, or a transaction of it (resetSandbox rebuilds the registry inside its own). */
+export type RegistryWriter = Prisma.TransactionClient | typeof db;
 
-async function createRegistry(): Promise<void> {
-  await db.sandboxTerminal.upsert({
+/**
+ * Writes the registry through `client`. Upserts only, so that processes doing it at once agree: the settings'
+ * terminal and service are brought in line, subscribers and the timings row are created when missing.
+ */
+export async function writeSandboxRegistry(client: RegistryWriter): Promise<void> {
+  assertSandboxMode();
+  await client.sandboxTerminal.upsert({
     where: { id: env.seqr.terminalId },
     create: { id: env.seqr.terminalId, password: env.seqr.terminalPassword, name: SHOP_NAME },
     update: { password: env.seqr.terminalPassword },
   });
-  await db.sandboxService.upsert({
+  await client.sandboxService.upsert({
     where: { id: env.seqr.serviceId },
     create: { id: env.seqr.serviceId, name: SHOP_NAME, ...defaultServiceUrls() },
     update: defaultServiceUrls(),
   });
   for (const subscriber of TEST_SUBSCRIBERS) {
-    await db.sandboxSubscriber.upsert({
+    await client.sandboxSubscriber.upsert({
       where: { msisdn: subscriber.msisdn },
       create: { ...subscriber, currency: "SEK" },
       update: {},
     });
   }
-  await getSandboxConfig();
+  await client.sandboxConfig.upsert({ where: { id: 1 }, create: defaultSandboxConfig(), update: {} });
 }
+
+// Once per process: after that the registry is in the database for every process. A reset rebuilds it in the same
+// transaction that empties it (reset.ts), so no process ever needs to build it again.
+let ready: Promise<void> | undefined;
 
 /** Makes sure the registry exists; cheap after the first call in a process. */
 export function ensureSandboxRegistry(): Promise<void> {
   assertSandboxMode();
-  ready ??= createRegistry().catch((error: unknown) => {
+  ready ??= writeSandboxRegistry(db).catch((error: unknown) => {
     ready = undefined;
     throw error;
   });
   return ready;
-}
-
-/** After a reset: the next call builds the registry again. */
-export function forgetSandboxRegistry(): void {
-  ready = undefined;
 }

@@ -53,7 +53,6 @@ const PURE = new Set([
   "ids.ts:newAuthKey",
   "ids.ts:newTransactionPeriodId",
   "registry.ts:defaultServiceUrls",
-  "registry.ts:forgetSandboxRegistry",
   "seqr-urls.ts:parseSeqrCode",
   "soap-requests.ts:element",
   "soap-requests.ts:text",
