@@ -3,7 +3,6 @@ import "./support/shop-address";
 import http from "node:http";
 import type { IncomingMessage } from "node:http";
 
-import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { z } from "zod";
@@ -24,7 +23,7 @@ import { cartIdSchema, newCartId } from "@/lib/cart/cart-id";
 import { cartQuantityField, lineQuantityField } from "@/lib/cart/quantities";
 import { CATALOG } from "@/lib/catalog/catalog-data";
 import { skuSchema } from "@/lib/catalog/product-schema";
-import { db } from "@/lib/db";
+import { createPrismaClient, databaseProvider, db, type PrismaClient } from "@/lib/db";
 import { env } from "@/lib/env";
 import { installClientAddressStamp } from "@/lib/http/client-address";
 import { overrideRateLimits, RATE_LIMITS, type RateLimit, type RateLimitName } from "@/lib/http/rate-limit";
@@ -131,25 +130,45 @@ shopHttpServer.on("request", (request: IncomingMessage) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// Every table, read in full through a connection of its own (better-sqlite3, synchronous: cheap enough to compare
-// the whole database before and after every run).
+// Every table, read in full through a database client of its own (as another server process would read it), on
+// SQLite and PostgreSQL alike. Rows are compared as a sorted list of their JSON, so the order a database happens to
+// return them in does not matter.
 
 const LIMITER_TABLE = "RateLimiterFlexible";
-let reader: Database.Database;
-let tableQueries: [string, Database.Statement][] = [];
+let reader: PrismaClient;
+let tableNames: string[] = [];
 
-let lastSnapshot: { dataVersion: number; tables: Map<string, string> } | undefined;
+let lastSnapshot: { version: string; tables: Map<string, string> } | undefined;
+
+/** JSON for any row a raw query returns: bigint (SQLite's and PostgreSQL's 64-bit integers) as text. */
+const rowJson = (row: unknown) => JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
 
 /**
- * Every table's rows, as JSON. SQLite's data_version moves whenever another connection commits a change, so while
- * it stands still the last snapshot is still the database's, and a run that wrote nothing costs no re-read.
+ * What moves whenever a change may have been committed, so that while it stands still the last snapshot is still
+ * the database's, and a run that wrote nothing costs no re-read. SQLite: data_version, which moves whenever another
+ * connection commits. PostgreSQL: the server's transaction snapshot (xmin:xmax:in-progress ids), which moves
+ * whenever any transaction that wrote commits or begins writing, in any database of the server: never missing a
+ * change, it sometimes re-reads for another test file's.
  */
-function snapshot(): Map<string, string> {
-  const dataVersion = reader.pragma("data_version", { simple: true }) as number;
-  if (lastSnapshot?.dataVersion === dataVersion) return lastSnapshot.tables;
+async function databaseVersion(): Promise<string> {
+  const sql = databaseProvider === "postgresql" ? "SELECT pg_current_snapshot()::text AS version" : "SELECT data_version AS version FROM pragma_data_version";
+  const [row] = await reader.$queryRawUnsafe<{ version: unknown }[]>(sql);
+  return String(row?.version);
+}
+
+/** One table's rows, each as JSON, sorted. */
+async function tableRows(name: string): Promise<string[]> {
+  return (await reader.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${name}"`)).map(rowJson).sort();
+}
+
+/** Every table's rows, as JSON. */
+async function snapshot(): Promise<Map<string, string>> {
+  const version = await databaseVersion();
+  if (lastSnapshot?.version === version) return lastSnapshot.tables;
   const tables = new Map<string, string>();
-  for (const [name, query] of tableQueries) tables.set(name, JSON.stringify(query.all()));
-  lastSnapshot = { dataVersion, tables };
+  const contents = await Promise.all(tableNames.map((name) => tableRows(name)));
+  tableNames.forEach((name, index) => tables.set(name, JSON.stringify(contents[index])));
+  lastSnapshot = { version, tables };
   return tables;
 }
 
@@ -157,8 +176,8 @@ function changedTables(before: Map<string, string>, after: Map<string, string>):
   return [...before.keys()].filter((name) => before.get(name) !== after.get(name));
 }
 
-function rowsOf(name: string): Record<string, unknown>[] {
-  return reader.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() as Record<string, unknown>[];
+async function rowsOf(name: string): Promise<Record<string, unknown>[]> {
+  return (await tableRows(name)).map((json) => JSON.parse(json) as Record<string, unknown>);
 }
 
 /**
@@ -170,10 +189,10 @@ async function unchangedExcept<T>(
   options: { exempt?: readonly string[]; soap?: number } = {},
 ): Promise<{ result: T; changed: string[] }> {
   const exempt = new Set(options.exempt ?? []);
-  const before = snapshot();
+  const before = await snapshot();
   const soapBefore = soapRequests;
   const result = await call();
-  const after = snapshot();
+  const after = await snapshot();
   const changed = changedTables(before, after);
   expect(
     changed.filter((name) => !exempt.has(name)),
@@ -514,20 +533,21 @@ beforeAll(async () => {
     orderIds: (await db.order.findMany({ select: { clientInvoiceId: true } })).map((order) => order.clientInvoiceId),
   };
 
-  reader = new Database(env.databaseUrl.slice("file:".length), { readonly: true, fileMustExist: true });
-  const names = (
-    reader
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name")
-      .all() as { name: string }[]
-  ).map((row) => row.name);
-  tableQueries = names.map((name) => [name, reader.prepare(`SELECT * FROM "${name}" ORDER BY rowid`)]);
+  reader = createPrismaClient(env.databaseUrl);
+  const tablesSql =
+    databaseProvider === "postgresql"
+      ? `SELECT table_name AS name FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations' ORDER BY table_name`
+      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name";
+  const names = (await reader.$queryRawUnsafe<{ name: string }[]>(tablesSql)).map((row) => row.name);
+  tableNames = names;
   // The comparison covers the shop's tables and the sandbox's (SEQR's side) alike.
   expect(names).toEqual(expect.arrayContaining(["Order", "PaymentAttempt", "PaymentEvent", "Cart", "CartItem", "SandboxInvoice", "SandboxSession", "AdminSignInAttempt", LIMITER_TABLE]));
 }, 60_000);
 
-afterAll(() => {
+afterAll(async () => {
   restoreLimits?.();
-  reader?.close();
+  await reader?.$disconnect();
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -846,8 +866,8 @@ describe(`fuzzing the public Server Actions (seed ${SEED})`, () => {
           const password = parsed.success ? (parsed.data as { password: string }).password : undefined;
           fc.pre(!(same && password === env.admin.password));
           const recorded = same && password !== undefined;
-          const attemptsBefore = rowsOf("AdminSignInAttempt").length;
-          const accountBefore = rowsOf("AdminAccount");
+          const attemptsBefore = await rowsOf("AdminSignInAttempt");
+          const accountBefore = await rowsOf("AdminAccount");
           const { result } = await unchangedExcept(() => callAction(signInAction, entries, headers), {
             exempt: recorded ? ["AdminSignInAttempt", "AdminAccount"] : [],
           });
@@ -855,12 +875,12 @@ describe(`fuzzing the public Server Actions (seed ${SEED})`, () => {
           if (recorded) {
             expect(message).toMatch(/^(That password is not right\.|Too many failed sign-ins)/);
             // One attempt more; of the account, only its failures in a row and its backoff moved.
-            const attempts = rowsOf("AdminSignInAttempt");
-            expect(attempts).toHaveLength(attemptsBefore + 1);
-            expect(attempts.at(-1)).toMatchObject({ outcome: expect.stringMatching(/^(FAILED|LOCKED_OUT)$/) });
+            const known = new Set(attemptsBefore.map((attempt) => attempt.id));
+            const added = (await rowsOf("AdminSignInAttempt")).filter((attempt) => !known.has(attempt.id));
+            expect(added).toEqual([expect.objectContaining({ outcome: expect.stringMatching(/^(FAILED|LOCKED_OUT)$/) })]);
             const withoutBackoff = (rows: Record<string, unknown>[]) =>
               rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !["failedSignIns", "signInBlockedUntil", "updatedAt"].includes(column))));
-            expect(withoutBackoff(rowsOf("AdminAccount"))).toEqual(withoutBackoff(accountBefore));
+            expect(withoutBackoff(await rowsOf("AdminAccount"))).toEqual(withoutBackoff(accountBefore));
           }
           hit(recorded ? "a wrong password, recorded" : parsed.success ? "from another origin" : REFUSED_BY_VALIDATION);
         }),

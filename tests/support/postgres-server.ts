@@ -128,13 +128,38 @@ export async function startPostgres(): Promise<PostgresServer> {
       stopped ??= new Promise<void>((resolve) => {
         if (server.exitCode !== null) return resolve();
         server.once("exit", () => resolve());
-        // runuser passes signals on to postgres; SIGINT is PostgreSQL's "fast" shutdown.
-        server.kill("SIGINT");
-        setTimeout(() => server.kill("SIGKILL"), 10_000).unref();
+        // SIGINT is PostgreSQL's "fast" shutdown. It goes to the postmaster itself: runuser does not pass SIGINT on,
+        // and killing runuser instead left postgres running, its folder deleted, and its stderr pipe holding the
+        // test runner open. runuser exits when postgres has.
+        const postmaster = postmasterPid(dataDir) ?? server.pid;
+        signal(postmaster, "SIGINT");
+        setTimeout(() => {
+          signal(postmaster, "SIGKILL");
+          server.kill("SIGKILL");
+        }, 10_000).unref();
       }).then(() => fs.rmSync(dir, { recursive: true, force: true }));
       return stopped;
     },
   };
+}
+
+/** The postmaster's process id: the first line of postmaster.pid in its data folder. */
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function signal(pid: number | undefined, name: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone.
+  }
 }
 
 /** Runs `sql` on the server's maintenance database (CREATE DATABASE cannot run inside a transaction). */
