@@ -1,10 +1,17 @@
 import { defineConfig, devices } from "@playwright/test";
 
+import { E2E_DATABASE_URL, E2E_ON_POSTGRESQL, E2E_SQLITE_FILE } from "./tests/e2e/support/e2e-database";
+
 // End-to-end tests drive Debian's Chromium against the production build (`next build` + `next start`) on a
-// database of their own, created afresh, migrated and seeded for every run.
+// database of their own, created afresh, migrated and seeded for every run: SQLite's data/e2e.db, or with
+// `npm run test:e2e:postgresql` a new database on a PostgreSQL server that run starts (E2E_DATABASE_URL).
 const PORT = 3100;
 const BASE_URL = `http://localhost:${PORT}`;
-const E2E_DATABASE = "data/e2e.db";
+/**
+ * The build does not depend on the database (both Prisma clients are bundled): a run straight after another one
+ * may keep its .next (E2E_REUSE_BUILD=1, run-on-postgresql.ts --reuse-build). Without a build, it builds.
+ */
+const BUILD = process.env.E2E_REUSE_BUILD === "1" ? "{ test -f .next/BUILD_ID || npm run build; }" : "npm run build";
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -22,6 +29,8 @@ const chromium = {
 const desktop = { ...devices["Desktop Chrome"], channel: undefined };
 /** Specs that change the sandbox globally (its faults, or closing its transaction period): the "faults" project runs them, alone. */
 const GLOBAL_FAULT_SPECS = /(payment-faults|sandbox-control|admin-reconciliation)\.spec\.ts/;
+/** Two servers of its own behind a proxy of its own, on PostgreSQL only: the "multi-instance" project runs it, last. */
+const MULTI_INSTANCE_SPEC = /multi-instance\.spec\.ts/;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -39,12 +48,12 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "desktop", use: { ...desktop }, testIgnore: GLOBAL_FAULT_SPECS, grepInvert: /@phone-only/ },
+    { name: "desktop", use: { ...desktop }, testIgnore: [GLOBAL_FAULT_SPECS, MULTI_INSTANCE_SPEC], grepInvert: /@phone-only/ },
     // Start-up checks concern the server, not the browser: the desktop project covers them.
     {
       name: "phone",
       use: { ...devices["Pixel 7"] },
-      testIgnore: [GLOBAL_FAULT_SPECS, /startup\.spec\.ts/],
+      testIgnore: [GLOBAL_FAULT_SPECS, MULTI_INSTANCE_SPEC, /startup\.spec\.ts/],
       grepInvert: /@desktop-only/,
     },
     // Faults are global to the sandbox: an armed fault (or "Disarm all faults") would hit whichever test pays
@@ -57,13 +66,25 @@ export default defineConfig({
       fullyParallel: false,
       workers: 1,
     },
+    // Two more `next start` processes (the same build) on a database of their own: after everything else, so that
+    // their load slows no other test and their commit-window timings meet no other test's load. Alone:
+    // `--project multi-instance --no-deps`.
+    {
+      name: "multi-instance",
+      use: { ...desktop },
+      testMatch: MULTI_INSTANCE_SPEC,
+      dependencies: ["faults"],
+      fullyParallel: false,
+      workers: 1,
+    },
   ],
   webServer: {
     command: [
-      `rm -f ${E2E_DATABASE} ${E2E_DATABASE}-wal ${E2E_DATABASE}-shm`,
+      // PostgreSQL's database is new (run-on-postgresql.ts creates it); SQLite's file is removed here.
+      ...(E2E_ON_POSTGRESQL ? [] : [`rm -f ${E2E_SQLITE_FILE} ${E2E_SQLITE_FILE}-wal ${E2E_SQLITE_FILE}-shm`]),
       "npm run db:migrate",
       "npm run db:seed",
-      "npm run build",
+      BUILD,
       `npx next start --port ${PORT}`,
     ].join(" && "),
     url: `${BASE_URL}/api/health`,
@@ -72,7 +93,7 @@ export default defineConfig({
     stdout: "ignore",
     stderr: "pipe",
     env: {
-      DATABASE_URL: `file:./${E2E_DATABASE}`,
+      DATABASE_URL: E2E_DATABASE_URL,
       PUBLIC_BASE_URL: BASE_URL,
       // `next start` is a production server: it runs the sandbox only when told to (lib/env.ts).
       SEQR_MODE: "sandbox",

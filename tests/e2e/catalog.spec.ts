@@ -3,6 +3,8 @@ import { expect, test } from "@playwright/test";
 import { CATALOG } from "../../lib/catalog/catalog-data";
 import { formatMoney } from "../../lib/money";
 
+import { E2E_ON_POSTGRESQL } from "./support/e2e-database";
+
 // Prices as the shop prints them, e.g. "349,00 kr"; tests/unit/money.test.ts pins the format itself.
 const priceText = (product: { priceMinor: number; currency: string }) =>
   formatMoney({ amountMinor: product.priceMinor, currency: product.currency });
@@ -59,5 +61,6 @@ test("an unknown product answers 404 with a way back to the shop", async ({ page
 test("health reports the database as ok", async ({ request }) => {
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
-  expect(await response.json()).toEqual({ status: "ok", database: "ok" });
+  const provider = E2E_ON_POSTGRESQL ? "postgresql" : "sqlite";
+  expect(await response.json()).toEqual({ status: "ok", provider, database: "ok" });
 });

@@ -7,6 +7,7 @@ import { SANDBOX_DEFAULTS } from "@/lib/env";
 import { signOrderId } from "@/lib/orders/notification-url";
 import type { faultInput } from "@/lib/sandbox/faults";
 
+import { E2E_DATABASE_URL } from "./support/e2e-database";
 import { eventsOfType, loadOrder, openShopDatabase, transitionsToPaid } from "./support/shop-db";
 import {
   catalogProduct,
@@ -242,7 +243,7 @@ test("two reconcilers at once (the server's and `npm run reconcile`) confirm los
   const reconciler = spawn(process.execPath, ["--import", "tsx", "lib/orders/reconcile-command.ts"], {
     env: {
       ...process.env,
-      DATABASE_URL: "file:./data/e2e.db",
+      DATABASE_URL: E2E_DATABASE_URL,
       PUBLIC_BASE_URL: "http://localhost:3100",
       RECONCILER_INTERVAL_MS: "200",
       // Info: its "reconciler started" line says it is running; the test waits for it.

@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 
+import { E2E_DATABASE_URL } from "./support/e2e-database";
 import { catalogProduct, checkoutFromProductPage } from "./support/shop";
 
 // Issue 13: /checkout/<id> shows what was bought only to the browser that bought it; a production server runs
@@ -50,7 +51,7 @@ test("the sign-in page names the sandbox's default password", async ({ page }) =
 test("a production server without SEQR_MODE refuses to start, with one line saying to choose", { tag: "@desktop-only" }, async () => {
   // The build the other tests use, on a port of its own; SEQR_MODE empty is unset (lib/env.ts).
   const child = spawn("npx", ["next", "start", "--port", "3196"], {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", SEQR_MODE: "", DATABASE_URL: "file:./data/e2e.db" },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", SEQR_MODE: "", DATABASE_URL: E2E_DATABASE_URL },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
   });

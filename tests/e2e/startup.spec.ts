@@ -40,7 +40,9 @@ test.describe("start-up with bad settings", () => {
   test("a malformed DATABASE_URL stops the server with one line naming it", async () => {
     const { code, stderrLines } = await startServer({ DATABASE_URL: "mysql://localhost/shop" });
     expect(code).toBe(1);
-    expect(stderrLines).toEqual([expect.stringMatching(/^Invalid settings: DATABASE_URL must be a SQLite URL/)]);
+    expect(stderrLines).toEqual([
+      "Invalid settings: DATABASE_URL must be file:<path> (SQLite) or postgresql://… (PostgreSQL)",
+    ]);
   });
 
   test("SEQR_MODE=live without its settings stops the server naming each one", async () => {

@@ -1,15 +1,17 @@
 import { randomInt, randomUUID } from "node:crypto";
-import path from "node:path";
 
 import { createPrismaClient, type PrismaClient } from "@/lib/db";
+import { parseDatabaseUrl } from "@/lib/env";
+
+import { E2E_DATABASE_URL } from "./e2e-database";
 
 // The end-to-end server's database (playwright.config.ts), opened by the tests themselves to check what a page
-// cannot show: events, outbox, stock. Tests only read it; the server is the one that writes.
+// cannot show: events, outbox, stock. Tests only read it; the server is the one that writes. SQLite's file or the
+// PostgreSQL database of `npm run test:e2e:postgresql`, whichever the server runs on (e2e-database.ts).
 
-export const E2E_DATABASE_URL = `file:${path.resolve("data/e2e.db")}`;
-
-export function openShopDatabase(): PrismaClient {
-  return createPrismaClient(E2E_DATABASE_URL);
+export function openShopDatabase(url: string = E2E_DATABASE_URL): PrismaClient {
+  // A SQLite path taken from the project's root, as the server takes it.
+  return createPrismaClient(parseDatabaseUrl(url).url);
 }
 
 /** An order with what happened to it, oldest event first. */
