@@ -1,6 +1,8 @@
 import path from "node:path";
 import { z } from "zod";
 
+import { SHOP_NAME } from "./shop/brand.ts";
+
 // Every setting the shop reads, validated once. Nothing else in the code base reads process.env.
 //
 // Defaults make `SEQR_MODE=sandbox` (the default) work with no configuration at all: the shop talks to the SEQR
@@ -12,7 +14,11 @@ export const SANDBOX_DEFAULTS = {
   serviceId: "SEQRSHOP",
   notificationSecret: "sandbox-notification-secret-not-for-production",
   adminPassword: "sandbox-admin",
+  merchantEmail: "merchant@fjallbo.example",
+  shopAddress: "Fjällbo AB, Storgatan 1, 111 22 Stockholm, Sweden",
 } as const;
+
+
 
 const DEFAULT_DATABASE_URL = "file:./data/shop.db";
 const DEFAULT_PUBLIC_BASE_URL = "http://localhost:3000";
@@ -111,6 +117,24 @@ const runtimeSchema = z.object({
   NEXT_PHASE: z.string().optional(),
 });
 
+/** An SMTP server's URL, as nodemailer reads it: smtp:// (STARTTLS when offered) or smtps:// (TLS from the start). */
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol), {
+    message: "must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.se:465",
+  });
+
+const emailAddress = z.email({ error: "must be an e-mail address" });
+
+/** "Name <address>" or a bare address: the From of every e-mail the shop sends. */
+const mailbox = z
+  .string()
+  .trim()
+  .refine((value) => emailAddress.safeParse(/<([^<>]+)>\s*$/.exec(value)?.[1] ?? value).success, {
+    message: 'must be an e-mail address or "Name <address>"',
+  });
+
 const rawSchema = runtimeSchema.extend({
   DATABASE_URL: optionalString.pipe(databaseUrl.optional()),
   DATABASE_POOL_SIZE: optionalString.pipe(
@@ -166,6 +190,24 @@ const rawSchema = runtimeSchema.extend({
     z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Stockholm").optional(),
   ),
   SEQR_REPORT_ID: optionalString.pipe(z.string().max(64, "must be at most 64 characters").optional()),
+  SMTP_URL: optionalString.pipe(smtpUrl.optional()),
+  MAIL_FROM: optionalString.pipe(mailbox.optional()),
+  MERCHANT_EMAIL: optionalString.pipe(emailAddress.optional()),
+  SHOP_ADDRESS: optionalString.pipe(z.string().max(200, "must be at most 200 characters").optional()),
+  STORE_PICKUP: optionalString.pipe(z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional()),
+  PACKING_SLIP_PRICES: optionalString.pipe(
+    z.enum(["show", "hide"], { error: 'must be "show" or "hide"' }).optional(),
+  ),
+  OUTBOX_WORKER: optionalString.pipe(z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional()),
+  OUTBOX_MAX_ATTEMPTS: optionalString.pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().min(1, "must be at least 1").max(50, "must be at most 50"))
+      .optional(),
+  ),
   LOG_LEVEL: optionalString.pipe(
     z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -182,6 +224,8 @@ const LIVE_REQUIRED = [
   "SEQR_SERVICE_ID",
   "NOTIFICATION_SECRET",
   "ADMIN_PASSWORD",
+  "SMTP_URL",
+  "SHOP_ADDRESS",
 ] as const;
 
 /** What SEQR_MODE unset in production says: one line, with both ways out. */
@@ -285,6 +329,27 @@ const envSchema = rawSchema
        * the socket's address; N takes the Nth address from the right, the one the outermost trusted proxy saw.
        */
       trustedProxyCount: raw.TRUSTED_PROXY_COUNT ?? 0,
+      mail: {
+        /** Where e-mail goes: an SMTP server, or (sandbox mode only) the sandbox's mailbox at /sandbox/mail. */
+        smtpUrl: raw.SMTP_URL,
+        from: raw.MAIL_FROM ?? `${SHOP_NAME} <orders@${new URL(publicBaseUrl).hostname}>`,
+        /** Who gets the new-order e-mail; none is sent when unset outside the sandbox. */
+        merchantEmail: raw.MERCHANT_EMAIL ?? (sandbox ? SANDBOX_DEFAULTS.merchantEmail : undefined),
+        /** The shop's postal address, printed in every e-mail and on the packing slip. */
+        shopAddress: raw.SHOP_ADDRESS ?? SANDBOX_DEFAULTS.shopAddress,
+      },
+      fulfilment: {
+        /** Whether shoppers may choose to collect their order at the shop instead of having it sent. */
+        storePickup: (raw.STORE_PICKUP ?? "off") === "on",
+        /** Whether the packing slip shows prices (some merchants pack gifts). */
+        packingSlipPrices: (raw.PACKING_SLIP_PRICES ?? "show") === "show",
+      },
+      outbox: {
+        /** Whether `next start` delivers outbox messages in-process. */
+        inProcess: (raw.OUTBOX_WORKER ?? "on") === "on",
+        /** Tries before a message is set aside as DEAD for the merchant to look at. */
+        maxAttempts: raw.OUTBOX_MAX_ATTEMPTS ?? 8,
+      },
       /** Where the merchant's days begin and end (the dashboard's "today", the orders list's dates). */
       timeZone: raw.SHOP_TIME_ZONE ?? "Europe/Stockholm",
       logLevel: raw.LOG_LEVEL ?? "info",

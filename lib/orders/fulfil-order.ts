@@ -50,6 +50,7 @@ export async function fulfilOrder(
     data: {
       orderId,
       kind: ORDER_CONFIRMATION,
+      dedupeKey: `${ORDER_CONFIRMATION}:${orderId}`,
       recipient: order.customerMsisdn,
       payload: {
         orderNumber: order.clientInvoiceId,

@@ -49,7 +49,7 @@ test.describe("start-up with bad settings", () => {
     const { code, stderrLines } = await startServer({ SEQR_MODE: "live" });
     expect(code).toBe(1);
     expect(stderrLines).toHaveLength(1);
-    for (const name of ["SEQR_SOAP_URL", "SEQR_TERMINAL_ID", "SEQR_TERMINAL_PASSWORD", "SEQR_SERVICE_ID", "NOTIFICATION_SECRET", "ADMIN_PASSWORD"]) {
+    for (const name of ["SEQR_SOAP_URL", "SEQR_TERMINAL_ID", "SEQR_TERMINAL_PASSWORD", "SEQR_SERVICE_ID", "NOTIFICATION_SECRET", "ADMIN_PASSWORD", "SMTP_URL"]) {
       expect(stderrLines[0]).toContain(`${name} is required when SEQR_MODE=live`);
     }
   });

@@ -8,4 +8,6 @@ export const LIVE_SETTINGS = {
   SEQR_SERVICE_ID: "LIVESHOP",
   NOTIFICATION_SECRET: "a-live-notification-secret-of-32-chars",
   ADMIN_PASSWORD: "a-live-admin-password",
+  SMTP_URL: "smtp://mail.example:587",
+  SHOP_ADDRESS: "Shop AB, Storgatan 1, 111 22 Stockholm",
 } as const;

@@ -13,6 +13,8 @@ const LIVE = {
   SEQR_SERVICE_ID: "SHOP01",
   NOTIFICATION_SECRET: "n".repeat(40),
   ADMIN_PASSWORD: "a long admin password",
+  SMTP_URL: "smtps://shop:mail-password@mail.example.se:465",
+  SHOP_ADDRESS: "Fjällbo AB, Storgatan 1, 111 22 Stockholm",
 };
 
 function errorOf(source: Record<string, string | undefined>): EnvError {
@@ -96,7 +98,16 @@ describe("live mode", () => {
     expect(env.admin.password).toBe(LIVE.ADMIN_PASSWORD);
   });
 
-  test.each(["SEQR_SOAP_URL", "SEQR_TERMINAL_ID", "SEQR_TERMINAL_PASSWORD", "SEQR_SERVICE_ID", "NOTIFICATION_SECRET", "ADMIN_PASSWORD"])(
+  test.each([
+    "SEQR_SOAP_URL",
+    "SEQR_TERMINAL_ID",
+    "SEQR_TERMINAL_PASSWORD",
+    "SEQR_SERVICE_ID",
+    "NOTIFICATION_SECRET",
+    "ADMIN_PASSWORD",
+    "SMTP_URL",
+    "SHOP_ADDRESS",
+  ])(
     "refuses to start without %s",
     (name) => {
       const error = errorOf({ ...LIVE, [name]: undefined });
