@@ -233,13 +233,23 @@ function postgresAdapter(databaseUrl: string): PrismaPg {
   });
 }
 
+/**
+ * How long a transaction may wait to start, and run. Prisma's defaults (2 s, 5 s) fail a request outright when a
+ * burst queues transactions behind SQLite's one connection or PostgreSQL's pool on a busy machine; waiting a
+ * little longer is what a shopper wants, and every transaction here is short (nothing slow runs inside one).
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
+
 export function createPrismaClient(databaseUrl: string = env.databaseUrl): PrismaClient {
   if (parseDatabaseUrl(databaseUrl).provider === "postgresql") {
     // Both clients are generated from the same models (prisma/models.prisma), so their APIs agree; the shop's code
     // is typed against SQLite's, the common subset of both.
-    return new PostgresPrismaClient({ adapter: postgresAdapter(databaseUrl) }) as unknown as PrismaClient;
+    return new PostgresPrismaClient({
+      adapter: postgresAdapter(databaseUrl),
+      transactionOptions: TRANSACTION_OPTIONS,
+    }) as unknown as PrismaClient;
   }
-  return new PrismaClient({ adapter: new WalSqliteAdapterFactory(databaseUrl) });
+  return new PrismaClient({ adapter: new WalSqliteAdapterFactory(databaseUrl), transactionOptions: TRANSACTION_OPTIONS });
 }
 
 /** The database the shop's own client talks to. */

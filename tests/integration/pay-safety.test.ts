@@ -14,6 +14,7 @@ import { syncPaymentStatus } from "@/lib/orders/sync-payment-status";
 import {
   eventsOfType,
   expectAppError,
+  giveDeliveryDetails,
   orderFor,
   orderState,
   pollUntil,
@@ -63,7 +64,9 @@ describe("stock is reserved when the invoice is sent", () => {
       return result?.status === "fulfilled" ? [{ ...result.value, ...placed }] : [];
     });
     const refused = results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
-    expect(invoiced).toHaveLength(8);
+    // Each outcome in words, so that a failure shows why a Pay was refused.
+    const outcomes = results.map((result) => (result.status === "fulfilled" ? "invoiced" : String(result.reason)));
+    expect(outcomes.filter((outcome) => outcome === "invoiced"), outcomes.join("\n")).toHaveLength(8);
     expect(refused).toHaveLength(2);
     for (const error of refused) {
       expect(error).toMatchObject({ code: "OUT_OF_STOCK", status: 409 });
@@ -115,6 +118,7 @@ describe("stock is reserved when the invoice is sent", () => {
       source: "CART",
       trigger: "checkout",
     });
+    await giveDeliveryDetails(order.id);
     await setStock("DALA-HORSE-RED", 1);
     await setStock("LINGON-JAM-400", 0);
 
