@@ -1,4 +1,4 @@
-import { db } from "../db.ts";
+import { databaseProvider, db } from "../db.ts";
 import { env } from "../env.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { releaseStock } from "./stock-reservation.ts";
@@ -19,6 +19,19 @@ export type ExpirePendingResult = {
   /** Candidates found (at most `limit`); more than expired when a Pay or another caller got to one first. */
   found: number;
 };
+
+/**
+ * PostgreSQL: locks the order for this transaction if it is still PENDING and nobody else holds it (another
+ * reconciler's sweep expiring it, a Pay taking its lease); false means leave it to them, so that several reconcilers
+ * share the candidates instead of queueing on the same rows. The conditional update below stays the guarantee.
+ * SQLite has one writer at a time: nothing to skip.
+ */
+async function claimPendingOrder(tx: Prisma.TransactionClient, orderId: string): Promise<boolean> {
+  if (databaseProvider !== "postgresql") return true;
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Order" WHERE "id" = ${orderId} AND "status" = 'PENDING' FOR NO KEY UPDATE SKIP LOCKED`;
+  return locked.length === 1;
+}
 
 export async function expireStalePendingOrders(
   options: { now?: () => Date; pendingTimeoutMs?: number; limit?: number } = {},
@@ -45,6 +58,7 @@ export async function expireStalePendingOrders(
   const expired: string[] = [];
   for (const { id } of candidates) {
     const moved = await db.$transaction(async (tx) => {
+      if (!(await claimPendingOrder(tx, id))) return false;
       const updated = await tx.order.updateMany({ where: { id, ...stale }, data: { status: "EXPIRED", expiredAt: at } });
       if (updated.count === 0) return false;
       await tx.paymentEvent.create({

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { deleteIdleCarts } from "../cart/idle-carts.ts";
-import { db } from "../db.ts";
+import { databaseProvider, db } from "../db.ts";
 import { env } from "../env.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
@@ -21,7 +21,9 @@ import { LOOK_SPACING_MS, syncPaymentStatus, type SyncResult } from "./sync-paym
 // How: a dispatcher finds the invoices due for a look, claims each with a lease (a conditional update), and
 // starts a look at it at once; up to `concurrency` looks run side by side and none waits for another, so one slow
 // SEQR answer delays only its own invoice. Several reconcilers (one per server process, plus `npm run reconcile`)
-// may run at once: the lease makes sure only one of them looks at an invoice at a time.
+// may run at once: the lease makes sure only one of them looks at an invoice at a time, and on PostgreSQL the claim
+// skips the rows another reconciler is claiming at that moment (SKIP LOCKED), so that they share the
+// invoices due instead of queueing behind each other for the same ones.
 
 /**
  * Every live invoice is looked at again this long after the *start* of the previous look, for its whole life. Just
@@ -106,6 +108,90 @@ function claimable(dueBy: Date, at: Date): Prisma.PaymentAttemptWhereInput {
 
 type ClaimedAttempt = { id: string; orderId: string; invoiceReference: string; issuedAt: Date };
 
+type ClaimRequest = {
+  owner: string;
+  /** Invoices due by then. */
+  dueBy: Date;
+  /** The claim's time on the reconciler's clock: leases that ran out before it are free. */
+  claimedAt: Date;
+  leaseUntil: Date;
+  /** At most this many (the free workers). */
+  take: number;
+  /** Invoices this reconciler is still looking at: never claimed again meanwhile. */
+  inFlight: string[];
+};
+
+/** A claimed invoice, with when it was due (for the lateness statistics). */
+type Claimed = ClaimedAttempt & { dueAt: Date | null };
+
+/**
+ * PostgreSQL: one statement locks up to `take` claimable invoices, oldest due first, skipping rows another
+ * transaction holds (another reconciler claiming them right now, a sync writing its answer), and leases them. Under
+ * READ COMMITTED a plain conditional update would make N reconcilers all pick the same oldest rows, wait on each
+ * other's row locks and come back with nothing; SKIP LOCKED hands each one different invoices. The lock holds
+ * from the SELECT to the UPDATE's commit, and the conditions are those of `claimable`, so a row claimed by another
+ * reconciler (leased, or due later) is never taken. A row skipped now is still the oldest due at the next claim, a
+ * few milliseconds later: none starves. FOR NO KEY UPDATE is the lock the UPDATE takes anyway; the stronger FOR
+ * UPDATE would also skip (and block) rows that a PaymentEvent being written merely references.
+ */
+async function claimSkippingLocked(request: ClaimRequest): Promise<Claimed[]> {
+  const { owner, dueBy, claimedAt, leaseUntil, take, inFlight } = request;
+  const rows = await db.$queryRaw<{ id: string; orderId: string; invoiceReference: string; issuedAt: Date; dueAt: Date | null }[]>`
+    WITH "due" AS MATERIALIZED (
+      SELECT "id", "nextCheckAt"
+      FROM "PaymentAttempt"
+      WHERE "state" = 'SENT'
+        AND "seqrStatus" = ANY(${LIVE_INVOICE_STATUSES}::"SeqrInvoiceStatus"[])
+        AND "invoiceReference" IS NOT NULL
+        AND "nextCheckAt" <= ${dueBy}
+        AND ("leaseUntil" IS NULL OR "leaseUntil" < ${claimedAt})
+        AND "id" <> ALL(${inFlight}::text[])
+      ORDER BY "nextCheckAt" ASC
+      LIMIT ${take}
+      FOR NO KEY UPDATE SKIP LOCKED
+    )
+    UPDATE "PaymentAttempt" AS "attempt"
+    SET "leaseOwner" = ${owner},
+        "leaseUntil" = ${leaseUntil},
+        "nextCheckAt" = ${nextCheckAt(claimedAt)},
+        "updatedAt" = ${new Date()}
+    FROM "due"
+    WHERE "attempt"."id" = "due"."id"
+    RETURNING "attempt"."id", "attempt"."orderId", "attempt"."invoiceReference", "attempt"."issuedAt", "due"."nextCheckAt" AS "dueAt"`;
+  return rows;
+}
+
+/**
+ * SQLite: one writer at a time, so the conditional update is the claim. The list is read first; the update repeats
+ * the conditions, since another reconciler process may have claimed some of them since, and the claimed ones are
+ * those now leased to this owner until exactly this claim's leaseUntil.
+ */
+async function claimWithConditionalUpdate(request: ClaimRequest): Promise<Claimed[]> {
+  const { owner, dueBy, claimedAt, leaseUntil, take, inFlight } = request;
+  const due = await db.paymentAttempt.findMany({
+    where: { ...claimable(dueBy, claimedAt), id: { notIn: inFlight } },
+    orderBy: { nextCheckAt: "asc" },
+    take,
+    select: { id: true, nextCheckAt: true },
+  });
+  if (due.length === 0) return [];
+  const ids = due.map(({ id }) => id);
+  const { count } = await db.paymentAttempt.updateMany({
+    where: { id: { in: ids }, ...claimable(dueBy, claimedAt) },
+    data: { leaseOwner: owner, leaseUntil, nextCheckAt: nextCheckAt(claimedAt) },
+  });
+  if (count === 0) return [];
+  const claimed = await db.paymentAttempt.findMany({
+    where: { id: { in: ids }, leaseOwner: owner, leaseUntil },
+    select: { id: true, orderId: true, invoiceReference: true, issuedAt: true },
+  });
+  const dueAt = new Map(due.map(({ id, nextCheckAt: at }) => [id, at]));
+  return claimed.flatMap(({ invoiceReference, ...attempt }) =>
+    // Never null here (the conditions exclude it); the check narrows the type.
+    invoiceReference === null ? [] : [{ ...attempt, invoiceReference, dueAt: dueAt.get(attempt.id) ?? null }],
+  );
+}
+
 /**
  * Per process: when an expiring invoice's cancel was last refused because the shopper is paying it (51). Lost on
  * restart, which costs one cancel asked too early at worst.
@@ -136,41 +222,28 @@ class LookPool {
   }
 
   /**
-   * Claims up to `free` invoices due by `dueBy`, oldest due first, in one conditional update, and starts a look at
-   * each. Returns how many it claimed.
+   * Claims up to `free` invoices due by `dueBy`, oldest due first, and starts a look at each. Returns how many it
+   * claimed. The next look is scheduled by the claim, from this look's start: a slow answer does not stretch the
+   * gap, and should this process die the invoice is due again as soon as the lease runs out.
    */
   async claimAndStart(dueBy: Date): Promise<number> {
     const take = this.free;
     if (take <= 0) return 0;
     const { owner, now } = this.settings;
     const claimedAt = now();
-    const due = await db.paymentAttempt.findMany({
-      where: { ...claimable(dueBy, claimedAt), id: { notIn: [...this.#inFlight.keys()] } },
-      orderBy: { nextCheckAt: "asc" },
+    const request: ClaimRequest = {
+      owner,
+      dueBy,
+      claimedAt,
+      leaseUntil: new Date(claimedAt.getTime() + LOOK_LEASE_MS),
       take,
-      select: { id: true, nextCheckAt: true },
-    });
-    if (due.length === 0) return 0;
-    const ids = due.map(({ id }) => id);
-    const leaseUntil = new Date(claimedAt.getTime() + LOOK_LEASE_MS);
-    // The same conditions again: another reconciler may have claimed some of them since the list was read. The
-    // next look is scheduled now, from this look's start: a slow answer does not stretch the gap, and should this
-    // process die the invoice is due again as soon as the lease runs out.
-    await db.paymentAttempt.updateMany({
-      where: { id: { in: ids }, ...claimable(dueBy, claimedAt) },
-      data: { leaseOwner: owner, leaseUntil, nextCheckAt: nextCheckAt(claimedAt) },
-    });
-    // Ours are those now leased to this owner until exactly this claim's leaseUntil.
-    const claimed = await db.paymentAttempt.findMany({
-      where: { id: { in: ids }, leaseOwner: owner, leaseUntil },
-      select: { id: true, orderId: true, invoiceReference: true, issuedAt: true },
-    });
-    const dueAt = new Map(due.map(({ id, nextCheckAt: at }) => [id, at]));
-    for (const attempt of claimed) {
-      if (attempt.invoiceReference === null) continue; // excluded by the query; narrows the type
-      this.#noteLateness(claimedAt, dueAt.get(attempt.id) ?? null);
+      inFlight: [...this.#inFlight.keys()],
+    };
+    const claimed = databaseProvider === "postgresql" ? await claimSkippingLocked(request) : await claimWithConditionalUpdate(request);
+    for (const { dueAt, ...attempt } of claimed) {
+      this.#noteLateness(claimedAt, dueAt);
       this.report.claimed += 1;
-      const look = this.#look({ ...attempt, invoiceReference: attempt.invoiceReference }, claimedAt).finally(() => {
+      const look = this.#look(attempt, claimedAt).finally(() => {
         this.#inFlight.delete(attempt.id);
         for (const wake of this.#slotWaiters.splice(0)) wake();
         this.onLookEnded(nextCheckAt(claimedAt) <= now());
@@ -186,9 +259,25 @@ class LookPool {
     return new Promise((resolve) => this.#slotWaiters.push(resolve));
   }
 
-  /** Waits for every look under way. */
+  /** Waits for every look under way (each gives its lease back before it ends). */
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight.values());
+  }
+
+  /** Gives the lease back. Should that fail, it runs out by itself; the next look waits for that. */
+  async #releaseLease(attemptId: string): Promise<void> {
+    const { owner } = this.settings;
+    try {
+      // The next look was scheduled by the claim; a final answer has cleared nextCheckAt (syncPaymentStatus).
+      const { count } = await db.paymentAttempt.updateMany({
+        where: { id: attemptId, leaseOwner: owner },
+        data: { leaseOwner: null, leaseUntil: null },
+      });
+      // The lease ran out while the look went on (a stalled process) and another reconciler took the invoice.
+      if (count === 0) reconcilerLog.warn({ owner, attemptId }, "lease lost before its release");
+    } catch (error) {
+      reconcilerLog.error({ err: error, owner, attemptId }, "lease release failed");
+    }
   }
 
   /** The next time (on the reconciler's clock) an invoice not yet due will be: the dispatcher sleeps until then. */
@@ -212,6 +301,10 @@ class LookPool {
   /** One look: ask SEQR about the invoice (or expire it after the timeout), then release the lease. */
   async #look(attempt: ClaimedAttempt, claimedAt: Date): Promise<void> {
     const { owner, now, timeoutMs } = this.settings;
+    // Wall-clock times inside the lease (after the claim returned, before the release is sent), for the debug line
+    // that tells looks by several processes apart (tests/integration/reconciler-processes.test.ts).
+    const startedAtMs = Date.now();
+    let outcome = "error";
     // Work that may outlast the lease (an expiry: a cancel, then a sync) keeps it, so no other reconciler starts
     // the same work meanwhile; should this process die, renewals stop and the lease runs out.
     let renewing: Promise<unknown> = Promise.resolve();
@@ -221,15 +314,21 @@ class LookPool {
           where: { id: attempt.id, leaseOwner: owner },
           data: { leaseUntil: new Date(now().getTime() + LOOK_LEASE_MS) },
         })
+        .then(({ count }) => {
+          // This process stalled past its lease and another reconciler took the invoice: the two looks overlap.
+          if (count === 0) reconcilerLog.warn({ owner, attemptId: attempt.id }, "lease lost while looking");
+        })
         .catch((error: unknown) => reconcilerLog.warn({ err: error, attemptId: attempt.id }, "lease renewal failed"));
     }, LEASE_RENEW_EVERY_MS);
     try {
       if (claimedAt.getTime() - attempt.issuedAt.getTime() >= timeoutMs) {
         await this.#expire(attempt, claimedAt);
+        outcome = "expiry";
       } else {
         const result = await syncPaymentStatus(attempt.orderId, { trigger: "reconciler", attemptId: attempt.id, now });
         this.report.checked += 1;
         if (result.error) this.report.errors += 1;
+        outcome = result.error ? "error" : result.throttled ? "throttled" : result.queried ? "asked" : "not-asked";
         await this.#lookWhenSlotFrees(attempt.id, result);
       }
     } catch (error) {
@@ -238,13 +337,9 @@ class LookPool {
     } finally {
       clearInterval(heartbeat);
       await renewing;
-      // The next look was scheduled by the claim; a final answer has cleared nextCheckAt (syncPaymentStatus).
-      await db.paymentAttempt
-        .updateMany({ where: { id: attempt.id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } })
-        .catch((error: unknown) =>
-          // The lease then runs out by itself; the next look waits for that.
-          reconcilerLog.error({ err: error, attemptId: attempt.id }, "lease release failed"),
-        );
+      const endedAtMs = Date.now();
+      await this.#releaseLease(attempt.id);
+      reconcilerLog.debug({ owner, attemptId: attempt.id, startedAtMs, endedAtMs, outcome }, "look");
     }
   }
 
@@ -256,6 +351,8 @@ class LookPool {
     if (!result.throttled) return;
     const { lastAskedAt } = (await db.paymentAttempt.findUnique({ where: { id: attemptId }, select: { lastAskedAt: true } })) ?? {};
     if (!lastAskedAt) return;
+    // No row: the invoice ended meanwhile (nextCheckAt cleared) or is no longer ours; either way its schedule is
+    // someone else's now.
     await db.paymentAttempt.updateMany({
       where: { id: attemptId, leaseOwner: this.settings.owner, nextCheckAt: { not: null } },
       data: { nextCheckAt: new Date(lastAskedAt.getTime() + LOOK_SPACING_MS + 10) },
@@ -331,9 +428,10 @@ export function startReconciler(options: ReconcilerOptions & { intervalMs?: numb
   const intervalMs = options.intervalMs ?? env.reconciler.intervalMs;
   let stopped = false;
   let wake: (() => void) | undefined;
-  let saturated = false;
+  /** The last claim filled every free worker (or found none free): more invoices may be waiting for one. */
+  let backlog = false;
   const pool = new LookPool(settings, (dueAgain) => {
-    if (saturated || dueAgain) wake?.();
+    if (backlog || dueAgain) wake?.();
   });
 
   let sweeping: Promise<void> | undefined;
@@ -379,10 +477,19 @@ export function startReconciler(options: ReconcilerOptions & { intervalMs?: numb
       let waitMs = intervalMs;
       try {
         const at = settings.now();
-        await pool.claimAndStart(at);
-        saturated = pool.free === 0;
-        const nextDue = await pool.nextDueAt(at);
-        if (nextDue) waitMs = Math.min(intervalMs, nextDue.getTime() - settings.now().getTime());
+        const free = pool.free;
+        const claimed = await pool.claimAndStart(at);
+        // Not "no worker free now": looks end while the claim runs, and a dispatcher that then waited for the next
+        // due time left those workers idle while overdue invoices waited, its looks bunched into waves.
+        backlog = claimed === free;
+        if (backlog) {
+          // The next claim comes as soon as a worker is free (one may be already), whenever the next invoice is
+          // due: asking that would cost a query per look ended, in every process, under the heaviest load.
+          if (pool.free > 0) waitMs = 0;
+        } else {
+          const nextDue = await pool.nextDueAt(at);
+          if (nextDue) waitMs = Math.min(intervalMs, nextDue.getTime() - settings.now().getTime());
+        }
       } catch (error) {
         reconcilerLog.error({ err: error, owner: settings.owner }, "dispatch failed");
       }
@@ -390,8 +497,8 @@ export function startReconciler(options: ReconcilerOptions & { intervalMs?: numb
       if (Date.now() - lastStatsAt >= STATS_EVERY_MS) logStats();
       if (stopped) break;
       // Claims are batched: at most one every MIN_DISPATCH_SPACING_MS (or intervalMs, when that is shorter), or
-      // every BACKLOG_DISPATCH_SPACING_MS while every worker was busy and more invoices may be waiting.
-      const spacingMs = Math.min(saturated ? BACKLOG_DISPATCH_SPACING_MS : MIN_DISPATCH_SPACING_MS, intervalMs);
+      // every BACKLOG_DISPATCH_SPACING_MS while more invoices may be waiting for a worker.
+      const spacingMs = Math.min(backlog ? BACKLOG_DISPATCH_SPACING_MS : MIN_DISPATCH_SPACING_MS, intervalMs);
       const elapsedMs = Date.now() - startedAt;
       await sleep(Math.max(waitMs, spacingMs) - elapsedMs, true);
       const sinceStart = Date.now() - startedAt;

@@ -1,4 +1,4 @@
-import { db } from "../db.ts";
+import { databaseProvider, db } from "../db.ts";
 import { env } from "../env.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
@@ -30,7 +30,9 @@ export type StaleSendingResult = {
 /**
  * Marks every attempt left SENDING since before `now - olderThanMs` UNKNOWN, with an ERROR event each (reason
  * SEND_UNCONFIRMED). The move is a conditional update on the state, so a sendInvoice answer recorded in the
- * meantime (SENDING → SENT) wins, and two reconcilers never record the same attempt twice.
+ * meantime (SENDING → SENT) wins, and two reconcilers never record the same attempt twice. Several reconcilers
+ * sweeping at once list the same oldest attempts; on PostgreSQL each skips the ones another is ending right now
+ * (claimStaleAttempt), so they share the list instead of waiting on each other's row locks.
  */
 export async function markStaleSendingAttempts(options: {
   now?: () => Date;
@@ -49,13 +51,15 @@ export async function markStaleSendingAttempts(options: {
 
   const marked: string[] = [];
   for (const attempt of candidates) {
-    const moved = await db.$transaction((tx) =>
-      endSendingAttempt(tx, attempt, {
-        state: "UNKNOWN",
-        trigger: "reconciler",
-        notBefore: cutoff,
-        detail: { reason: "SEND_UNCONFIRMED" },
-      }),
+    const moved = await db.$transaction(
+      async (tx) =>
+        (await claimStaleAttempt(tx, attempt.id, cutoff)) &&
+        endSendingAttempt(tx, attempt, {
+          state: "UNKNOWN",
+          trigger: "reconciler",
+          notBefore: cutoff,
+          detail: { reason: "SEND_UNCONFIRMED" },
+        }),
     );
     if (moved) {
       marked.push(attempt.id);
@@ -63,6 +67,21 @@ export async function markStaleSendingAttempts(options: {
     }
   }
   return { marked };
+}
+
+/**
+ * PostgreSQL: locks the attempt for this transaction if it is still SENDING since before `cutoff` and nobody else
+ * holds it (another reconciler's sweep ending it, a Pay recording its sendInvoice answer); false means leave it to
+ * them. The conditional update in endSendingAttempt stays the guarantee. SQLite has one writer at a time: nothing to
+ * skip, the conditional update alone decides.
+ */
+async function claimStaleAttempt(tx: Prisma.TransactionClient, attemptId: string, cutoff: Date): Promise<boolean> {
+  if (databaseProvider !== "postgresql") return true;
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "PaymentAttempt"
+    WHERE "id" = ${attemptId} AND "state" = 'SENDING' AND "createdAt" < ${cutoff}
+    FOR NO KEY UPDATE SKIP LOCKED`;
+  return locked.length === 1;
 }
 
 /**

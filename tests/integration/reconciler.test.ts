@@ -2,17 +2,20 @@ import "./support/shop-address";
 
 import { setTimeout as sleep } from "node:timers/promises";
 
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { createOrder } from "@/lib/orders/create-order";
+import { expireStalePendingOrders } from "@/lib/orders/expire-pending";
 import { LOOK_LEASE_MS, reconcileOnce, startReconciler, type ReconcileReport } from "@/lib/orders/reconciler";
 import { FIRST_CHECK_AFTER_MS } from "@/lib/orders/request-payment";
 import { markStaleSendingAttempts, PAY_LEASE_MS } from "@/lib/orders/stale-attempts";
 
 import { startShopServer, type SandboxServer } from "./support/sandbox-server";
+import { onPostgres } from "./support/test-database";
 import {
   armFault,
   clockAhead,
@@ -78,8 +81,8 @@ async function expectPaidOnce(order: InvoicedOrder, stockBefore: number) {
   expect(effects.order.fulfilledAt).not.toBeNull();
   expect(effects.toPaid).toHaveLength(1);
   expect(effects.fulfilled).toHaveLength(1);
-  expect(effects.outbox).toHaveLength(1);
-  expect(effects.outbox[0]?.kind).toBe("ORDER_CONFIRMATION");
+  // The payment's messages, queued once each (lib/outbox/enqueue.ts).
+  expect(effects.outbox.map((message) => message.kind).sort()).toEqual(["MERCHANT_NEW_ORDER", "ORDER_CONFIRMATION", "SEQR_RECEIPT"]);
   // The unit was reserved when the invoice was sent (before stockBefore was read): kept for good, never taken twice.
   expect(effects.order.stockReservation).toBe("TAKEN");
   expect(await stockOf(order.productId)).toBe(stockBefore);
@@ -142,6 +145,34 @@ describe("a lost notification", () => {
 });
 
 describe("scheduling", () => {
+  test("a reconciler behind its schedule keeps every worker busy until it has caught up", { timeout: 60_000 }, async () => {
+    // 24 invoices all due at once, 4 workers, SEQR answering each look in 150 ms: six rounds of looks, back to back.
+    const orders: InvoicedOrder[] = [];
+    for (let index = 0; index < 24; index += 1) orders.push(await invoicedOrder(server));
+    const ids = await Promise.all(
+      orders.map(async (order) => (await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } })).id),
+    );
+    await armFault(server, { kind: "soap-delay", operation: "getPaymentStatus", delayMs: 150, count: orders.length });
+    await db.paymentAttempt.updateMany({ where: { id: { in: ids } }, data: { nextCheckAt: new Date() } });
+
+    const startedAt = Date.now();
+    // A long interval: a dispatcher that waited for the next due time (2.1 s after its first claims) or the interval
+    // while invoices were overdue would show.
+    const stop = startReconciler({ owner: "behind", concurrency: 4, intervalMs: 5_000 });
+    try {
+      await waitFor(
+        "every invoice to be looked at",
+        async () => (await db.paymentAttempt.count({ where: { id: { in: ids }, lastCheckedAt: { not: null } } })) === ids.length,
+        { timeoutMs: 20_000, intervalMs: 20 },
+      );
+    } finally {
+      await stop();
+    }
+    // Six rounds of 150 ms and the shop's own work take about 1.3 s; workers left idle while invoices were overdue
+    // took over 4 s.
+    expect(Date.now() - startedAt).toBeLessThan(3_000);
+  });
+
   test("an invoice whose first check is not yet due is not claimed; it is at its nextCheckAt", async () => {
     const order = await invoicedOrder(server);
     const attempt = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: order.invoiceReference } });
@@ -432,7 +463,7 @@ describe("several reconcilers at once", () => {
       expect(effects.order.status).toBe("PAID");
       expect(effects.toPaid).toHaveLength(1);
       expect(effects.fulfilled).toHaveLength(1);
-      expect(effects.outbox).toHaveLength(1);
+      expect(effects.outbox.map((message) => message.kind).sort()).toEqual(["MERCHANT_NEW_ORDER", "ORDER_CONFIRMATION", "SEQR_RECEIPT"]);
       expect(effects.attempt).toMatchObject({ leaseOwner: null, leaseUntil: null, nextCheckAt: null });
       await expectCommittedAtSeqr(order);
     }
@@ -613,5 +644,110 @@ describe("attempts left SENDING (a crash or a timeout during sendInvoice)", () =
       await stop();
     }
     expect(await timeline(stale.id)).toEqual([{ type: "ERROR", source: "reconciler", detail: { reason: "SEND_UNCONFIRMED", attemptState: "UNKNOWN" } }]);
+  });
+});
+
+describe.runIf(onPostgres)("PostgreSQL: work another process holds right now is skipped, not waited for", () => {
+  /**
+   * Locks one row in a transaction of another connection, as another reconciler process does while it claims or
+   * ends it; `release` rolls that transaction back.
+   */
+  async function holdRowLock(table: "PaymentAttempt" | "Order", id: string): Promise<{ release: () => Promise<void> }> {
+    const client = new pg.Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    await client.query("BEGIN");
+    const { rowCount } = await client.query(`SELECT "id" FROM "${table}" WHERE "id" = $1 FOR NO KEY UPDATE`, [id]);
+    expect(rowCount).toBe(1);
+    return {
+      async release() {
+        await client.query("ROLLBACK");
+        await client.end();
+      },
+    };
+  }
+
+  /** `work`'s result, or "still waiting" if it has not finished within `ms` (it is then left to finish). */
+  async function within<T>(ms: number, work: Promise<T>): Promise<T | "still waiting"> {
+    return Promise.race([work, sleep(ms).then(() => "still waiting" as const)]);
+  }
+
+  test("a pass claims the due invoices nobody holds and skips the one another reconciler is claiming; the next pass takes it", async () => {
+    const orders = [await paidButUnnotifiedOrder(server), await paidButUnnotifiedOrder(server), await paidButUnnotifiedOrder(server)];
+    const [held, ...free] = orders;
+    if (!held) throw new Error("no order");
+    const heldAttempt = await db.paymentAttempt.findUniqueOrThrow({ where: { invoiceReference: held.invoiceReference } });
+    const lock = await holdRowLock("PaymentAttempt", heldAttempt.id);
+    let pass: Promise<ReconcileReport> | undefined;
+    try {
+      pass = reconcileOnce({ owner: "skipper", now: firstCheckDue() });
+      expect(await within(5_000, pass)).toEqual({ claimed: 2, checked: 2, expired: 0, errors: 0 });
+      for (const order of free) expect((await effectsOf(order.orderId)).order.status).toBe("PAID");
+      expect(await db.paymentAttempt.findUniqueOrThrow({ where: { id: heldAttempt.id } })).toMatchObject({ leaseOwner: null, lastCheckedAt: null });
+    } finally {
+      await lock.release();
+      await pass;
+    }
+    // The skipped invoice is still the oldest due: the next pass takes it, inside SEQR's window.
+    expect(await reconcileOnce({ owner: "skipper", now: firstCheckDue() })).toMatchObject({ claimed: 1, errors: 0 });
+    expect((await effectsOf(held.orderId)).order.status).toBe("PAID");
+    await expectCommittedAtSeqr(held);
+  });
+
+  test("the sweep of attempts left SENDING skips one another process is ending, and marks the rest once", async () => {
+    const product = await db.product.findUniqueOrThrow({ where: { sku: TEST_SKU } });
+    const createdAt = new Date(Date.now() - PAY_LEASE_MS - 60_000);
+    const attempts = [];
+    for (let index = 0; index < 3; index += 1) {
+      const created = await createOrder({ lines: [{ productId: product.id, quantity: 1 }], source: "CART", trigger: "checkout" });
+      const order = await db.order.findUniqueOrThrow({ where: { id: created.id } });
+      attempts.push(
+        await db.paymentAttempt.create({
+          data: { orderId: order.id, state: "SENDING", amountMinor: order.totalMinor, currency: order.currency, issuedAt: createdAt, createdAt },
+        }),
+      );
+    }
+    const [held, ...free] = attempts;
+    if (!held) throw new Error("no attempt");
+    const now = () => new Date();
+    const lock = await holdRowLock("PaymentAttempt", held.id);
+    let sweep: Promise<{ marked: string[] }> | undefined;
+    try {
+      sweep = markStaleSendingAttempts({ now, olderThanMs: PAY_LEASE_MS });
+      const swept = await within(5_000, sweep);
+      expect(swept === "still waiting" ? swept : swept.marked.toSorted()).toEqual(free.map((attempt) => attempt.id).toSorted());
+    } finally {
+      await lock.release();
+      await sweep;
+    }
+    expect(await markStaleSendingAttempts({ now, olderThanMs: PAY_LEASE_MS })).toEqual({ marked: [held.id] });
+    for (const attempt of attempts) {
+      expect(await db.paymentEvent.count({ where: { paymentAttemptId: attempt.id, type: "ERROR" } })).toBe(1);
+    }
+  });
+
+  test("the sweep of PENDING orders nobody invoiced skips one another process holds, and expires the rest once", async () => {
+    const product = await db.product.findUniqueOrThrow({ where: { sku: TEST_SKU } });
+    const orders = [];
+    for (let index = 0; index < 3; index += 1) {
+      const order = await createOrder({ lines: [{ productId: product.id, quantity: 1 }], source: "CART", trigger: "checkout" });
+      await db.order.update({ where: { id: order.id }, data: { createdAt: new Date(Date.now() - env.orders.pendingTimeoutMs - 60_000) } });
+      orders.push(order);
+    }
+    const [held, ...free] = orders;
+    if (!held) throw new Error("no order");
+    const lock = await holdRowLock("Order", held.id);
+    let sweep: ReturnType<typeof expireStalePendingOrders> | undefined;
+    try {
+      sweep = expireStalePendingOrders();
+      const swept = await within(5_000, sweep);
+      expect(swept === "still waiting" ? swept : swept.expired.toSorted()).toEqual(free.map((order) => order.id).toSorted());
+    } finally {
+      await lock.release();
+      await sweep;
+    }
+    expect((await expireStalePendingOrders()).expired).toEqual([held.id]);
+    for (const order of orders) {
+      expect(await db.paymentEvent.count({ where: { orderId: order.id, type: "STATUS_CHANGED", toStatus: "EXPIRED" } })).toBe(1);
+    }
   });
 });
