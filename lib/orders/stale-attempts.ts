@@ -1,3 +1,4 @@
+import { lockRows } from "../db-locks.ts";
 import { databaseProvider, db } from "../db.ts";
 import { env } from "../env.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
@@ -53,7 +54,7 @@ export async function markStaleSendingAttempts(options: {
   for (const attempt of candidates) {
     const moved = await db.$transaction(
       async (tx) =>
-        (await claimStaleAttempt(tx, attempt.id, cutoff)) &&
+        (await claimStaleAttempt(tx, attempt, cutoff)) &&
         endSendingAttempt(tx, attempt, {
           state: "UNKNOWN",
           trigger: "reconciler",
@@ -75,8 +76,16 @@ export async function markStaleSendingAttempts(options: {
  * them. The conditional update in endSendingAttempt stays the guarantee. SQLite has one writer at a time: nothing to
  * skip, the conditional update alone decides.
  */
-async function claimStaleAttempt(tx: Prisma.TransactionClient, attemptId: string, cutoff: Date): Promise<boolean> {
+async function claimStaleAttempt(
+  tx: Prisma.TransactionClient,
+  attempt: { id: string; orderId: string },
+  cutoff: Date,
+): Promise<boolean> {
   if (databaseProvider !== "postgresql") return true;
+  // The order first, as every transaction that changes an order and its attempts locks them (lib/db-locks.ts): an
+  // attempt locked before its order could wait on a Pay that holds the order and waits on the attempt.
+  if ((await lockRows(tx, "Order", [attempt.orderId], { skipLocked: true })) === 0) return false;
+  const attemptId = attempt.id;
   const locked = await tx.$queryRaw<{ id: string }[]>`
     SELECT "id" FROM "PaymentAttempt"
     WHERE "id" = ${attemptId} AND "state" = 'SENDING' AND "createdAt" < ${cutoff}
