@@ -48,7 +48,8 @@ export default async function SandboxControlPage() {
       <h1>SEQR sandbox</h1>
       <p>
         SOAP endpoint <code>{env.publicBaseUrl}/sandbox/soap</code> (<a href="/sandbox/soap?wsdl">WSDL</a>). The{" "}
-        <Link href="/sandbox/app">simulated app</Link> scans codes; this page breaks things on purpose.
+        <Link href="/sandbox/app">simulated app</Link> scans codes; this page breaks things on purpose. Every e-mail the
+        shop sends without <code>SMTP_URL</code> lands in the <Link href="/sandbox/mail">mailbox</Link>.
       </p>
 
       <section className="panel" aria-labelledby="faults-heading">
