@@ -20,5 +20,11 @@ export async function register() {
       const { startReconciler } = await import("./lib/orders/reconciler.ts");
       startReconciler();
     }
+    // The outbox worker sends the e-mails and SEQR receipts that state changes queued (lib/outbox/worker.ts).
+    // Several processes may run it: they share the messages through leases.
+    if (env.outbox.inProcess) {
+      const { startOutboxWorker } = await import("./lib/outbox/worker.ts");
+      startOutboxWorker();
+    }
   }
 }

@@ -2,11 +2,13 @@ import { db } from "../db.ts";
 import { env } from "../env.ts";
 import { neverInvoicedOrder } from "../orders/never-invoiced.ts";
 import type { OrderStatus } from "../orders/state-machine.ts";
+import { outboxKindText } from "../outbox/payloads.ts";
 import { LIVE_INVOICE_STATUSES, SETTLED_STATUSES } from "../orders/state-machine.ts";
 import { type Period } from "./periods.ts";
 import { STUCK_REFUND_MS } from "./refund-settlement.ts";
 
-// The dashboard: money in for today and for a period, orders per status, and everything needing the merchant.
+// The dashboard: money in for today and for a period, orders per status, everything needing the merchant, and the
+// messages (e-mails, SEQR receipts) that could not be delivered.
 
 export type Takings = { currency: string; paidOrders: number; paidMinor: number; refundedMinor: number }[];
 
@@ -170,4 +172,37 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
       action: { label: "Settle it from SEQR's report", href: SETTLE_REFUNDS_HREF },
     })),
   ];
+}
+
+export type UndeliveredMessage = {
+  id: string;
+  clientInvoiceId: string;
+  /** What it is, in words ("Order confirmation e-mail to the customer"). */
+  kind: string;
+  recipient: string | null;
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+};
+
+/**
+ * Messages the outbox worker gave up on (DEAD: OUTBOX_MAX_ATTEMPTS tries failed, or one that no try can mend),
+ * newest first, each with the error of its last try, for the merchant to fix the cause and press *Send again*.
+ */
+export async function undeliveredMessages(): Promise<UndeliveredMessage[]> {
+  const dead = await db.outboxMessage.findMany({
+    where: { status: "DEAD" },
+    orderBy: [{ lastAttemptAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    take: ATTENTION_LIMIT,
+    include: { order: { select: { clientInvoiceId: true } } },
+  });
+  return dead.map((message) => ({
+    id: message.id,
+    clientInvoiceId: message.order.clientInvoiceId,
+    kind: outboxKindText(message.kind),
+    recipient: message.recipient,
+    attempts: message.attempts,
+    lastError: message.lastError,
+    lastAttemptAt: message.lastAttemptAt,
+  }));
 }

@@ -1,12 +1,11 @@
 import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { formatMoney } from "../money.ts";
 import { cancelAttemptInvoice, isStillLive, type CancelOutcome } from "../orders/cancel-invoice.ts";
 import { endOrderByMerchant, isLiveAttempt } from "../orders/merchant-cancel.ts";
+import { orderReceipt, submitOrderReceipt } from "../orders/seqr-receipt.ts";
 import { syncPaymentStatus } from "../orders/sync-payment-status.ts";
-import { seqr, SeqrError } from "../seqr/index.ts";
-import { SHOP_NAME } from "../shop/brand.ts";
+import { SeqrError } from "../seqr/index.ts";
 import type { AdminContext } from "./guard.ts";
 
 // The merchant's actions on one order besides refunds (refunds.ts). Each asks SEQR, never assumes, and leaves an
@@ -134,54 +133,30 @@ const END_EXPLANATIONS = {
     "SEQR canceled the order's invoice, but could not be asked for its status just now. The order shows as canceled as soon as SEQR confirms it; refresh in a moment.",
 } as const;
 
-/** Send receipt: the shop's receipt for a paid order, as text, to SEQR (submitPaymentReceipt). */
+/** Send receipt: the shop's receipt for a paid order, as text, to SEQR (submitPaymentReceipt), again. */
 export async function sendOrderReceipt(orderId: string, admin: Admin): Promise<ActionOutcome> {
-  const order = await findOrder(orderId);
-  const paid = order.attempts.find((attempt) => attempt.seqrStatus === "PAID" && attempt.ersReference);
-  if (!paid?.ersReference) throw new AppError("NOT_PAID", 409, "Only a paid order has a receipt to send.");
-  const text = receiptText(order, paid.ersReference);
+  const receipt = orderReceipt(await findOrder(orderId));
+  if (!receipt) throw new AppError("NOT_PAID", 409, "Only a paid order has a receipt to send.");
+  const { paymentAttemptId, ersReference, text } = receipt;
   try {
-    await seqr.submitPaymentReceipt({
-      ersReference: paid.ersReference,
-      mimeType: "text/plain",
-      data: new TextEncoder().encode(text),
-      receiptType: "PAYMENT_RECEIPT",
-    });
+    await submitOrderReceipt(receipt);
   } catch (error) {
     if (!(error instanceof SeqrError)) throw error;
     await recordAdminAction(
       orderId,
       admin,
-      { action: "send-receipt", ersReference: paid.ersReference, outcome: "failed", error: error.resultName },
-      { paymentAttemptId: paid.id, seqrResultCode: error.resultCode },
+      { action: "send-receipt", ersReference, outcome: "failed", error: error.resultName },
+      { paymentAttemptId, seqrResultCode: error.resultCode },
     );
     return { message: `SEQR did not take the receipt (${error.resultName}). Try again in a moment.` };
   }
   await recordAdminAction(
     orderId,
     admin,
-    { action: "send-receipt", ersReference: paid.ersReference, outcome: "sent", bytes: text.length },
-    { paymentAttemptId: paid.id, seqrResultCode: 0 },
+    { action: "send-receipt", ersReference, outcome: "sent", bytes: text.length },
+    { paymentAttemptId, seqrResultCode: 0 },
   );
   return { message: "The receipt was sent to SEQR; the customer sees it with the payment in the SEQR app." };
 }
 
-export function receiptText(
-  order: {
-    clientInvoiceId: string;
-    currency: string;
-    totalMinor: number;
-    taxMinor: number;
-    items: { name: string; quantity: number; lineTotalMinor: number }[];
-  },
-  ersReference: string,
-): string {
-  const money = (amountMinor: number) => formatMoney({ amountMinor, currency: order.currency });
-  return [
-    SHOP_NAME,
-    `Order ${order.clientInvoiceId}`,
-    ...order.items.map((item) => `${item.quantity} × ${item.name}  ${money(item.lineTotalMinor)}`),
-    `Total ${money(order.totalMinor)} (VAT ${money(order.taxMinor)})`,
-    `SEQR payment ${ersReference}`,
-  ].join("\n");
-}
+export { receiptText } from "../orders/seqr-receipt.ts";

@@ -1,18 +1,19 @@
 import type { Prisma } from "../generated/prisma/client.ts";
-import { formatMoney } from "../money.ts";
-import { SHOP_NAME } from "../shop/brand.ts";
+import { enqueueOrderPaidMessages } from "../outbox/enqueue.ts";
 import { takeStockForPaidOrder } from "./stock-reservation.ts";
 
 type Tx = Prisma.TransactionClient;
 
-export const ORDER_CONFIRMATION = "ORDER_CONFIRMATION";
+export { ORDER_CONFIRMATION } from "../outbox/payloads.ts";
 
 /**
  * Fulfilment, run inside the transaction that moved the order to PAID, so that it happens exactly when that
  * transition does: once. Keeps the units the order reserved when its invoice was sent (stock-reservation.ts), marks
- * the order fulfilled and queues the confirmation message in the outbox. An order paid without a reservation (SEQR
- * took the money after the shop had released it) takes its units now; if they are gone, the order is flagged for
- * the merchant instead: the shopper has paid, so the order is kept, never dropped.
+ * the order fulfilled and queues the messages a payment owes in the outbox (lib/outbox/enqueue.ts: the customer's
+ * confirmation, the merchant's new-order e-mail, the receipt for the SEQR app), which the outbox worker delivers
+ * after the commit. An order paid without a reservation (SEQR took the money after the shop had released it) takes
+ * its units now; if they are gone, the order is flagged for the merchant instead: the shopper has paid, so the
+ * order is kept, never dropped (and nothing is queued: it is not fulfilled).
  */
 export async function fulfilOrder(
   tx: Tx,
@@ -43,23 +44,9 @@ export async function fulfilOrder(
     return { fulfilled: false };
   }
 
-  const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true } });
-  const needed = order.items.filter((item) => item.productId !== null);
-  const total = formatMoney({ amountMinor: order.totalMinor, currency: order.currency });
-  await tx.outboxMessage.create({
-    data: {
-      orderId,
-      kind: ORDER_CONFIRMATION,
-      dedupeKey: `${ORDER_CONFIRMATION}:${orderId}`,
-      recipient: order.customerMsisdn,
-      payload: {
-        orderNumber: order.clientInvoiceId,
-        total,
-        paymentReference: context.paymentReference,
-        text: `${SHOP_NAME}: thank you! We have received ${total} for order ${order.clientInvoiceId}.`,
-      },
-    },
-  });
+  const items = await tx.orderItem.findMany({ where: { orderId }, select: { sku: true, quantity: true, productId: true } });
+  const needed = items.filter((item) => item.productId !== null);
+  await enqueueOrderPaidMessages(tx, orderId);
   await tx.paymentEvent.create({
     data: {
       orderId,

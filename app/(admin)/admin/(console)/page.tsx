@@ -2,11 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 
-import { needingAttention, statusCounts, takings, type Takings } from "@/lib/admin/dashboard";
+import { needingAttention, statusCounts, takings, undeliveredMessages, type Takings, type UndeliveredMessage } from "@/lib/admin/dashboard";
 import { requireAdminPage } from "@/lib/admin/guard";
 import { formatShopTime, isoDate, lastDays, shopDays, today } from "@/lib/admin/periods";
 import { formatMoney } from "@/lib/money";
 import { ORDER_STATUSES } from "@/lib/orders/state-machine";
+
+import { AdminActionForm } from "./admin-action-form";
+import { resendMessageAction } from "./outbox-actions";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -44,6 +47,67 @@ function TakingsTable({ rows, label }: { rows: Takings; label: string }) {
   );
 }
 
+function UndeliveredMessages({ messages }: { messages: UndeliveredMessage[] }) {
+  return (
+    <section aria-labelledby="undelivered-heading" className="admin-card">
+      <h2 id="undelivered-heading">Messages not delivered ({messages.length})</h2>
+      {messages.length === 0 ? (
+        <p className="muted">Every e-mail and SEQR receipt has gone out, or is on its way.</p>
+      ) : (
+        <>
+          <p className="muted">
+            The shop stopped trying these after repeated failures. Fix the cause (the mail server, an address), then
+            send them again.
+          </p>
+          <table className="admin-table" aria-label="Messages not delivered">
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Message</th>
+                <th>To</th>
+                <th>Last error</th>
+                <th>Last try</th>
+                <th>Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {messages.map((message) => (
+                <tr key={message.id} data-testid={`undelivered-${message.id}`}>
+                  <td>
+                    <Link href={`/admin/orders/${message.clientInvoiceId}`} className="mono">
+                      {message.clientInvoiceId}
+                    </Link>
+                  </td>
+                  <td>{message.kind}</td>
+                  <td>{message.recipient ?? "—"}</td>
+                  <td>
+                    {message.lastError ?? "—"}
+                    <span className="muted">
+                      {" "}
+                      ({message.attempts} {message.attempts === 1 ? "try" : "tries"})
+                    </span>
+                  </td>
+                  <td>{message.lastAttemptAt ? formatShopTime(message.lastAttemptAt) : "—"}</td>
+                  <td>
+                    <AdminActionForm
+                      action={resendMessageAction}
+                      submitLabel="Send again"
+                      buttonClass="button secondary"
+                      aria-label={`Send again: ${message.kind}, order ${message.clientInvoiceId}`}
+                    >
+                      <input type="hidden" name="messageId" value={message.id} />
+                    </AdminActionForm>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdminPage();
   const params = await searchParams;
@@ -51,11 +115,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const asked = periodSchema.safeParse({ from: params.from ?? defaults.from, to: params.to ?? defaults.to });
   const period = asked.success ? asked.data : defaults;
   const range = shopDays(period.from, period.to);
-  const [todayTakings, periodTakings, counts, attention] = await Promise.all([
+  const [todayTakings, periodTakings, counts, attention, undelivered] = await Promise.all([
     takings(today()),
     takings(range),
     statusCounts(range),
     needingAttention(),
+    undeliveredMessages(),
   ]);
 
   return (
@@ -150,6 +215,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           </table>
         )}
       </section>
+
+      <UndeliveredMessages messages={undelivered} />
     </div>
   );
 }
