@@ -1,12 +1,16 @@
 import { randomUUID } from "node:crypto";
 
 import { db } from "../db.ts";
+import { env } from "../env.ts";
 import { ENDABLE_STATUSES, isLiveAttempt } from "../orders/merchant-cancel.ts";
+import { SHOP_NAME } from "../shop/brand.ts";
+import { deliveryAddressLines, fulfilmentRefusal, fulfilmentText } from "./fulfilment.ts";
 import { refundLedgerOf } from "./refunds.ts";
 import { refundableMinor } from "./refund-amounts.ts";
 
-// Everything the merchant sees about one order: items, customer, every invoice with what can still be refunded
-// of it, the refunds, and the full PaymentEvent timeline, oldest first.
+// Everything the merchant sees about one order: items, customer and delivery, what was done to send it, every
+// invoice with what can still be refunded of it, the refunds, the messages the shop owes about it, and the full
+// PaymentEvent timeline, oldest first.
 
 export async function loadAdminOrder(clientInvoiceId: string) {
   const order = await db.order.findUnique({
@@ -17,6 +21,10 @@ export async function loadAdminOrder(clientInvoiceId: string) {
       refunds: { orderBy: { createdAt: "asc" } },
       events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       sessions: { orderBy: { createdAt: "asc" }, select: { msisdn: true, subscriberKey: true, createdAt: true } },
+      outbox: {
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { id: true, kind: true, channel: true, recipient: true, status: true, attempts: true, sentAt: true, lastError: true },
+      },
     },
   });
   if (!order) return null;
@@ -40,9 +48,39 @@ export async function loadAdminOrder(clientInvoiceId: string) {
     order,
     payments,
     liveInvoice: order.attempts.findLast(isLiveAttempt) ?? null,
+    fulfilment: {
+      text: fulfilmentText(order),
+      /** The address lines of the parcel; null when it is collected at the shop or no details were given. */
+      address: deliveryAddressLines(order),
+      canShip: fulfilmentRefusal(order, "SHIP") === null,
+      canPickUp: fulfilmentRefusal(order, "PICKUP") === null,
+    },
     /** Unpaid: the merchant may end it for good (Cancel order). */
     endable: (ENDABLE_STATUSES as readonly string[]).includes(order.status),
   };
 }
 
 export type AdminOrder = NonNullable<Awaited<ReturnType<typeof loadAdminOrder>>>;
+
+/**
+ * The packing slip: what goes in the parcel and where it goes, with the shop's name and address as the sender.
+ * Prices only when the merchant wants them (PACKING_SLIP_PRICES; some parcels are gifts).
+ */
+export async function loadPackingSlip(clientInvoiceId: string) {
+  const order = await db.order.findUnique({
+    where: { clientInvoiceId },
+    include: { items: { orderBy: { id: "asc" } } },
+  });
+  if (!order) return null;
+  return {
+    order,
+    address: deliveryAddressLines(order),
+    fulfilment: fulfilmentText(order),
+    /** Why this order should not be packed (unpaid, refunded, sent already); null when it should. */
+    warning: fulfilmentRefusal(order, order.deliveryMethod ?? "SHIP"),
+    shop: { name: SHOP_NAME, address: env.mail.shopAddress },
+    showPrices: env.fulfilment.packingSlipPrices,
+  };
+}
+
+export type PackingSlip = NonNullable<Awaited<ReturnType<typeof loadPackingSlip>>>;

@@ -3,12 +3,14 @@ import { z } from "zod";
 
 import { db } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import type { DeliveryMethod, FulfilmentStatus } from "../generated/prisma/enums.ts";
 import { neverInvoicedOrder } from "../orders/never-invoiced.ts";
 import { ORDER_STATUSES, type OrderStatus } from "../orders/state-machine.ts";
 import { toSeqrAmount } from "../seqr/amounts.ts";
+import { FULFILLABLE_STATUSES } from "./fulfilment.ts";
 import { isoDate, shopDays } from "./periods.ts";
 
-// The orders list: filter by status and the shop's dates, search by clientInvoiceId, invoiceReference or msisdn,
+// The orders list: filter by status, fulfilment ("to ship": paid, not yet sent, to an address) and the shop's dates, search by clientInvoiceId, invoiceReference or msisdn,
 // newest first, with totals for the whole filter and a CSV of it. Orders never invoiced (placed and left; anyone
 // can place them, lib/orders/never-invoiced.ts) are left out, of the rows, the counts, the totals and the CSV,
 // unless the merchant asks for them: a flood of them cannot bury the orders that matter.
@@ -19,9 +21,37 @@ export const CSV_MAX_ROWS = 50_000;
 
 const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
+/** The fulfilment filters, each as the merchant reads it in the list. */
+export const FULFILMENT_FILTER_LABELS = {
+  "to-ship": "To ship",
+  "to-collect": "To be collected",
+  shipped: "Shipped",
+  "picked-up": "Collected",
+  "not-to-ship": "Not to be sent",
+} as const;
+export const FULFILMENT_FILTERS = Object.keys(FULFILMENT_FILTER_LABELS) as [keyof typeof FULFILMENT_FILTER_LABELS, ...(keyof typeof FULFILMENT_FILTER_LABELS)[]];
+export type FulfilmentFilter = (typeof FULFILMENT_FILTERS)[number];
+
+/** Paid (in part at least) and waiting for the merchant: the work list of the packing table. */
+function waiting(deliveryMethod: DeliveryMethod): Prisma.OrderWhereInput {
+  return { status: { in: [...FULFILLABLE_STATUSES] }, fulfilmentStatus: "UNFULFILLED", deliveryMethod };
+}
+
+const FULFILMENT_WHERE: Record<FulfilmentFilter, Prisma.OrderWhereInput> = {
+  "to-ship": waiting("SHIP"),
+  "to-collect": waiting("PICKUP"),
+  shipped: { fulfilmentStatus: "SHIPPED" },
+  "picked-up": { fulfilmentStatus: "PICKED_UP" },
+  "not-to-ship": { fulfilmentStatus: "NOT_TO_SHIP" },
+};
+
 export const orderFilterSchema = z
   .object({
     status: z.preprocess(blankToUndefined, z.enum(ORDER_STATUSES, { error: "is not an order status" }).optional()),
+    fulfilment: z.preprocess(
+      blankToUndefined,
+      z.enum(FULFILMENT_FILTERS, { error: "is not a fulfilment filter" }).optional(),
+    ),
     from: z.preprocess(blankToUndefined, isoDate.optional()),
     to: z.preprocess(blankToUndefined, isoDate.optional()),
     q: z.preprocess(
@@ -66,6 +96,7 @@ export function msisdnFragments(query: string): string[] {
 export function orderWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhereInput {
   const where: Prisma.OrderWhereInput[] = [];
   if (filter.status) where.push({ status: filter.status });
+  if (filter.fulfilment) where.push(FULFILMENT_WHERE[filter.fulfilment]);
   if (filter.from || filter.to) {
     const range = shopDays(filter.from ?? "1970-01-01", filter.to ?? "9999-12-31");
     where.push({ createdAt: { gte: range.start, lt: range.end } });
@@ -100,6 +131,8 @@ export type OrderRow = {
   attentionReason: string | null;
   invoiceReference: string | null;
   ersReference: string | null;
+  fulfilmentStatus: FulfilmentStatus;
+  deliveryMethod: DeliveryMethod | null;
 };
 
 const rowSelect = {
@@ -113,6 +146,8 @@ const rowSelect = {
   currency: true,
   customerMsisdn: true,
   attentionReason: true,
+  fulfilmentStatus: true,
+  deliveryMethod: true,
   attempts: {
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 1,

@@ -7,6 +7,7 @@ import { formatMoney } from "../money.ts";
 import { canTransition } from "../orders/state-machine.ts";
 import { readStoredReceipt } from "../orders/stored-receipt.ts";
 import { WEB_SHOP_CASHIER_ID } from "../orders/invoice.ts";
+import { enqueueRefundConfirmation } from "../outbox/enqueue.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
 import type { AdminContext } from "./guard.ts";
 import { parseRefundAmount, refundProblem, statusAfterRefunds, type RefundLedger } from "./refund-amounts.ts";
@@ -248,14 +249,27 @@ export async function applySucceededRefund(change: {
     const movedOrder = canTransition(order.status, target)
       ? await tx.order.updateMany({ where: { id: order.id, status: order.status }, data: { status: target } })
       : { count: 0 };
+    // Refunded in full before it was sent: nothing is to be sent. Conditional, so that an order already shipped or
+    // collected keeps that (markShipped holds the order's lock, and this update waits for it).
+    const notToShip =
+      movedOrder.count > 0 && target === "REFUNDED"
+        ? await tx.order.updateMany({ where: { id: order.id, fulfilmentStatus: "UNFULFILLED" }, data: { fulfilmentStatus: "NOT_TO_SHIP" } })
+        : { count: 0 };
     await tx.paymentEvent.create({
       data: {
         ...recorded,
         seqrResultCode: 0,
         ...(movedOrder.count > 0 ? { fromStatus: order.status, toStatus: target } : {}),
-        detail: { ...change.detail, outcome: "SUCCEEDED", refundErsReference } as Prisma.InputJsonObject,
+        detail: {
+          ...change.detail,
+          outcome: "SUCCEEDED",
+          refundErsReference,
+          ...(notToShip.count > 0 ? { fulfilment: "NOT_TO_SHIP" } : {}),
+        } as Prisma.InputJsonObject,
       },
     });
+    // The customer's refund confirmation, queued with the refund it confirms: once, as this transaction is.
+    await enqueueRefundConfirmation(tx, { refundId, orderId: recorded.orderId });
     return true;
   });
 }

@@ -211,6 +211,8 @@ describe("listOrders: order, pages and totals", () => {
       attentionReason: null,
       invoiceReference: null,
       ersReference: null,
+      fulfilmentStatus: "UNFULFILLED",
+      deliveryMethod: null,
     });
   });
 

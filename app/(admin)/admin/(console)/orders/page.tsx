@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { requireAdminPage } from "@/lib/admin/guard";
-import { listOrders, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
+import { fulfilmentText } from "@/lib/admin/fulfilment";
+import { FULFILMENT_FILTER_LABELS, FULFILMENT_FILTERS, listOrders, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
 import { formatShopTime } from "@/lib/admin/periods";
 import { formatMoney } from "@/lib/money";
 import { ORDER_STATUSES } from "@/lib/orders/state-machine";
@@ -13,7 +14,7 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 function queryOf(filter: Partial<OrderFilter>, page?: number): Record<string, string> {
   const query: Record<string, string> = {};
-  for (const key of ["status", "from", "to", "q"] as const) {
+  for (const key of ["status", "fulfilment", "from", "to", "q"] as const) {
     const value = filter[key];
     if (value) query[key] = value;
   }
@@ -46,6 +47,17 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
           </select>
         </label>
         <label>
+          Fulfilment
+          <select name="fulfilment" defaultValue={filter.fulfilment ?? ""}>
+            <option value="">Any</option>
+            {FULFILMENT_FILTERS.map((value) => (
+              <option key={value} value={value}>
+                {FULFILMENT_FILTER_LABELS[value]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           From <input type="date" name="from" defaultValue={filter.from ?? ""} />
         </label>
         <label>
@@ -71,6 +83,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         </button>
         <Link href="/admin/orders" className="button secondary">
           Clear
+        </Link>
+        <Link href={{ pathname: "/admin/orders", query: { fulfilment: "to-ship" } }} className="button secondary" data-testid="to-ship">
+          To ship
         </Link>
       </form>
 
@@ -109,6 +124,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
             <th>Order</th>
             <th>Placed</th>
             <th>Status</th>
+            <th>Fulfilment</th>
             <th className="num">Total</th>
             <th>Customer</th>
             <th>Invoice</th>
@@ -127,6 +143,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                 <span className={`admin-status status-${row.status.toLowerCase()}`}>{row.status}</span>
                 {row.attentionReason ? <span className="admin-flag"> {row.attentionReason}</span> : null}
               </td>
+              <td data-testid="row-fulfilment">{fulfilmentText(row)}</td>
               <td className="num">{formatMoney({ amountMinor: row.totalMinor, currency: row.currency })}</td>
               <td className="mono">{row.customerMsisdn ?? "–"}</td>
               <td className="mono">{row.invoiceReference ?? "–"}</td>
@@ -134,7 +151,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
           ))}
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={7} className="muted">
                 No orders match.
               </td>
             </tr>

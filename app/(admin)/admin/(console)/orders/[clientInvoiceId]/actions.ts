@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
+import { checkShipment, markPickedUp, markShipped, shipmentFields } from "@/lib/admin/fulfilment";
 import { adminAction } from "@/lib/admin/guard";
 import { cancelOrderInvoice, endOrder, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
 import { refundPayment } from "@/lib/admin/refunds";
@@ -70,5 +71,22 @@ export const refundAction = adminAction(refundInput, async (input, admin) => {
   );
   refreshPage(input.clientInvoiceId);
   if (outcome.status !== "SUCCEEDED" && !outcome.repeated) throw new AppError("REFUND_NOT_MADE", 422, outcome.message);
+  return outcome;
+});
+
+/** Mark shipped: carrier and tracking number; sends the customer the shipped e-mail. */
+export const markShippedAction = adminAction(
+  orderInput.extend(shipmentFields).superRefine(checkShipment),
+  async ({ clientInvoiceId, carrier, trackingNumber, trackingUrl }, admin) => {
+    const outcome = await markShipped(await orderIdOf(clientInvoiceId), { carrier, trackingNumber, trackingUrl }, admin);
+    refreshPage(clientInvoiceId);
+    return outcome;
+  },
+);
+
+/** Picked up: the customer collected the order at the shop. */
+export const markPickedUpAction = adminAction(orderInput, async ({ clientInvoiceId }, admin) => {
+  const outcome = await markPickedUp(await orderIdOf(clientInvoiceId), admin);
+  refreshPage(clientInvoiceId);
   return outcome;
 });

@@ -12,8 +12,18 @@ import { toSeqrAmount } from "@/lib/seqr/amounts";
 
 import { AdminActionForm } from "../../admin-action-form";
 import { cancelInvoiceAction, endOrderAction, refreshOrderAction, refundAction, sendReceiptAction } from "./actions";
+import { FulfilmentCard } from "./fulfilment-card";
 
 export const metadata: Metadata = { title: "Order" };
+
+/** What each outbox message is, for the merchant. */
+const MESSAGE_NAMES: Record<string, string> = {
+  ORDER_CONFIRMATION: "Order confirmation e-mail",
+  MERCHANT_NEW_ORDER: "New-order e-mail to the shop",
+  REFUND_CONFIRMATION: "Refund confirmation e-mail",
+  SHIPPED: "Shipped e-mail",
+  SEQR_RECEIPT: "Receipt in the SEQR app",
+};
 
 function Detail({ value }: { value: unknown }) {
   if (value === null || value === undefined) return null;
@@ -38,7 +48,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
   if (!clientInvoiceIdSchema.safeParse(clientInvoiceId).success) notFound();
   const loaded = await loadAdminOrder(clientInvoiceId);
   if (!loaded) notFound();
-  const { order, payments, liveInvoice, endable } = loaded;
+  const { order, payments, liveInvoice, endable, fulfilment } = loaded;
   const money = (amountMinor: number, currency = order.currency) => formatMoney({ amountMinor, currency });
   const hidden = <input type="hidden" name="clientInvoiceId" value={order.clientInvoiceId} />;
   const asked = (action: string) =>
@@ -63,7 +73,8 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
             {" "}
             {attentionReasonText(order.attentionReason)}
           </span>
-        ) : null}
+        ) : null}{" "}
+        <span className={`admin-status fulfilment-${order.fulfilmentStatus.toLowerCase()}`}>{fulfilment.text}</span>
       </p>
 
       <section className="admin-card admin-actions" aria-label="Actions">
@@ -174,11 +185,44 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
                 <dd>{formatShopTime(order.canceledAt)}</dd>
               </>
             ) : null}
-            <dt>Fulfilled</dt>
+            <dt>Stock taken</dt>
             <dd>{order.fulfilledAt ? formatShopTime(order.fulfilledAt) : "–"}</dd>
           </dl>
         </section>
       </div>
+
+      <FulfilmentCard loaded={loaded} />
+
+      {order.outbox.length > 0 ? (
+        <section className="admin-card" aria-labelledby="messages-heading">
+          <h2 id="messages-heading">Messages</h2>
+          <table className="admin-table compact" aria-label="Messages">
+            <thead>
+              <tr>
+                <th>Message</th>
+                <th>To</th>
+                <th>Status</th>
+                <th className="num">Tries</th>
+                <th>Sent</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.outbox.map((message) => (
+                <tr key={message.id} data-kind={message.kind}>
+                  <td>{MESSAGE_NAMES[message.kind] ?? message.kind}</td>
+                  <td className="mono">{message.recipient ?? "–"}</td>
+                  <td>
+                    {message.status}
+                    {message.lastError && message.status !== "SENT" ? <span className="muted"> ({message.lastError})</span> : null}
+                  </td>
+                  <td className="num">{message.attempts}</td>
+                  <td>{message.sentAt ? formatShopTime(message.sentAt) : "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
 
       <section className="admin-card" aria-labelledby="attempts-heading">
         <h2 id="attempts-heading">Payment attempts</h2>
