@@ -4,8 +4,10 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 
 import { Receipt } from "@/app/_components/order-summary";
+import { PaidMessages } from "@/app/_components/paid-messages";
 import { useFragment, useOrderStatus } from "@/app/_components/use-order-status";
 import { stageOf, type OrderStage, type OrderView } from "@/lib/orders/order-view";
+import type { PaidMessagesView } from "@/lib/orders/paid-messages";
 
 import { readOutcomeAction } from "./actions";
 
@@ -55,18 +57,20 @@ export function PaymentOutcome({ page }: Props) {
   if (!outcome.ok) return <Problem message={outcome.error} />;
   if (!order || !stage) return null;
 
-  return <StageView stage={stage} page={page} order={order} tryAgainLink={outcome.data.tryAgainLink} />;
+  return <StageView stage={stage} page={page} order={order} messages={outcome.data.messages} tryAgainLink={outcome.data.tryAgainLink} />;
 }
 
 function StageView({
   stage,
   page,
   order,
+  messages,
   tryAgainLink,
 }: {
   stage: OrderStage;
   page: Props["page"];
   order: OrderView;
+  messages: PaidMessagesView;
   tryAgainLink: string;
 }) {
   switch (stage) {
@@ -74,6 +78,7 @@ function StageView({
       return (
         <section data-stage="paid">
           <h1>Thank you! Your payment is complete</h1>
+          <PaidMessages messages={messages} />
           <Receipt order={order} />
           <BackToShop />
         </section>

@@ -13,7 +13,7 @@ const notFound = () =>
   new AppError(
     "PAYMENT_NOT_FOUND",
     404,
-    "We could not find this payment. If you paid, your receipt is on its way; otherwise start again from the shop.",
+    "We could not find this payment. If you paid, the payment is in your SEQR app's history; otherwise start again from the shop.",
   );
 
 export async function readPaymentOutcome(token: string, invoiceReference?: string): Promise<OrderView> {

@@ -8,6 +8,7 @@ import type { PaymentAttempt } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
 import { cancelAttemptInvoice } from "./cancel-invoice.ts";
+import { requireDeliveryDetails } from "./delivery.ts";
 import { buildInvoice } from "./invoice.ts";
 import { endSendingAttempt, PAY_LEASE_MS } from "./stale-attempts.ts";
 import { canTransition, LIVE_INVOICE_STATUSES, PAYABLE_STATUSES, type OrderStatus } from "./state-machine.ts";
@@ -51,6 +52,8 @@ const NOT_PAYABLE: Partial<Record<OrderStatus, string>> = {
 
 export async function requestPayment(orderId: string, options: { now?: () => Date } = {}): Promise<PaymentRequest> {
   const now = options.now ?? (() => new Date());
+  // No invoice, and no SEQR call, for an order the shop would not know where to send.
+  await requireDeliveryDetails(orderId);
   // Ask SEQR about the current invoice first: one the shopper canceled or declined in the app must not be reused.
   const synced = await syncPaymentStatus(orderId, { trigger: "order-page", now, fresh: true });
   if (synced.error) throw unavailable(synced.error);

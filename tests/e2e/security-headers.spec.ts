@@ -9,7 +9,7 @@ import { sampleInvoice } from "@/tests/support/seqr-fixtures";
 import { expect, madeUpInvoiceReference, plantOrder, removePlantedOrders, signInAsAdmin, test } from "./support/admin";
 import { seqrClient, startNotificationCatcher } from "./support/seqr";
 import { openShopDatabase } from "./support/shop-db";
-import { chooseInApp, checkoutFromProductPage, payOnOrderPage, scanInApp, serviceCode } from "./support/shop";
+import { checkoutFromProductPage, chooseInApp, giveDeliveryDetails, payOnOrderPage, scanInApp, serviceCode } from "./support/shop";
 
 // Issue 13, item 9: every response carries the security headers (lib/http/security-headers.ts, set by proxy.ts).
 // The walker finds every page and route handler under app/ and requests each against the production server; the
@@ -139,7 +139,7 @@ test.describe("the walker", { tag: "@desktop-only" }, () => {
         sampleInvoice({ clientInvoiceId: `walker-${Date.now()}`, notificationUrl: `${catcher.url}?order=walker` }),
       );
       // Real rows for reads; for anything that writes, values that exist nowhere, so the request is refused.
-      const read = { sku: CATALOG[0]?.sku ?? "", clientInvoiceId: order.clientInvoiceId, reference: invoiceReference, action: "pay", serviceId: "SEQRSHOP", token: "0000000000-00000000" };
+      const read = { sku: CATALOG[0]?.sku ?? "", clientInvoiceId: order.clientInvoiceId, reference: invoiceReference, action: "pay", serviceId: "SEQRSHOP", token: "0000000000-00000000", id: "no-such-mail" };
       const write = { ...read, reference: madeUpInvoiceReference(), action: "walk", serviceId: "WALKER", token: "9999999999-99999999" };
 
       const routes = appRoutes();
@@ -275,6 +275,7 @@ test("the shop, the SEQR app's pages, the admin and the sandbox run under the po
 
   // Product page, add to cart (a Server Action), the cart, checkout: the checkout page's SEQR code is an SVG.
   const clientInvoiceId = await checkoutFromProductPage(page, "WOOL-SOCKS-GREY");
+  await giveDeliveryDetails(page);
   await expect(page.getByTestId("seqr-qr")).toBeVisible();
   await watch.expectClean("product, cart and checkout");
 

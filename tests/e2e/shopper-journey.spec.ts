@@ -6,6 +6,7 @@ import {
   chooseInApp,
   decodeQrCode,
   expectReceipt,
+  giveDeliveryDetails,
   orderStatus,
   payOnOrderPage,
   priceOf,
@@ -30,6 +31,7 @@ test.describe("on a desktop", { tag: "@desktop-only" }, () => {
     request,
   }) => {
     const clientInvoiceId = await checkoutFromProductPage(page, JAM.sku, 2);
+    await giveDeliveryDetails(page);
     const total = priceOf(JAM, 2);
     await expect(page.getByRole("table", { name: "Your order" })).toContainText(JAM.name);
     await expect(page.getByTestId("order-total")).toHaveText(total);
@@ -75,6 +77,7 @@ test.describe("on a desktop", { tag: "@desktop-only" }, () => {
     // The server's INVOICE_TIMEOUT_MS is 45 s here (playwright.config.ts); its own reconciler does the rest.
     test.setTimeout(120_000);
     const clientInvoiceId = await checkoutFromProductPage(page, SOCKS.sku, 2);
+    await giveDeliveryDetails(page);
     const phone = await context.newPage();
     await scanInApp(phone, serviceCode({ order: clientInvoiceId }));
     const invoiceReference = await payOnOrderPage(phone);
@@ -96,6 +99,7 @@ test.describe("on a phone", { tag: "@phone-only" }, () => {
 
   test("cart, checkout, Open in SEQR, Pay, Pay: the success page shows the receipt", async ({ page, request }) => {
     const clientInvoiceId = await checkoutFromProductPage(page, JAM.sku);
+    await giveDeliveryDetails(page);
     const total = priceOf(JAM);
 
     await page.getByRole("link", { name: "Open in SEQR" }).tap();

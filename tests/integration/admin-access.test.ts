@@ -116,6 +116,10 @@ let live: InvoicedOrder;
 let unpaid: { clientInvoiceId: string };
 /** A refund SEQR never answered, for settleRefundAction. */
 let unsettledRefund: string;
+/** A message the outbox worker gave up on, for resendMessageAction. */
+let deadMessage: string;
+/** A paid order the customer collects at the shop, for markPickedUpAction (`paid` is sent: markShippedAction). */
+let pickup: { clientInvoiceId: string };
 
 /** Every SOAP request SEQR (the sandbox on this file's shop server) receives. */
 let soapRequests = 0;
@@ -138,6 +142,23 @@ beforeAll(async () => {
     return found?.ersReference && status === "PAID" ? found : undefined;
   });
   paid = { ...order, attemptId: attempt.id, ersReference: attempt.ersReference ?? "" };
+  await db.order.update({
+    where: { id: order.orderId },
+    data: {
+      customerEmail: "astrid@example.se",
+      deliveryMethod: "SHIP",
+      deliveryName: "Astrid Andersson",
+      deliveryStreet: "Storgatan 1",
+      deliveryPostcode: "111 22",
+      deliveryCity: "Stockholm",
+      deliveryCountry: "SE",
+    },
+  });
+  const collected = await invoicedOrder(shop.server);
+  await payInApp(shop.server, collected);
+  await waitFor("the paid pickup order", async () => (await db.order.findUniqueOrThrow({ where: { id: collected.orderId } })).status === "PAID" || undefined);
+  await db.order.update({ where: { id: collected.orderId }, data: { customerEmail: "bertil@example.se", deliveryMethod: "PICKUP" } });
+  pickup = collected;
   live = await invoicedOrder(shop.server);
   unpaid = await createOrder({ lines: [{ productId: live.productId, quantity: 1 }], source: "CART", trigger: "checkout" });
   // Made ten minutes ago and never answered; this reconciliation covers its time without listing it, so the
@@ -154,6 +175,12 @@ beforeAll(async () => {
     },
   });
   unsettledRefund = unsettled.id;
+  // No outbox worker runs here: the paid order's new-order e-mail waits; set aside as the worker would after its last try.
+  const message = await db.outboxMessage.update({
+    where: { dedupeKey: `MERCHANT_NEW_ORDER:${order.orderId}` },
+    data: { status: "DEAD", attempts: 8, lastError: "Message failed: 451 try again later" },
+  });
+  deadMessage = message.id;
   await reconcileNewPeriod();
 });
 
@@ -166,13 +193,20 @@ async function formFor(action: Exported): Promise<FormData> {
         ? live.clientInvoiceId
         : action.name === "endOrderAction"
           ? unpaid.clientInvoiceId
-          : paid.clientInvoiceId,
+          : action.name === "markPickedUpAction"
+            ? pickup.clientInvoiceId
+            : paid.clientInvoiceId,
     paymentAttemptId: paid.attemptId,
     amount: "1,00",
     requestKey: randomUUID(),
     reason: "admin access test",
     runId: latestRun?.id ?? "cmrun0000000000000000000",
     refundId: unsettledRefund,
+    messageId: deadMessage,
+    // markShippedAction
+    carrier: "PostNord",
+    trackingNumber: "00370712345678901234",
+    trackingUrl: "",
     // signInAction: the right password, so that only the origin check can stop it.
     password: env.admin.password,
   });
@@ -266,6 +300,7 @@ describe("the walker", () => {
     expect(routeExports.length).toBeGreaterThanOrEqual(1);
     expect(pageExports.filter((page) => page.name === "default").map((page) => page.file)).toEqual(pageFiles);
     expect(routeExports.map((route) => route.id)).toContain("admin/(console)/orders/export/route.ts#GET");
+    expect(pageFiles).toContain("admin/(console)/orders/[clientInvoiceId]/packing-slip/page.tsx");
     expect(guardedActions.map((action) => action.name)).toEqual(
       expect.arrayContaining([
         "signOutAction",
@@ -277,6 +312,8 @@ describe("the walker", () => {
         "reconcileAction",
         "refetchReportAction",
         "settleRefundAction",
+        "markShippedAction",
+        "markPickedUpAction",
       ]),
     );
 

@@ -30,7 +30,7 @@ import { seqr } from "@/lib/seqr";
 import { serviceQrText } from "@/lib/seqr/links";
 
 import { ADMIN, paidOrder, refund, seqrRefunds, typed } from "./support/admin-orders";
-import { BERTIL, eventsOfType, orderFor, orderState, serveShopForThisFile } from "./support/shop-flow";
+import { BERTIL, eventsOfType, giveDeliveryDetails, orderFor, orderState, serveShopForThisFile } from "./support/shop-flow";
 import { onPostgres } from "./support/test-database";
 
 // The money rules under real concurrency (issue 14, item 3). On PostgreSQL every transaction of the shop's pool has
@@ -293,6 +293,7 @@ describe("stock", () => {
     const orders = await Promise.all(
       Array.from({ length: 20 }, () => createOrder({ lines: [{ productId: product.id, quantity: 1 }], source: "CART", trigger: "checkout" })),
     );
+    for (const order of orders) await giveDeliveryDetails(order.id);
 
     const results = await Promise.allSettled(orders.map((order) => requestPayment(order.id)));
 
@@ -315,6 +316,7 @@ describe("stock", () => {
       ...(await Promise.all(Array.from({ length: 8 }, () => place(first.id, second.id)))),
       ...(await Promise.all(Array.from({ length: 8 }, () => place(second.id, first.id)))),
     ];
+    for (const order of orders) await giveDeliveryDetails(order.id);
 
     const results = await Promise.allSettled(orders.map((order) => requestPayment(order.id)));
 

@@ -21,7 +21,7 @@ vi.mock("next/headers", async () => (await import("./support/admin-request")).ne
 const shop = serveShopForThisFile();
 
 const NOT_FOUND =
-  "We could not find this payment. If you paid, your receipt is on its way; otherwise start again from the shop.";
+  "We could not find this payment. If you paid, the payment is in your SEQR app's history; otherwise start again from the shop.";
 
 /** An order opened in the app by `msisdn` (its session token), with an invoice out. */
 async function invoicedInApp(msisdn: string) {

@@ -65,9 +65,12 @@ async function placePaidOrder(): Promise<{ id: string; clientInvoiceId: string; 
   const { db } = await import("@/lib/db");
   const { createOrder } = await import("@/lib/orders/create-order");
   const { requestPayment } = await import("@/lib/orders/request-payment");
+  const { saveDeliveryDetails } = await import("@/lib/orders/delivery");
 
   const product = await db.product.findUniqueOrThrow({ where: { sku: "DALA-HORSE-RED" } });
   const order = await createOrder({ lines: [{ productId: product.id, quantity: 1 }], source: "CART", trigger: "checkout" });
+  // Pay asks for the delivery details first, as the checkout does.
+  await saveDeliveryDetails(order.id, { email: "load@example.se", name: "Load Test", street: "Storgatan 1", postcode: "111 22", city: "Stockholm", country: "SE" });
   const { invoiceReference } = await requestPayment(order.id);
   const paid = await fetch(`${server.baseUrl}/sandbox/api/app/invoices/${invoiceReference}/pay`, {
     method: "POST",

@@ -6,7 +6,17 @@ import { parse } from "csv-parse/sync";
 import type { PrismaClient } from "@/lib/db";
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 
-import { catalogProduct, checkoutFromProductPage, chooseInApp, expectReceipt, payOnOrderPage, priceOf, scanInApp, serviceCode } from "./shop";
+import {
+  catalogProduct,
+  checkoutFromProductPage,
+  chooseInApp,
+  expectReceipt,
+  giveDeliveryDetails,
+  payOnOrderPage,
+  priceOf,
+  scanInApp,
+  serviceCode,
+} from "./shop";
 
 // The merchant's side of the shop, as the admin specs drive it: signing in, the forms that ask "Yes, …?" first,
 // and the orders they look at, paid by a shopper through the real journey or planted in the database when a test
@@ -138,11 +148,12 @@ export async function buyWithProductCode(page: Page, sku: string): Promise<PaidO
   return { clientInvoiceId, invoiceReference, totalMinor: product.priceMinor, total };
 }
 
-/** Cart → Checkout, the checkout's code scanned in the app, Pay, Pay: a PAID order of `quantity` × `sku`. */
+/** Cart → Checkout → delivery details, the checkout's code scanned in the app, Pay, Pay: a PAID order of `quantity` × `sku`. */
 export async function buyFromCart(page: Page, sku: string, quantity: number): Promise<PaidOrder> {
   const product = catalogProduct(sku);
   const total = priceOf(product, quantity);
   const clientInvoiceId = await checkoutFromProductPage(page, sku, quantity);
+  await giveDeliveryDetails(page);
   const session = await scanInApp(page, serviceCode({ order: clientInvoiceId }));
   expect(session.clientInvoiceId).toBe(clientInvoiceId);
   const invoiceReference = await payOnOrderPage(page, total);

@@ -54,16 +54,67 @@ export async function checkoutFromProductPage(page: Page, sku: string, quantity 
   return decodeURIComponent(new URL(page.url()).pathname.split("/").pop() ?? "");
 }
 
+/** Delivery details as a shopper types them into the form (Country: the option's value). */
+export type DeliveryDetails = { email: string; name: string; street: string; postcode: string; city: string; country?: string };
+
+export const ASTRIDS_DETAILS: DeliveryDetails = {
+  email: "astrid@example.se",
+  name: "Astrid Andersson",
+  street: "Storgatan 12",
+  postcode: "123 45",
+  city: "Ystad",
+  country: "SE",
+};
+
+/** The delivery details form on the checkout or the order page. */
+export function deliveryForm(page: Page): Locator {
+  return page.getByRole("form", { name: "Delivery details" });
+}
+
+/** Types the details into the form's fields (without sending it). */
+export async function fillDeliveryForm(form: Locator, details: Partial<DeliveryDetails>): Promise<void> {
+  if (details.email !== undefined) await form.getByLabel("E-mail address").fill(details.email);
+  if (details.name !== undefined) await form.getByLabel("Name").fill(details.name);
+  if (details.street !== undefined) await form.getByLabel("Street address").fill(details.street);
+  if (details.postcode !== undefined) await form.getByLabel("Postcode").fill(details.postcode);
+  if (details.city !== undefined) await form.getByLabel("Town or city").fill(details.city);
+  if (details.country !== undefined) await form.getByLabel("Country").selectOption(details.country);
+}
+
+/**
+ * The checkout's delivery details, given before the SEQR code shows (Pay refuses an order without them): fills the
+ * form, sends it, and waits for the code.
+ */
+export async function giveDeliveryDetails(page: Page, details: DeliveryDetails = ASTRIDS_DETAILS): Promise<void> {
+  const form = deliveryForm(page);
+  await fillDeliveryForm(form, details);
+  await form.getByRole("button", { name: "Continue to payment" }).click();
+  await expect(form).toBeHidden();
+  await expect(page.getByTestId("seqr-qr")).toBeVisible();
+}
+
 /**
  * The simulated app scans a SEQR service code and opens the shop's order page (`/order#TOKEN`); waits until the
- * page shows the order and returns the TOKEN and the order number it shows.
+ * page shows the order and returns the TOKEN and the order number it shows. An order started from a product's own
+ * code asks for the delivery details first: they are given (unless `deliveryDetails: false`), so that Pay shows.
  */
-export async function scanInApp(page: Page, seqrCode: string): Promise<{ token: string; clientInvoiceId: string }> {
+export async function scanInApp(
+  page: Page,
+  seqrCode: string,
+  options: { deliveryDetails?: DeliveryDetails | false } = {},
+): Promise<{ token: string; clientInvoiceId: string }> {
   await page.goto(appLink(seqrCode));
   await page.waitForURL(/\/order#\d{10}-\d{8}$/);
   const token = new URL(page.url()).hash.slice(1);
   await expect(page.getByRole("heading", { level: 1, name: "Pay with SEQR" })).toBeVisible();
   const orderLine = (await page.getByText(/^Order [\w-]+$/).textContent()) ?? "";
+  const form = deliveryForm(page);
+  if (options.deliveryDetails !== false && (await form.isVisible())) {
+    await fillDeliveryForm(form, options.deliveryDetails ?? ASTRIDS_DETAILS);
+    await form.getByRole("button", { name: "Continue to payment" }).click();
+    await expect(form).toBeHidden();
+    await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
+  }
   return { token, clientInvoiceId: orderLine.replace(/^Order /, "") };
 }
 

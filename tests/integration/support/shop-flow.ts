@@ -6,6 +6,7 @@ import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { createOrder } from "@/lib/orders/create-order";
+import { saveDeliveryDetails, type DeliveryView } from "@/lib/orders/delivery";
 import type { z } from "zod";
 
 import type { faultInput } from "@/lib/sandbox/faults";
@@ -18,10 +19,29 @@ import { startShopServer, type ApiBody, type SandboxServer } from "./sandbox-ser
 export const ASTRID = "46700643933";
 export const BERTIL = "46701234567";
 
-/** A fresh CART order for `quantity` of the product with this sku. */
-export async function orderFor(sku: string, quantity = 1) {
+/** Delivery details as a shopper gives them before paying (the checkout's form). */
+export const ASTRIDS_DETAILS = {
+  email: "astrid@example.se",
+  name: "Astrid Andersson",
+  street: "Storgatan 12",
+  postcode: "123 45",
+  city: "Ystad",
+  country: "SE",
+} as const;
+
+/**
+ * The shopper gives the order's delivery details, through the same function as the checkout's and the order
+ * page's forms: Pay refuses an order without them (lib/orders/delivery.ts).
+ */
+export async function giveDeliveryDetails(orderId: string, details: Record<string, string> = ASTRIDS_DETAILS): Promise<DeliveryView> {
+  return saveDeliveryDetails(orderId, details);
+}
+
+/** A fresh CART order for `quantity` of the product with this sku, with its delivery details given. */
+export async function orderFor(sku: string, quantity = 1, options: { deliveryDetails?: boolean } = {}) {
   const product = await db.product.findUniqueOrThrow({ where: { sku } });
   const order = await createOrder({ lines: [{ productId: product.id, quantity }], source: "CART", trigger: "checkout" });
+  if (options.deliveryDetails !== false) await giveDeliveryDetails(order.id);
   return { order, product };
 }
 

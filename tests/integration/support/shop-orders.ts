@@ -11,6 +11,7 @@ import { openOrderSession } from "@/lib/orders/seqr-sessions";
 import { invoiceQrText, serviceQrText } from "@/lib/seqr/links";
 
 import type { ApiBody, SandboxServer } from "./sandbox-server";
+import { giveDeliveryDetails } from "./shop-flow";
 
 // The shop's own flow up to an invoice, and what tests of the reconciler then look at. Import after
 // ./shop-address (the test file's first import), like everything that reads settings.
@@ -26,10 +27,11 @@ export type InvoicedOrder = {
   productId: string;
 };
 
-/** createOrder → the app scans the service code → the Order page opens the session → Pay: an INVOICED order. */
+/** createOrder → delivery details → the app scans the service code → the Order page opens the session → Pay: an INVOICED order. */
 export async function invoicedOrder(server: SandboxServer, sku = TEST_SKU): Promise<InvoicedOrder> {
   const product = await db.product.findUniqueOrThrow({ where: { sku } });
   const order = await createOrder({ lines: [{ productId: product.id, quantity: 1 }], source: "CART", trigger: "checkout" });
+  await giveDeliveryDetails(order.id);
   const scanned = await server.api("POST", "/app/scan", { url: serviceQrText(env.seqr.serviceId, { order: order.clientInvoiceId }) });
   expect(scanned.status).toBe(200);
   const sessionToken: string = scanned.body.sessionToken;

@@ -3,9 +3,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 
+import { DeliverySummary } from "@/app/_components/delivery-summary";
 import { OrderSummary, Receipt } from "@/app/_components/order-summary";
+import { PaidMessages } from "@/app/_components/paid-messages";
 import { readCartId } from "@/lib/cart/cart-cookie";
 import { env } from "@/lib/env";
+import { DELIVERY_COUNTRIES, deliveryFormValues, loadDeliveryView } from "@/lib/orders/delivery";
+import { loadPaidMessages } from "@/lib/orders/paid-messages";
 import type { OrderStatus } from "@/lib/orders/state-machine";
 import { readOrderStatus } from "@/lib/orders/order-status";
 import { loadCheckoutView, stageOf, type OrderStage } from "@/lib/orders/views";
@@ -13,18 +17,21 @@ import { seqrAppLink, serviceQrText } from "@/lib/seqr/links";
 
 import { reorderAction } from "../../cart/actions";
 import { CartForm, SubmitButton } from "../../cart/cart-form";
+import { CheckoutDelivery } from "./checkout-delivery";
 import { CheckoutPayment } from "./checkout-payment";
 import "./checkout.css";
 
 export const metadata: Metadata = { title: "Checkout" };
 
-type Props = { params: Promise<{ clientInvoiceId: string }> };
+type Props = { params: Promise<{ clientInvoiceId: string }>; searchParams?: Promise<{ change?: string | string[] }> };
 
-// The checkout: the order's SEQR code. On a desktop the shopper scans it with the phone; on the phone itself
-// they tap "Open in SEQR". The page follows the order by itself and becomes the confirmation once it is paid.
-export default async function CheckoutPage({ params }: Props) {
+// The checkout: first the delivery details, then the order's SEQR code. On a desktop the shopper scans it with the
+// phone; on the phone itself they tap "Open in SEQR". The page follows the order by itself and becomes the
+// confirmation once it is paid. `?change=delivery` opens the details again (a plain link: no script needed).
+export default async function CheckoutPage({ params, searchParams }: Props) {
   await connection();
   const { clientInvoiceId } = await params;
+  const { change } = (await searchParams) ?? {};
   const status = await readOrderStatus(clientInvoiceId);
   if (!status) notFound();
   const view = await loadCheckoutView(clientInvoiceId, await readCartId());
@@ -33,12 +40,17 @@ export default async function CheckoutPage({ params }: Props) {
   const { order } = view;
   const stage = stageOf(order.status);
 
+  const delivery = await loadDeliveryView({ clientInvoiceId: order.clientInvoiceId });
+
   if (stage === "paid") {
+    const messages = await loadPaidMessages({ clientInvoiceId: order.clientInvoiceId }, { showAddress: true });
     return (
       <article className="checkout-done">
         <h1>Thank you! Your order is paid</h1>
-        <p>We have received your payment. A confirmation is on its way to your phone.</p>
+        <p>We have received your payment.</p>
+        <PaidMessages messages={messages} />
         <Receipt order={order} />
+        {delivery?.complete ? <DeliverySummary delivery={delivery} /> : null}
         <Link href="/" className="button secondary">
           Continue shopping
         </Link>
@@ -79,6 +91,33 @@ export default async function CheckoutPage({ params }: Props) {
     );
   }
 
+  // Pay is refused until the shop knows where the order goes (lib/orders/delivery.ts): the code comes after.
+  const changing = !!delivery?.complete && change === "delivery";
+  if (!delivery?.complete || changing) {
+    return (
+      <article className="checkout">
+        <h1>Pay with SEQR</h1>
+        <div className="checkout-grid">
+          <section aria-labelledby="delivery-heading">
+            <h2 id="delivery-heading">{changing ? "Change your delivery details" : "Where should we send your order?"}</h2>
+            <p className="muted">Step 1 of 2. Then you pay with the SEQR app.</p>
+            <CheckoutDelivery
+              clientInvoiceId={order.clientInvoiceId}
+              initial={deliveryFormValues(delivery)}
+              countries={DELIVERY_COUNTRIES}
+              storePickup={env.fulfilment.storePickup}
+              changing={changing}
+            />
+          </section>
+          <div>
+            <p className="muted">Order {order.clientInvoiceId}</p>
+            <OrderSummary order={order} />
+          </div>
+        </div>
+      </article>
+    );
+  }
+
   const qrText = serviceQrText(env.seqr.serviceId, { order: order.clientInvoiceId });
   return (
     <article className="checkout">
@@ -93,6 +132,14 @@ export default async function CheckoutPage({ params }: Props) {
         <div>
           <p className="muted">Order {order.clientInvoiceId}</p>
           <OrderSummary order={order} />
+          <DeliverySummary
+            delivery={delivery}
+            change={
+              <Link href={`/checkout/${encodeURIComponent(order.clientInvoiceId)}?change=delivery`} aria-label="Change the delivery details">
+                Change
+              </Link>
+            }
+          />
         </div>
       </div>
     </article>
