@@ -58,3 +58,19 @@ export async function listRecentInvoices(take = 25) {
   await reverseOverduePayments();
   return db.sandboxInvoice.findMany({ orderBy: { createdAt: "desc" }, take });
 }
+
+/**
+ * The receipts the shop handed SEQR for a payment (submitPaymentReceipt), as the SEQR app shows them with it:
+ * plain-text ones as their text, others named by type and size.
+ */
+export async function receiptsFor(ersReference: string): Promise<{ id: string; receiptType: string | null; text: string }[]> {
+  assertSandboxMode();
+  const documents = await db.sandboxReceiptDocument.findMany({ where: { ersReference }, orderBy: { createdAt: "asc" } });
+  return documents.map((document) => ({
+    id: document.id,
+    receiptType: document.receiptType,
+    text: document.mimeType.startsWith("text/plain")
+      ? Buffer.from(document.data, "base64").toString("utf8")
+      : `(${document.mimeType}, ${Buffer.from(document.data, "base64").length} bytes)`,
+  }));
+}

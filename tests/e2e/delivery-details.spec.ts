@@ -116,6 +116,35 @@ test("a desktop purchase: the delivery details come first, a bad postcode is mar
   await expectPaidMessages(phone, email);
   await expect(page.getByRole("heading", { level: 1, name: "Thank you! Your order is paid" })).toBeVisible();
   await expectPaidMessages(page, email);
+
+  // What the pages promise arrives: the confirmation in the sandbox's mailbox (the outbox worker sends it within a
+  // second or two of the payment)…
+  await expect(async () => {
+    await page.goto("/sandbox/mail");
+    const row = page.getByRole("table", { name: "Messages" }).getByRole("row").filter({ hasText: email }).filter({ hasText: clientInvoiceId });
+    await expect(row).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await page
+    .getByRole("table", { name: "Messages" })
+    .getByRole("row")
+    .filter({ hasText: clientInvoiceId })
+    .getByRole("link", { name: `Fjällbo: your order ${clientInvoiceId} is confirmed` })
+    .click();
+  await expect(page.getByTestId("mail-to")).toContainText(email);
+  await expect(page.getByTestId("mail-text")).toContainText("Lillgatan 3");
+  await expect(page.getByTestId("mail-text")).toContainText(priceOf(MUG));
+  // …and the shop's receipt with the payment in the SEQR app's history.
+  const paid = await db.paymentAttempt.findFirstOrThrow({ where: { order: { clientInvoiceId }, seqrStatus: "PAID" } });
+  await phone.goto("/sandbox/app");
+  await phone
+    .getByRole("region", { name: "Payment history" })
+    .locator(`a[href="/sandbox/app/invoices/${paid.invoiceReference}"]`)
+    .click();
+  await phone.waitForURL(`**/sandbox/app/invoices/${paid.invoiceReference}`);
+  await expect(async () => {
+    await phone.reload();
+    await expect(phone.getByTestId("shop-receipt").first()).toContainText(`Order ${clientInvoiceId}`, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
 });
 
 test("the checkout's delivery form works without JavaScript @desktop-only", async ({ browser }) => {

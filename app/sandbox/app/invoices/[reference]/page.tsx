@@ -6,7 +6,7 @@ import { notFound } from "next/navigation";
 import { formatMoney } from "@/lib/money";
 import { isSandboxMode } from "@/lib/sandbox/guard";
 import type { InvoiceRowData } from "@/lib/sandbox/invoices";
-import { describeInvoice } from "@/lib/sandbox/views";
+import { describeInvoice, receiptsFor } from "@/lib/sandbox/views";
 import { ensureSandboxRegistry } from "@/lib/sandbox/registry";
 
 import { ActionForm } from "../../../action-form";
@@ -34,6 +34,7 @@ export default async function AppInvoicePage({ params }: { params: Promise<{ ref
   if (!invoice) notFound();
   const money = (amountMinor: number) => formatMoney({ amountMinor, currency: invoice.currency });
   const rows = invoice.rows as InvoiceRowData[];
+  const receipts = invoice.ersReference ? await receiptsFor(invoice.ersReference) : [];
 
   return (
     <div className="phone" data-testid="seqr-app">
@@ -83,6 +84,16 @@ export default async function AppInvoicePage({ params }: { params: Promise<{ ref
               {invoice.reversedAt ? " – the merchant never confirmed the payment, so SEQR gave the money back." : null}
             </p>
             {invoice.ersReference ? <p className="muted">Payment reference {invoice.ersReference}</p> : null}
+            {receipts.length > 0 ? (
+              <section aria-label="Receipt from the shop">
+                <h2>Receipt from the shop</h2>
+                {receipts.map((receipt) => (
+                  <pre key={receipt.id} className="receipt" data-testid="shop-receipt">
+                    {receipt.text}
+                  </pre>
+                ))}
+              </section>
+            ) : null}
           </section>
         )}
         <p>
