@@ -180,7 +180,7 @@ test.describe("signed in on a desktop", { tag: "@desktop-only" }, () => {
     expect((await listedIds()).sort()).toEqual([...paidIds].sort());
     await expect(total).toHaveText(`Total ${kr(paidMinor)}, refunded ${kr(0)}`);
     const towelRow = list.locator(`tr[data-order="${towel.clientInvoiceId}"]`);
-    await expect(towelRow.getByRole("cell")).toHaveText([towel.clientInvoiceId, /\d{4} \d\d:\d\d:\d\d$/, "PAID", towel.total, BERTIL, towel.invoiceReference]);
+    await expect(towelRow.getByRole("cell")).toHaveText([towel.clientInvoiceId, /\d{4} \d\d:\d\d:\d\d$/, "PAID", "To ship", towel.total, BERTIL, towel.invoiceReference]);
 
     // The CSV of exactly this filter, downloaded from the page.
     const exportLink = page.getByRole("link", { name: "Export CSV" });

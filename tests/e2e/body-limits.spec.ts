@@ -23,7 +23,9 @@ async function hugeChunkedPost(baseURL: string, path: string, contentType: strin
       return await hugeChunkedPostOnce(baseURL, path, contentType);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (attempt === 3 || (code !== "EPIPE" && code !== "ECONNRESET")) throw error;
+      if (attempt === 8 || (code !== "EPIPE" && code !== "ECONNRESET")) throw error;
+      // A loaded machine can cut several tries in a row: a short pause lets the server's answer win the race.
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
   }
 }

@@ -34,7 +34,8 @@ const DATABASE = `e2e_outbox_worker_${RUN}`;
 const SQLITE_FILE = `data/e2e-outbox-worker-${RUN}.db`;
 const DATABASE_URL = E2E_ON_POSTGRESQL ? e2eServerDatabaseUrl(DATABASE) : `file:./${SQLITE_FILE}`;
 /** The lease the workers take (--lease-ms): how long the dead worker's messages stay its own. */
-const LEASE_MS = 2_000;
+// Long enough that a restarted worker's own renewals (every third of it) keep it on a loaded machine.
+const LEASE_MS = 5_000;
 const MESSAGES = 6;
 const SHOP_HOST = "shop.example";
 
