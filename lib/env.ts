@@ -16,6 +16,11 @@ export const SANDBOX_DEFAULTS = {
   adminPassword: "sandbox-admin",
   merchantEmail: "merchant@fjallbo.example",
   shopAddress: "Fjällbo AB, Storgatan 1, 111 22 Stockholm, Sweden",
+  adminEmail: "owner@fjallbo.example",
+  companyName: "Fjällbo AB (sandbox)",
+  orgNumber: "559999-9999",
+  contactEmail: "hej@fjallbo.example",
+  contactPhone: "08-123 456 78",
 } as const;
 
 
@@ -175,6 +180,7 @@ const rawSchema = runtimeSchema.extend({
     z.string().min(32, "must be at least 32 characters (it signs notification URLs)").optional(),
   ),
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, "must be at least 12 characters").optional()),
+  ADMIN_EMAIL: optionalString.pipe(emailAddress.optional()),
   ADMIN_IDLE_TIMEOUT_MS: optionalString.pipe(milliseconds(60_000, 24 * 3_600_000).optional()),
   ADMIN_SESSION_MAX_AGE_MS: optionalString.pipe(milliseconds(60_000, 7 * 24 * 3_600_000).optional()),
   TRUSTED_PROXY_COUNT: optionalString.pipe(
@@ -194,6 +200,15 @@ const rawSchema = runtimeSchema.extend({
   MAIL_FROM: optionalString.pipe(mailbox.optional()),
   MERCHANT_EMAIL: optionalString.pipe(emailAddress.optional()),
   SHOP_ADDRESS: optionalString.pipe(z.string().max(200, "must be at most 200 characters").optional()),
+  SHOP_COMPANY_NAME: optionalString.pipe(z.string().max(100, "must be at most 100 characters").optional()),
+  SHOP_ORG_NUMBER: optionalString.pipe(
+    z.string().regex(/^\d{6}-\d{4}$/, "must be a Swedish organisation number such as 556677-8899").optional(),
+  ),
+  SHOP_CONTACT_EMAIL: optionalString.pipe(emailAddress.optional()),
+  SHOP_CONTACT_PHONE: optionalString.pipe(
+    z.string().regex(/^\+?[\d ()-]{6,20}$/, "must be a phone number such as 08-123 456 78").optional(),
+  ),
+  SHOP_DELIVERY_TIME: optionalString.pipe(z.string().max(100, "must be at most 100 characters").optional()),
   STORE_PICKUP: optionalString.pipe(z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional()),
   PACKING_SLIP_PRICES: optionalString.pipe(
     z.enum(["show", "hide"], { error: 'must be "show" or "hide"' }).optional(),
@@ -224,8 +239,12 @@ const LIVE_REQUIRED = [
   "SEQR_SERVICE_ID",
   "NOTIFICATION_SECRET",
   "ADMIN_PASSWORD",
+  "ADMIN_EMAIL",
   "SMTP_URL",
   "SHOP_ADDRESS",
+  "SHOP_COMPANY_NAME",
+  "SHOP_ORG_NUMBER",
+  "SHOP_CONTACT_EMAIL",
 ] as const;
 
 /** What SEQR_MODE unset in production says: one line, with both ways out. */
@@ -319,6 +338,8 @@ const envSchema = rawSchema
       notificationSecret: raw.NOTIFICATION_SECRET ?? SANDBOX_DEFAULTS.notificationSecret,
       admin: {
         password: raw.ADMIN_PASSWORD ?? SANDBOX_DEFAULTS.adminPassword,
+        /** The first owner's e-mail: they sign in with it and ADMIN_PASSWORD (lib/admin/password.ts). */
+        email: (raw.ADMIN_EMAIL ?? SANDBOX_DEFAULTS.adminEmail).toLowerCase(),
         /** A session unused this long is over. */
         idleTimeoutMs: raw.ADMIN_IDLE_TIMEOUT_MS ?? 30 * 60_000,
         /** A session ends this long after sign-in, however busy it is. */
@@ -337,6 +358,16 @@ const envSchema = rawSchema
         merchantEmail: raw.MERCHANT_EMAIL ?? (sandbox ? SANDBOX_DEFAULTS.merchantEmail : undefined),
         /** The shop's postal address, printed in every e-mail and on the packing slip. */
         shopAddress: raw.SHOP_ADDRESS ?? SANDBOX_DEFAULTS.shopAddress,
+      },
+      /** Who the shop is, for the contact, terms and privacy pages every Swedish web shop must show. */
+      merchant: {
+        companyName: raw.SHOP_COMPANY_NAME ?? SANDBOX_DEFAULTS.companyName,
+        orgNumber: raw.SHOP_ORG_NUMBER ?? SANDBOX_DEFAULTS.orgNumber,
+        contactEmail: raw.SHOP_CONTACT_EMAIL ?? SANDBOX_DEFAULTS.contactEmail,
+        /** Optional: the contact page leaves the phone out when unset in live mode. */
+        contactPhone: raw.SHOP_CONTACT_PHONE ?? (sandbox ? SANDBOX_DEFAULTS.contactPhone : undefined),
+        /** How long delivery takes, as the terms of purchase state it. */
+        deliveryTime: raw.SHOP_DELIVERY_TIME ?? "2–5 working days",
       },
       fulfilment: {
         /** Whether shoppers may choose to collect their order at the shop instead of having it sent. */

@@ -4,11 +4,12 @@ import { AppError } from "../errors.ts";
 import type { OrderSource, Prisma } from "../generated/prisma/client.ts";
 import { newClientInvoiceId } from "./ids.ts";
 import { openNeverInvoicedOrder } from "./never-invoiced.ts";
+import { nextOrderNumber } from "./order-number.ts";
 import { priceLines } from "./pricing.ts";
 
 export type OrderLineRequest = { productId: string; quantity: number };
 
-export type CreatedOrder = { id: string; clientInvoiceId: string };
+export type CreatedOrder = { id: string; clientInvoiceId: string; number: number };
 
 /** The cart a checkout places the order from, and how many never-invoiced orders it may have open at once. */
 export type PlacingCart = { id: string; maxOpenOrders: number };
@@ -64,7 +65,7 @@ export async function createOrder(
     })),
   );
   const clientInvoiceId = newClientInvoiceId();
-  const select = { id: true, clientInvoiceId: true } as const;
+  const select = { id: true, clientInvoiceId: true, number: true } as const;
   const data = {
     clientInvoiceId,
     cartId: request.cart?.id ?? null,
@@ -93,10 +94,12 @@ export async function createOrder(
         detail: { totalMinor: priced.totalMinor, currency: products[0]?.currency ?? "SEK", lines: priced.lines.length },
       },
     },
-  } satisfies Prisma.OrderCreateInput;
+  } satisfies Omit<Prisma.OrderCreateInput, "number">;
 
   const cart = request.cart;
-  if (!cart) return db.order.create({ select, data });
+  if (!cart) {
+    return db.$transaction(async (tx) => tx.order.create({ select, data: { ...data, number: await nextOrderNumber(tx) } }));
+  }
   // The cart's lock orders its checkouts: each counts the cart's open orders only once the one before it has
   // committed its order, so two checkouts at the same moment cannot both see room for one more (on PostgreSQL they
   // would, each blind to the other's uncommitted row). A refusal rolls the order back.
@@ -105,7 +108,7 @@ export async function createOrder(
     if ((await lockRows(tx, "Cart", [cart.id])) === 0) {
       throw new AppError("EMPTY_CART", 400, "Your cart is empty. Add a product to it before you check out.");
     }
-    const order = await tx.order.create({ select, data });
+    const order = await tx.order.create({ select, data: { ...data, number: await nextOrderNumber(tx) } });
     const open = await tx.order.count({ where: { cartId: cart.id, ...openNeverInvoicedOrder } });
     if (open > cart.maxOpenOrders) {
       throw new AppError(

@@ -15,6 +15,7 @@ import type { PrismaClient } from "@/lib/db";
 
 import { E2E_ON_POSTGRESQL, e2eServerDatabaseUrl } from "./support/e2e-database";
 import { openShopDatabase } from "./support/shop-db";
+import { nextOrderNumber } from "@/lib/orders/order-number";
 
 // `npm run outbox` (lib/outbox/outbox-command.ts) as a deployment runs it, SIGKILLed in the middle of delivering:
 // an SMTP server started here takes every message's DATA and holds its answer, so the kill lands while each message
@@ -150,6 +151,7 @@ async function dropDatabase(): Promise<void> {
 async function paidOrderWithMessages(db: PrismaClient, index: number): Promise<string[]> {
   const order = await db.order.create({
     data: {
+      number: await nextOrderNumber(db),
       clientInvoiceId: `OUTBOX-E2E-${index}-${randomUUID().slice(0, 8)}`,
       status: "PAID",
       currency: "SEK",

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { neverInvoicedOrder } from "@/lib/orders/never-invoiced";
 import type { AttemptState, OrderStatus, SeqrInvoiceStatus } from "@/lib/generated/prisma/enums";
+import { nextOrderNumber } from "@/lib/orders/order-number";
 
 // The admin's list, CSV and dashboard queries on a real (migrated) database. Orders are written directly, each
 // group of tests in a period of its own (years apart), so that the groups never see each other's orders.
@@ -54,6 +55,7 @@ async function insertOrder(spec: OrderSpec): Promise<{ id: string; attempts: Rec
   const currency = spec.currency ?? "SEK";
   const order = await db.order.create({
     data: {
+      number: await nextOrderNumber(db),
       ...(spec.id ? { id: spec.id } : {}),
       clientInvoiceId: spec.clientInvoiceId,
       status: spec.status,

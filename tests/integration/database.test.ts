@@ -9,12 +9,14 @@ import { env } from "@/lib/env";
 
 import { testDatabaseUrl } from "./support/fresh-database";
 import { onSqlite } from "./support/test-database";
+import { nextOrderNumber } from "@/lib/orders/order-number";
 
 const run = promisify(execFile);
 
 async function createOrder(clientInvoiceId: string) {
   return db.order.create({
     data: {
+      number: await nextOrderNumber(db),
       clientInvoiceId,
       currency: "SEK",
       totalMinor: 34900,

@@ -10,4 +10,8 @@ export const LIVE_SETTINGS = {
   ADMIN_PASSWORD: "a-live-admin-password",
   SMTP_URL: "smtp://mail.example:587",
   SHOP_ADDRESS: "Shop AB, Storgatan 1, 111 22 Stockholm",
+  ADMIN_EMAIL: "owner@shop.example.se",
+  SHOP_COMPANY_NAME: "Shop AB",
+  SHOP_ORG_NUMBER: "556677-8899",
+  SHOP_CONTACT_EMAIL: "hej@shop.example.se",
 } as const;

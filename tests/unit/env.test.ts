@@ -15,6 +15,10 @@ const LIVE = {
   ADMIN_PASSWORD: "a long admin password",
   SMTP_URL: "smtps://shop:mail-password@mail.example.se:465",
   SHOP_ADDRESS: "Fjällbo AB, Storgatan 1, 111 22 Stockholm",
+  ADMIN_EMAIL: "owner@shop.example.se",
+  SHOP_COMPANY_NAME: "Fjällbo AB",
+  SHOP_ORG_NUMBER: "556677-8899",
+  SHOP_CONTACT_EMAIL: "hej@shop.example.se",
 };
 
 function errorOf(source: Record<string, string | undefined>): EnvError {
@@ -107,6 +111,10 @@ describe("live mode", () => {
     "ADMIN_PASSWORD",
     "SMTP_URL",
     "SHOP_ADDRESS",
+    "ADMIN_EMAIL",
+    "SHOP_COMPANY_NAME",
+    "SHOP_ORG_NUMBER",
+    "SHOP_CONTACT_EMAIL",
   ])(
     "refuses to start without %s",
     (name) => {

@@ -5,6 +5,7 @@ import { parse } from "csv-parse/sync";
 
 import type { PrismaClient } from "@/lib/db";
 import { SANDBOX_DEFAULTS } from "@/lib/env";
+import { nextOrderNumber } from "@/lib/orders/order-number";
 
 import {
   catalogProduct,
@@ -194,6 +195,7 @@ export async function plantOrder(
 ) {
   return db.order.create({
     data: {
+      number: await nextOrderNumber(db),
       clientInvoiceId: newClientInvoiceId(),
       currency: "SEK",
       taxMinor: Math.round(data.totalMinor / 5),
