@@ -6,6 +6,7 @@ import { env } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { addressFromHeaders } from "../http/client-address.ts";
 import { validatedAction, type ActionResult } from "../validated-action.ts";
+import { actorOfSession, type AdminActor } from "./actor.ts";
 import { merchantCredentials } from "./password.ts";
 import { ADMIN_COOKIE_PATH, ADMIN_SESSION_COOKIE, findAdminSession, type AdminSessionInfo } from "./sessions.ts";
 
@@ -14,7 +15,7 @@ import { ADMIN_COOKIE_PATH, ADMIN_SESSION_COOKIE, findAdminSession, type AdminSe
 
 export const LOGIN_PATH = "/admin/login";
 
-export type AdminContext = { session: AdminSessionInfo; address: string | null };
+export type AdminContext = { session: AdminSessionInfo; address: string | null; actor: AdminActor };
 
 /** Cookie settings: Secure whenever the shop is served over https. */
 export function adminCookieOptions() {
@@ -40,7 +41,15 @@ export function assertSameOrigin(requestHeaders: Headers): void {
   }
 }
 
-async function currentSession(): Promise<AdminSessionInfo | null> {
+/** The live session and whose it is, or null. */
+async function currentSession(): Promise<{ session: AdminSessionInfo; actor: AdminActor } | null> {
+  const session = await currentSessionInfo();
+  if (!session) return null;
+  const actor = await actorOfSession(session);
+  return actor ? { session, actor } : null;
+}
+
+async function currentSessionInfo(): Promise<AdminSessionInfo | null> {
   // This process's ADMIN_PASSWORD is brought into the database before any session is honoured (once per process);
   // findAdminSession then compares each session's password generation with the database's, on every request.
   await merchantCredentials();
@@ -50,15 +59,15 @@ async function currentSession(): Promise<AdminSessionInfo | null> {
 
 /** For admin pages: the session, or a redirect to the sign-in page. */
 export async function requireAdminPage(): Promise<AdminContext> {
-  const session = await currentSession();
-  if (!session) redirect(LOGIN_PATH);
-  return { session, address: addressFromHeaders(await headers()) };
+  const current = await currentSession();
+  if (!current) redirect(LOGIN_PATH);
+  return { ...current, address: addressFromHeaders(await headers()) };
 }
 
 /** For admin route handlers: the session, or null (answer with adminSignInRedirect). */
 export async function requireAdminRequest(request: Request): Promise<AdminContext | null> {
-  const session = await currentSession();
-  return session ? { session, address: addressFromHeaders(request.headers) } : null;
+  const current = await currentSession();
+  return current ? { ...current, address: addressFromHeaders(request.headers) } : null;
 }
 
 export function adminSignInRedirect(request: Request): Response {
@@ -81,9 +90,9 @@ export function adminAction<S extends z.ZodType, T>(
       if (error instanceof AppError) return { ok: false, error: error.message };
       throw error;
     }
-    const session = await currentSession();
-    if (!session) redirect(LOGIN_PATH);
-    const admin = { session, address: addressFromHeaders(requestHeaders) };
+    const current = await currentSession();
+    if (!current) redirect(LOGIN_PATH);
+    const admin = { ...current, address: addressFromHeaders(requestHeaders) };
     return validatedAction(schema, (input) => action(input, admin))(previous, formData);
   };
 }

@@ -15,7 +15,7 @@ export const ADMIN_COOKIE_PATH = "/admin";
 /** Writing lastSeenAt on every request would serialise page loads on one row: once a minute is enough. */
 const TOUCH_EVERY_MS = 60_000;
 
-export type AdminSessionInfo = { id: string; createdAt: Date; lastSeenAt: Date };
+export type AdminSessionInfo = { id: string; createdAt: Date; lastSeenAt: Date; accountId: string | null };
 
 /**
  * A new session of `passwordGeneration`: the generation of the password the caller checked (merchantCredentials),
@@ -75,7 +75,7 @@ export async function findAdminSession(
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.adminSession.updateMany({ where: { id: session.id }, data: { lastSeenAt: now } });
   }
-  return { id: session.id, createdAt: session.createdAt, lastSeenAt: now };
+  return { id: session.id, createdAt: session.createdAt, lastSeenAt: now, accountId: session.accountId };
 }
 
 export async function endAdminSession(token: string | undefined): Promise<void> {
