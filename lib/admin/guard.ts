@@ -15,6 +15,9 @@ import { ADMIN_COOKIE_PATH, ADMIN_SESSION_COOKIE, findAdminSession, type AdminSe
 
 export const LOGIN_PATH = "/admin/login";
 
+/** What a staff member sees when they try what only an owner may do (refunds, staff accounts). */
+export const OWNER_ONLY_MESSAGE = "Only the shop's owner can do this. Ask an owner to do it for you.";
+
 export type AdminContext = { session: AdminSessionInfo; address: string | null; actor: AdminActor };
 
 /** Cookie settings: Secure whenever the shop is served over https. */
@@ -81,6 +84,7 @@ export function adminSignInRedirect(request: Request): Response {
 export function adminAction<S extends z.ZodType, T>(
   schema: S,
   action: (input: z.output<S>, admin: AdminContext) => Promise<T>,
+  options: { ownerOnly?: boolean } = {},
 ): (previous: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>> {
   return async (previous, formData) => {
     const requestHeaders = await headers();
@@ -93,6 +97,8 @@ export function adminAction<S extends z.ZodType, T>(
     const current = await currentSession();
     if (!current) redirect(LOGIN_PATH);
     const admin = { ...current, address: addressFromHeaders(requestHeaders) };
+    // Checked before the input is even read: a staff member's refund changes nothing, whatever they sent.
+    if (options.ownerOnly && admin.actor.role !== "OWNER") return { ok: false, error: OWNER_ONLY_MESSAGE };
     return validatedAction(schema, (input) => action(input, admin))(previous, formData);
   };
 }
