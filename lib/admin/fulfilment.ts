@@ -7,6 +7,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import type { DeliveryMethod, FulfilmentStatus, OrderStatus } from "../generated/prisma/enums.ts";
 import { log } from "../log.ts";
 import { enqueueShippedMessage } from "../outbox/enqueue.ts";
+import { actorFieldsOf } from "./actor.ts";
 import type { AdminContext } from "./guard.ts";
 import { formatShopTime } from "./periods.ts";
 
@@ -21,7 +22,8 @@ import { formatShopTime } from "./periods.ts";
 
 const fulfilmentLog = log.child({ component: "fulfilment" });
 
-type Admin = Pick<AdminContext, "address">;
+/** Who acts: the signed-in person (named in the timeline) and their address. */
+type Admin = Pick<AdminContext, "address"> & Partial<Pick<AdminContext, "actor">>;
 
 /** Orders whose money the shop holds, at least in part: the only ones that may be sent or handed over. */
 export const FULFILLABLE_STATUSES = ["PAID", "PARTIALLY_REFUNDED"] as const satisfies readonly OrderStatus[];
@@ -189,6 +191,7 @@ export async function markShipped(orderId: string, input: ShipmentInput, admin: 
         type: "ADMIN_ACTION",
         source: "admin",
         sourceAddress: admin.address,
+        ...actorFieldsOf(admin),
         detail: { action: "mark-shipped", fulfilment: "SHIPPED", carrier, trackingNumber, trackingUrl },
       },
     });
@@ -218,6 +221,7 @@ export async function markPickedUp(orderId: string, admin: Admin): Promise<Fulfi
         type: "ADMIN_ACTION",
         source: "admin",
         sourceAddress: admin.address,
+        ...actorFieldsOf(admin),
         detail: { action: "mark-picked-up", fulfilment: "PICKED_UP" },
       },
     });

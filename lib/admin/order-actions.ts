@@ -6,12 +6,15 @@ import { endOrderByMerchant, isLiveAttempt } from "../orders/merchant-cancel.ts"
 import { orderReceipt, submitOrderReceipt } from "../orders/seqr-receipt.ts";
 import { syncPaymentStatus } from "../orders/sync-payment-status.ts";
 import { SeqrError } from "../seqr/index.ts";
+import { actorFieldsOf } from "./actor.ts";
 import type { AdminContext } from "./guard.ts";
 
 // The merchant's actions on one order besides refunds (refunds.ts). Each asks SEQR, never assumes, and leaves an
-// ADMIN_ACTION event in the order's timeline saying who (which address) did what, when, and what SEQR answered.
+// ADMIN_ACTION event in the order's timeline saying who (the person, from which address) did what, when, and what
+// SEQR answered.
 
-type Admin = Pick<AdminContext, "address">;
+/** Who acts: the signed-in person (every Server Action passes its AdminContext) and their address. */
+type Admin = Pick<AdminContext, "address"> & Partial<Pick<AdminContext, "actor">>;
 export type ActionOutcome = { message: string };
 
 async function recordAdminAction(
@@ -26,6 +29,7 @@ async function recordAdminAction(
       type: "ADMIN_ACTION",
       source: "admin",
       sourceAddress: admin.address,
+      ...actorFieldsOf(admin),
       paymentAttemptId: extra.paymentAttemptId ?? null,
       seqrResultCode: extra.seqrResultCode ?? null,
       detail,
@@ -110,7 +114,7 @@ export async function cancelOrderInvoice(orderId: string, admin: Admin): Promise
 export async function endOrder(orderId: string, admin: Admin): Promise<ActionOutcome> {
   const order = await findOrder(orderId);
   try {
-    const result = await endOrderByMerchant(orderId, { sourceAddress: admin.address });
+    const result = await endOrderByMerchant(orderId, { sourceAddress: admin.address, actor: admin.actor });
     await recordAdminAction(orderId, admin, {
       action: "end-order",
       outcome: result.outcome,

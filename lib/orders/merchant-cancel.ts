@@ -1,3 +1,4 @@
+import { actorFieldsOf, type AdminActor } from "../admin/actor.ts";
 import { db } from "../db.ts";
 import { lockOrder } from "../db-locks.ts";
 import { AppError } from "../errors.ts";
@@ -50,7 +51,8 @@ const ROUNDS = 3;
 
 export async function endOrderByMerchant(
   orderId: string,
-  options: { sourceAddress: string | null; now?: () => Date },
+  /** `actor`: the signed-in person, named on the order's timeline. */
+  options: { sourceAddress: string | null; actor?: AdminActor | undefined; now?: () => Date },
 ): Promise<EndOrderResult> {
   const now = options.now ?? (() => new Date());
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -96,6 +98,7 @@ export async function endOrderByMerchant(
           type: "STATUS_CHANGED",
           source: "admin",
           sourceAddress: options.sourceAddress,
+          ...actorFieldsOf(options),
           fromStatus: order.status,
           toStatus: "CANCELED_BY_MERCHANT",
           detail: { reason: "ORDER_ENDED", invoiceOut: false },

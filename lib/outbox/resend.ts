@@ -1,3 +1,4 @@
+import { actorFieldsOf } from "../admin/actor.ts";
 import type { AdminContext } from "../admin/guard.ts";
 import { db } from "../db.ts";
 import { AppError } from "../errors.ts";
@@ -8,7 +9,10 @@ import { outboxKindText } from "./payloads.ts";
 
 export type ResendOutcome = { message: string; clientInvoiceId: string };
 
-export async function resendOutboxMessage(messageId: string, admin: Pick<AdminContext, "address">): Promise<ResendOutcome> {
+export async function resendOutboxMessage(
+  messageId: string,
+  admin: Pick<AdminContext, "address"> & Partial<Pick<AdminContext, "actor">>,
+): Promise<ResendOutcome> {
   // Read before the transaction (lib/db.ts: a transaction writes first): what the timeline records of the failure.
   const message = await db.outboxMessage.findUnique({
     where: { id: messageId },
@@ -30,6 +34,7 @@ export async function resendOutboxMessage(messageId: string, admin: Pick<AdminCo
         type: "ADMIN_ACTION",
         source: "admin",
         sourceAddress: admin.address,
+        ...actorFieldsOf(admin),
         detail: {
           action: "resend-message",
           outboxMessageId: message.id,

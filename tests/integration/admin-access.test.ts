@@ -5,16 +5,22 @@ import fs from "node:fs";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
 
-import { isValidElement } from "react";
+import { TOTP } from "otpauth";
+import { isValidElement, type ReactElement } from "react";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 
-import { merchantPasswordHash } from "@/lib/admin/password";
+import { OwnerOnly } from "@/app/(admin)/admin/(console)/owner-only";
+import { editVersion } from "@/lib/admin/catalog";
+import { isOwnerOnlyAction, OWNER_ONLY_MESSAGE, SECOND_FACTOR_PATH } from "@/lib/admin/guard";
+import { hashPassword, merchantPasswordHash } from "@/lib/admin/password";
 import { reconcileNewPeriod } from "@/lib/admin/reconciliation";
 import { createAdminSession } from "@/lib/admin/sessions";
+import { newTotpSecret } from "@/lib/admin/totp";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { createOrder } from "@/lib/orders/create-order";
 
+import { solidPng } from "../support/test-pictures";
 import { fakeRequest, formData, outcomeOf, requestEffects, routeRequest, type Outcome } from "./support/admin-request";
 import { shopHttpServer } from "./support/shop-address";
 import { serveShopForThisFile } from "./support/shop-flow";
@@ -22,9 +28,12 @@ import { invoicedOrder, payInApp, waitFor, type InvoicedOrder } from "./support/
 
 // Every page, Server Action and route handler under app/(admin), found on disk (not listed by hand, so that a new
 // one cannot be forgotten), called as Next would call it with a faked request context: without a session, with a
-// session that has ended or never existed, and with a live session from another origin, each must send the
-// browser to sign-in (or refuse) and change nothing, ask SEQR nothing. Positive controls show that the same calls
-// do work for a signed-in merchant on the shop's own pages, so that the refusals are the guard's doing.
+// session that has ended or never existed, with a session still waiting for its two-factor code, and with a live
+// session from another origin, each must send the browser to sign-in (or to the code page, or refuse) and change
+// nothing, ask SEQR nothing. A staff member's live session is refused every owner-only action (staff accounts,
+// refunds) with nothing changed, and sees only "Only the shop's owner can see this page" on owner-only pages.
+// Positive controls show that the same calls do work for a signed-in owner on the shop's own pages, so that the
+// refusals are the guard's doing.
 
 vi.mock("next/headers", async () => (await import("./support/admin-request")).nextHeadersMock);
 vi.mock("next/cache", async () => (await import("./support/admin-request")).nextCacheMock);
@@ -41,6 +50,12 @@ const LOGIN_PATH = "/admin/login";
 const PUBLIC_PAGES = ["admin/login/page.tsx"];
 /** The only Server Action that needs no session: it makes one. */
 const PUBLIC_ACTIONS = ["admin/login/actions.ts#signInAction"];
+/** The one page a session waiting for its two-factor code opens (every other sends it there), and its actions. */
+const SECOND_FACTOR_PAGE = "admin/login/code/page.tsx";
+const SECOND_FACTOR_ACTIONS = ["admin/login/code/actions.ts#verifySignInCodeAction", "admin/login/code/actions.ts#cancelSignInAction"];
+/** What only an owner may do (at least these): staff accounts and refunds. */
+const EXPECTED_OWNER_ONLY_ACTIONS = ["refundAction", "addStaffAction", "changeRoleAction", "switchOffAction", "switchOnAction"];
+const EXPECTED_OWNER_ONLY_PAGES = ["admin/(console)/staff/page.tsx"];
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 const sourceFiles = fs
@@ -87,6 +102,12 @@ const routeExports = await exportedFunctions(routeFiles, (name) => HTTP_METHODS.
 
 const guardedPages = pageExports.filter((page) => !PUBLIC_PAGES.includes(page.file));
 const guardedActions = actionExports.filter((action) => !PUBLIC_ACTIONS.includes(action.id));
+/** Everything but the code page and its actions: what a session waiting for its code must not open. */
+const consolePages = guardedPages.filter((page) => page.file !== SECOND_FACTOR_PAGE);
+const consoleActions = guardedActions.filter((action) => !SECOND_FACTOR_ACTIONS.includes(action.id));
+/** Owner-only actions are marked by adminAction's { ownerOnly: true }; owner-only pages call requireOwnerPage(). */
+const ownerOnlyActions = consoleActions.filter((action) => isOwnerOnlyAction(action.fn));
+const ownerOnlyPages = consolePages.filter((page) => page.name === "default" && /\brequireOwnerPage\(/.test(sourceOf(page.file)));
 
 /** The URL Next serves a file under app/(admin) at: route groups dropped, [segments] filled in. */
 function urlPathOf(file: string, params: Record<string, string>): string {
@@ -120,6 +141,13 @@ let unsettledRefund: string;
 let deadMessage: string;
 /** A paid order the customer collects at the shop, for markPickedUpAction (`paid` is sent: markShippedAction). */
 let pickup: { clientInvoiceId: string };
+
+// The people: an owner who acts in the positive control (so that changing their own password or two-factor
+// sign-in touches nobody else), a staff member refused what only owners may do, and a staff account the owner's
+// staff forms act on.
+const WALKER_OWNER = { id: "walker-owner", email: "walker-owner@example.se", name: "Walker Owner", password: "walker-owner-password-1" };
+const STAFF = { id: "walker-staff", email: "walker-staff@example.se", name: "Walker Staff" };
+const TARGET = { id: "walker-target", email: "walker-target@example.se", name: "Walker Target" };
 
 /** Every SOAP request SEQR (the sandbox on this file's shop server) receives. */
 let soapRequests = 0;
@@ -182,12 +210,31 @@ beforeAll(async () => {
   });
   deadMessage = message.id;
   await reconcileNewPeriod();
+
+  const passwordHash = await hashPassword(WALKER_OWNER.password);
+  for (const [person, role] of [
+    [WALKER_OWNER, "OWNER"],
+    [STAFF, "STAFF"],
+    [TARGET, "STAFF"],
+  ] as const) {
+    await db.adminAccount.create({ data: { id: person.id, email: person.email, name: person.name, role, passwordHash, passwordFromSetting: false } });
+  }
 });
 
-/** Plausible form fields for every admin action, aimed at real rows, as the order and reconciliation pages send. */
+/** A current code for the account's two-factor secret (set up or switched on), as the person's app would show. */
+async function currentCode(accountId: string): Promise<string> {
+  const { totpSecret } = await db.adminAccount.findUniqueOrThrow({ where: { id: accountId }, select: { totpSecret: true } });
+  return totpSecret ? new TOTP({ secret: totpSecret }).generate() : "000000";
+}
+
+/** Plausible form fields for every admin action, aimed at real rows, as the admin's pages send. */
 async function formFor(action: Exported): Promise<FormData> {
   const latestRun = await db.reconciliationRun.findFirst({ where: { transactionPeriodId: { not: null } }, orderBy: { createdAt: "desc" } });
-  return formData({
+  const target = await db.adminAccount.findUniqueOrThrow({ where: { id: TARGET.id }, select: { role: true } });
+  const newPassword = `walker-new-password-${randomUUID()}`;
+  // The catalog's forms (products/actions.ts): Retire aims at a product of its own, the others at the birch board.
+  const product = await db.product.findUniqueOrThrow({ where: { sku: action.name === "retireProductAction" ? "ENAMEL-KETTLE" : "BIRCH-BOARD-L" } });
+  const form = formData({
     clientInvoiceId:
       action.name === "cancelInvoiceAction"
         ? live.clientInvoiceId
@@ -207,14 +254,56 @@ async function formFor(action: Exported): Promise<FormData> {
     carrier: "PostNord",
     trackingNumber: "00370712345678901234",
     trackingUrl: "",
-    // signInAction: the right password, so that only the origin check can stop it.
+    // signInAction: the right e-mail and password, so that only the origin check can stop it (addStaffAction: the
+    // new person's e-mail and initial password).
+    email: action.name === "addStaffAction" ? `walker-${randomUUID()}@example.se` : env.admin.email,
     password: env.admin.password,
+    // The staff page: the account to change and its new role (addStaffAction: the new person's role).
+    role: action.name === "changeRoleAction" ? (target.role === "OWNER" ? "STAFF" : "OWNER") : "STAFF",
+    accountId: TARGET.id,
+    // The account page (the positive control's owner: WALKER_OWNER).
+    currentPassword: WALKER_OWNER.password,
+    newPassword,
+    repeatPassword: newPassword,
+    code: await currentCode(WALKER_OWNER.id),
+    // The catalog's forms
+    productId: product.id,
+    version: editVersion(product),
+    sku: `ACCESS-${randomUUID().slice(0, 8).toUpperCase()}`,
+    name: "Birch cutting board, large (admin access test)",
+    description: product.description,
+    price: "449,00",
+    taxRate: "25",
+    active: "on",
+    stock: String(product.stock + 1),
+    shownStock: String(product.stock),
+    change: "2",
   });
+  form.set("picture", new File([solidPng(4, 4)], "board.png", { type: "image/png" }));
+  return form;
 }
 
-/** Props Next passes to a page, aimed at the paid order. */
+/**
+ * What the positive control sets up before an action, so that the action has something to do: the walker owner's
+ * known password, two-factor sign-in off, being set up or on, the target account switched on or off.
+ */
+const preparations: Record<string, () => Promise<unknown>> = {
+  changePasswordAction: async () =>
+    db.adminAccount.update({ where: { id: WALKER_OWNER.id }, data: { passwordHash: await hashPassword(WALKER_OWNER.password) } }),
+  startTwoFactorAction: () => db.adminAccount.update({ where: { id: WALKER_OWNER.id }, data: { totpSecret: null, totpEnabledAt: null } }),
+  cancelTwoFactorAction: () =>
+    db.adminAccount.update({ where: { id: WALKER_OWNER.id }, data: { totpSecret: newTotpSecret(), totpEnabledAt: null, totpLastStep: null } }),
+  confirmTwoFactorAction: () =>
+    db.adminAccount.update({ where: { id: WALKER_OWNER.id }, data: { totpSecret: newTotpSecret(), totpEnabledAt: null, totpLastStep: null } }),
+  turnOffTwoFactorAction: () =>
+    db.adminAccount.update({ where: { id: WALKER_OWNER.id }, data: { totpSecret: newTotpSecret(), totpEnabledAt: new Date(), totpLastStep: null } }),
+  switchOffAction: () => db.adminAccount.update({ where: { id: TARGET.id }, data: { disabledAt: null } }),
+  switchOnAction: () => db.adminAccount.update({ where: { id: TARGET.id }, data: { disabledAt: new Date() } }),
+};
+
+/** Props Next passes to a page, aimed at the paid order (and a product of the catalog). */
 function pageProps() {
-  return { params: Promise.resolve({ clientInvoiceId: paid.clientInvoiceId }), searchParams: Promise.resolve({}) };
+  return { params: Promise.resolve({ clientInvoiceId: paid.clientInvoiceId, sku: "BIRCH-BOARD-L" }), searchParams: Promise.resolve({}) };
 }
 
 /** Everything an admin page, action or route could change, in the shop and in SEQR (the sandbox). */
@@ -226,8 +315,11 @@ async function worldSnapshot(options: { ignoreSession?: string } = {}) {
     refunds: await db.refund.count(),
     reconciliationRuns: await db.reconciliationRun.findMany({ select: { id: true, status: true }, orderBy: { id: "asc" } }),
     outbox: await db.outboxMessage.count(),
+    products: await db.product.findMany({ select: { id: true, name: true, priceMinor: true, stock: true, active: true, retiredAt: true, imagePath: true }, orderBy: { id: "asc" } }),
+    catalogChanges: await db.catalogChange.count(),
+    productImages: await db.productImage.count(),
     adminSessions: await db.adminSession.findMany({ where: { id: { not: options.ignoreSession } }, orderBy: { id: "asc" } }),
-    adminAccounts: await db.adminAccount.findMany(),
+    adminAccounts: await db.adminAccount.findMany({ orderBy: { id: "asc" } }),
     signInAttempts: await db.adminSignInAttempt.count(),
     sandbox: {
       invoices: await db.sandboxInvoice.findMany({ select: { reference: true, status: true }, orderBy: { reference: "asc" } }),
@@ -242,9 +334,14 @@ function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** A live session for the merchant; its cookie value. */
-async function liveSession(): Promise<string> {
-  return createAdminSession({ address: ADMIN_ADDRESS, userAgent: "admin-access test" });
+/** A live session for the first owner (or `accountId`); its cookie value. */
+async function liveSession(accountId?: string): Promise<string> {
+  return createAdminSession({ address: ADMIN_ADDRESS, userAgent: "admin-access test", ...(accountId ? { accountId } : {}) });
+}
+
+/** A session whose password was checked and whose two-factor code is still to come. */
+async function awaitingCodeSession(): Promise<string> {
+  return createAdminSession({ address: ADMIN_ADDRESS, userAgent: "admin-access test", accountId: WALKER_OWNER.id, awaitingSecondFactor: true });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -300,6 +397,8 @@ describe("the walker", () => {
     expect(routeExports.length).toBeGreaterThanOrEqual(1);
     expect(pageExports.filter((page) => page.name === "default").map((page) => page.file)).toEqual(pageFiles);
     expect(routeExports.map((route) => route.id)).toContain("admin/(console)/orders/export/route.ts#GET");
+    expect(routeExports.map((route) => route.id)).toContain("admin/(console)/reports/export/route.ts#GET");
+    expect(pageFiles).toContain("admin/(console)/reports/page.tsx");
     expect(pageFiles).toContain("admin/(console)/orders/[clientInvoiceId]/packing-slip/page.tsx");
     expect(guardedActions.map((action) => action.name)).toEqual(
       expect.arrayContaining([
@@ -314,8 +413,19 @@ describe("the walker", () => {
         "settleRefundAction",
         "markShippedAction",
         "markPickedUpAction",
+        "changePasswordAction",
+        "startTwoFactorAction",
+        "cancelTwoFactorAction",
+        "confirmTwoFactorAction",
+        "turnOffTwoFactorAction",
+        ...EXPECTED_OWNER_ONLY_ACTIONS,
       ]),
     );
+    expect(pageFiles).toEqual(expect.arrayContaining([SECOND_FACTOR_PAGE, "admin/(console)/account/page.tsx", ...EXPECTED_OWNER_ONLY_PAGES]));
+    expect(guardedActions.map((action) => action.id)).toEqual(expect.arrayContaining(SECOND_FACTOR_ACTIONS));
+    // Staff accounts and refunds are an owner's alone: marked so, where the guard refuses anyone else.
+    expect(ownerOnlyActions.map((action) => action.name)).toEqual(expect.arrayContaining(EXPECTED_OWNER_ONLY_ACTIONS));
+    expect(ownerOnlyPages.map((page) => page.file)).toEqual(expect.arrayContaining(EXPECTED_OWNER_ONLY_PAGES));
 
     // The exceptions exist (a renamed sign-in would otherwise leave an exception guarding nothing) and are the only ones.
     expect(actionExports.map((action) => action.id).filter((id) => PUBLIC_ACTIONS.includes(id))).toEqual(PUBLIC_ACTIONS);
@@ -464,13 +574,87 @@ describe("a live session, but the form does not come from the shop's own pages",
   });
 });
 
+describe("a session still waiting for its two-factor code (the password was right, the code is to come)", () => {
+  test.each(consolePages.map((page) => [page.id, page] as const))("page %s sends the browser to the code page", async (_id, page) => {
+    fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: await awaitingCodeSession() });
+    const outcome = await withoutEffects(page.id, () => callPage(page));
+    expect(outcome).toEqual({ kind: "redirect", url: SECOND_FACTOR_PATH });
+  });
+
+  test.each(consoleActions.map((action) => [action.id, action] as const))(
+    "Server Action %s sends the browser to the code page: nothing changes, SEQR is not asked",
+    async (_id, action) => {
+      fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: await awaitingCodeSession() });
+      const outcome = await withoutEffects(action.id, () => callAction(action));
+      expect(outcome).toEqual({ kind: "redirect", url: SECOND_FACTOR_PATH });
+    },
+  );
+
+  test.each(routeExports.map((route) => [route.id, route] as const))("route %s answers with sign-in and no data", async (_id, route) => {
+    fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: await awaitingCodeSession() });
+    const response = await withoutEffects(route.id, () => callRoute(route));
+    await expectSignInAnswer(route, response);
+  });
+
+  test("the code page renders for it, and the sign-in page lets it start again", async () => {
+    for (const file of [SECOND_FACTOR_PAGE, ...PUBLIC_PAGES]) {
+      const page = pageExports.find((candidate) => candidate.file === file && candidate.name === "default");
+      if (!page) throw new Error(`${file} was not found`);
+      fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: await awaitingCodeSession() });
+      const outcome = await withoutEffects(page.id, () => callPage(page));
+      expect({ page: page.id, kind: outcome.kind }).toEqual({ page: page.id, kind: "returned" });
+    }
+  });
+});
+
+describe("a staff member's live session", () => {
+  test.each(ownerOnlyActions.map((action) => [action.id, action] as const))(
+    "owner-only Server Action %s is refused: nothing changes, SEQR is not asked",
+    async (_id, action) => {
+      fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: await liveSession(STAFF.id) });
+      await preparations[action.name]?.();
+      const outcome = await withoutEffects(action.id, () => callAction(action));
+      expect(outcome).toEqual({ kind: "returned", value: { ok: false, error: OWNER_ONLY_MESSAGE } });
+    },
+  );
+
+  test.each(ownerOnlyPages.map((page) => [page.id, page] as const))(
+    "owner-only page %s shows only that it is an owner's, with no data",
+    async (_id, page) => {
+      fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: await liveSession(STAFF.id) });
+      const outcome = await withoutEffects(page.id, () => callPage(page));
+      if (outcome.kind !== "returned" || !isValidElement(outcome.value)) throw new Error(`${page.id}: ${JSON.stringify(outcome)}`);
+      // The notice, and nothing handed to it: OwnerOnly takes no props, so it can show no data.
+      const element = outcome.value as ReactElement<Record<string, unknown>>;
+      expect(element.type).toBe(OwnerOnly);
+      expect(element.props).toEqual({});
+    },
+  );
+
+  test("every other admin page renders for staff, and their order actions work", async () => {
+    const cookie = await liveSession(STAFF.id);
+    for (const page of consolePages.filter((candidate) => candidate.name === "default" && !ownerOnlyPages.includes(candidate))) {
+      fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: cookie });
+      const outcome = await callPage(page);
+      expect({ page: page.id, kind: outcome.kind }).toEqual({ page: page.id, kind: "returned" });
+      if (outcome.kind === "returned") expect((outcome.value as ReactElement).type, page.id).not.toBe(OwnerOnly);
+    }
+    const refresh = consoleActions.find((action) => action.name === "refreshOrderAction");
+    if (!refresh) throw new Error("refreshOrderAction was not found");
+    fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: cookie });
+    expect(await callAction(refresh)).toEqual({ kind: "returned", value: { ok: true, data: { message: expect.any(String) } } });
+    // The timeline names the staff member.
+    expect(await db.paymentEvent.count({ where: { orderId: paid.orderId, type: "ADMIN_ACTION", actorAccountId: STAFF.id, actorName: STAFF.name } })).toBe(1);
+  });
+});
+
 describe("positive control: signed in, on the shop's own pages", () => {
-  test("every admin page renders for a live session; the sign-in page sends it on to /admin", async () => {
+  test("every admin page renders for a live session; the sign-in and code pages send it on to /admin", async () => {
     const cookie = await liveSession();
     for (const page of pageExports.filter((candidate) => candidate.name === "default")) {
       fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: cookie });
       const outcome = await callPage(page);
-      if (PUBLIC_PAGES.includes(page.file)) {
+      if (PUBLIC_PAGES.includes(page.file) || page.file === SECOND_FACTOR_PAGE) {
         expect({ page: page.id, outcome }).toEqual({ page: page.id, outcome: { kind: "redirect", url: "/admin" } });
       } else {
         expect({ page: page.id, kind: outcome.kind }).toEqual({ page: page.id, kind: "returned" });
@@ -490,10 +674,25 @@ describe("positive control: signed in, on the shop's own pages", () => {
     expect(await response.text()).toContain(paid.clientInvoiceId);
   });
 
-  test("the very forms the walker sent act for a live session (each action either changes the shop or asks SEQR)", async () => {
+  test("the period report's CSV answers with today's books for a live session", async () => {
     const cookie = await liveSession();
-    for (const action of guardedActions.filter((candidate) => candidate.name !== "signOutAction")) {
-      fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: cookie });
+    fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: cookie });
+    const route = routeExports.find((candidate) => candidate.id === "admin/(console)/reports/export/route.ts#GET");
+    if (!route) throw new Error("the report export route was not found");
+    const response = await callRoute(route);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    // A UTF-8 byte order mark first (Swedish Excel reads the file as UTF-8 only then); the paid order was paid today.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString("utf8")).toMatch(/^Period;[^\n]*\r\n\d{4}-\d\d-\d\d;[^\n]*;SEK;Sales;[1-9]/);
+  });
+
+  test("the very forms the walker sent act for a live session (each action either changes the shop or asks SEQR)", async () => {
+    // An owner's session of its own for each form: changing one's password moves the session to a new token.
+    for (const action of consoleActions.filter((candidate) => candidate.name !== "signOutAction")) {
+      await preparations[action.name]?.();
+      fakeRequest({ host: HOST, forwardedFor: ADMIN_ADDRESS, session: await liveSession(WALKER_OWNER.id) });
       const before = await worldSnapshot();
       const soapBefore = soapRequests;
       const outcome = await callAction(action);
@@ -508,6 +707,13 @@ describe("positive control: signed in, on the shop's own pages", () => {
     // Refresh, cancel and receipt in the orders' timelines as ADMIN_ACTION, the refund as REFUND, each from the admin's address.
     expect(await db.paymentEvent.count({ where: { type: "ADMIN_ACTION", sourceAddress: ADMIN_ADDRESS } })).toBeGreaterThanOrEqual(3);
     expect(await db.paymentEvent.count({ where: { type: "REFUND", sourceAddress: ADMIN_ADDRESS } })).toBeGreaterThanOrEqual(1);
+    // Each names the person who did it.
+    expect(
+      await db.paymentEvent.count({ where: { type: "ADMIN_ACTION", actorAccountId: WALKER_OWNER.id, actorName: WALKER_OWNER.name } }),
+    ).toBeGreaterThanOrEqual(3);
+    // The staff forms and the account's own forms did what they say.
+    expect(await db.adminAccount.count({ where: { email: { startsWith: "walker-" }, name: { not: { in: [WALKER_OWNER.name, STAFF.name, TARGET.name] } } } })).toBe(1);
+    expect(await db.adminAccount.findUniqueOrThrow({ where: { id: TARGET.id } })).toMatchObject({ disabledAt: null });
   });
 
   test("refreshOrderAction on the shop's own page: ok, recorded in the order's timeline, the order page revalidated", async () => {

@@ -4,7 +4,16 @@ import { afterAll, beforeEach, describe, expect, test, vi } from "vitest";
 
 import { hashPassword, merchantPasswordHash, syncMerchantAccount, verifyPassword } from "@/lib/admin/password";
 import { createAdminSession, endAdminSession, findAdminSession } from "@/lib/admin/sessions";
-import { ATTEMPT_RETENTION_MS, BACKOFF_AFTER, BACKOFF_MAX_MS, backoffMs, LOCKOUT_WINDOW_MS, MAX_FAILURES, signIn } from "@/lib/admin/sign-in";
+import {
+  ATTEMPT_RETENTION_MS,
+  BACKOFF_AFTER,
+  BACKOFF_MAX_MS,
+  backoffMs,
+  LOCKOUT_WINDOW_MS,
+  MAX_FAILURES,
+  signIn,
+  WRONG_CREDENTIALS_MESSAGE,
+} from "@/lib/admin/sign-in";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -21,6 +30,8 @@ vi.mock("next/cache", async () => (await import("./support/admin-request")).next
 afterAll(() => db.$disconnect());
 
 const PASSWORD = env.admin.password;
+/** The first owner's e-mail (ADMIN_EMAIL): every sign-in here is the first owner's unless it says otherwise. */
+const EMAIL = env.admin.email;
 const WRONG = "not-the-merchant-password";
 const USER_AGENT = "admin-auth test";
 
@@ -99,7 +110,7 @@ describe("signIn", () => {
   test("the right password makes a session; the database keeps only the SHA-256 of its token", async () => {
     const address = freshAddress();
 
-    const result = await signIn({ password: PASSWORD, address, userAgent: USER_AGENT });
+    const result = await signIn({ email: EMAIL, password: PASSWORD, address, userAgent: USER_AGENT });
 
     if (result.outcome !== "signed-in") throw new Error(`expected a session, got ${JSON.stringify(result)}`);
     // 256 random bits, base64url: 43 characters.
@@ -120,10 +131,10 @@ describe("signIn", () => {
     const address = freshAddress();
     const sessions = await db.adminSession.count();
 
-    expect(await signIn({ password: WRONG, address, userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
+    expect(await signIn({ email: EMAIL, password: WRONG, address, userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
     // Case and surrounding spaces matter.
-    expect(await signIn({ password: PASSWORD.toUpperCase(), address, userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
-    expect(await signIn({ password: ` ${PASSWORD}`, address, userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
+    expect(await signIn({ email: EMAIL, password: PASSWORD.toUpperCase(), address, userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
+    expect(await signIn({ email: EMAIL, password: ` ${PASSWORD}`, address, userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
 
     expect((await attemptsFrom(address)).map((attempt) => attempt.outcome)).toEqual(["FAILED", "FAILED", "FAILED"]);
     expect(await db.adminSession.count()).toBe(sessions);
@@ -137,18 +148,18 @@ describe("signIn", () => {
 
     // Four failures leave the right password working (a success does not reset the count).
     for (let second = 0; second < 4; second += 1) {
-      expect(await signIn({ password: WRONG, address, userAgent: USER_AGENT, now: at(second * 1_000) })).toEqual({ outcome: "wrong-password" });
+      expect(await signIn({ email: EMAIL, password: WRONG, address, userAgent: USER_AGENT, now: at(second * 1_000) })).toEqual({ outcome: "wrong-password" });
     }
-    const fifthTry = await signIn({ password: PASSWORD, address, userAgent: USER_AGENT, now: at(5_000) });
+    const fifthTry = await signIn({ email: EMAIL, password: PASSWORD, address, userAgent: USER_AGENT, now: at(5_000) });
     expect(fifthTry.outcome).toBe("signed-in");
-    expect(await signIn({ password: WRONG, address, userAgent: USER_AGENT, now: at(6_000) })).toEqual({ outcome: "wrong-password" });
+    expect(await signIn({ email: EMAIL, password: WRONG, address, userAgent: USER_AGENT, now: at(6_000) })).toEqual({ outcome: "wrong-password" });
 
     // The sixth failure would be the sixth guess: refused unchecked, right password or not.
     const sessions = await db.adminSession.count();
-    const locked = await signIn({ password: PASSWORD, address, userAgent: USER_AGENT, now: at(30_000) });
+    const locked = await signIn({ email: EMAIL, password: PASSWORD, address, userAgent: USER_AGENT, now: at(30_000) });
     // Free once the oldest of the five failures (at 0 s) is a minute old.
     expect(locked).toEqual({ outcome: "locked-out", reason: "address", retryAfterSeconds: 30 });
-    expect(await signIn({ password: WRONG, address, userAgent: USER_AGENT, now: at(59_000) })).toEqual({
+    expect(await signIn({ email: EMAIL, password: WRONG, address, userAgent: USER_AGENT, now: at(59_000) })).toEqual({
       outcome: "locked-out",
       reason: "address",
       retryAfterSeconds: 1,
@@ -156,10 +167,10 @@ describe("signIn", () => {
     expect(await db.adminSession.count()).toBe(sessions);
 
     // Another address at the same moment signs in.
-    expect((await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(30_000) })).outcome).toBe("signed-in");
+    expect((await signIn({ email: EMAIL, password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(30_000) })).outcome).toBe("signed-in");
 
     // A minute after the first failure only four remain in the window: the right password works again.
-    expect((await signIn({ password: PASSWORD, address, userAgent: USER_AGENT, now: at(60_001) })).outcome).toBe("signed-in");
+    expect((await signIn({ email: EMAIL, password: PASSWORD, address, userAgent: USER_AGENT, now: at(60_001) })).outcome).toBe("signed-in");
 
     expect(await outcomesFrom(address)).toEqual({ FAILED: 5, SUCCEEDED: 2, LOCKED_OUT: 2 });
     expect((await attemptsFrom(address)).every((attempt) => attempt.outcome !== "PENDING")).toBe(true);
@@ -169,13 +180,13 @@ describe("signIn", () => {
     const at = clockAt(2);
     const address = freshAddress();
     for (let attempt = 0; attempt < MAX_FAILURES; attempt += 1) {
-      await signIn({ password: WRONG, address, userAgent: USER_AGENT, now: at() });
+      await signIn({ email: EMAIL, password: WRONG, address, userAgent: USER_AGENT, now: at() });
     }
     for (let second = 1; second < 60; second += 7) {
-      expect((await signIn({ password: WRONG, address, userAgent: USER_AGENT, now: at(second * 1_000) })).outcome).toBe("locked-out");
+      expect((await signIn({ email: EMAIL, password: WRONG, address, userAgent: USER_AGENT, now: at(second * 1_000) })).outcome).toBe("locked-out");
     }
     // LOCKED_OUT attempts were never checked, so they do not count: the lockout ends a minute after the failures.
-    expect((await signIn({ password: PASSWORD, address, userAgent: USER_AGENT, now: at(60_001) })).outcome).toBe("signed-in");
+    expect((await signIn({ email: EMAIL, password: PASSWORD, address, userAgent: USER_AGENT, now: at(60_001) })).outcome).toBe("signed-in");
     expect((await outcomesFrom(address)).FAILED).toBe(MAX_FAILURES);
   });
 
@@ -184,7 +195,7 @@ describe("signIn", () => {
     const address = freshAddress();
 
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => signIn({ password: WRONG, address, userAgent: USER_AGENT, now: at() })),
+      Array.from({ length: 10 }, () => signIn({ email: EMAIL, password: WRONG, address, userAgent: USER_AGENT, now: at() })),
     );
 
     const checked = results.filter((result) => result.outcome === "wrong-password").length;
@@ -202,7 +213,7 @@ describe("signIn", () => {
     const address = freshAddress();
 
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, index) => signIn({ password: index === 9 ? PASSWORD : WRONG, address, userAgent: USER_AGENT, now: at() })),
+      Array.from({ length: 10 }, (_, index) => signIn({ email: EMAIL, password: index === 9 ? PASSWORD : WRONG, address, userAgent: USER_AGENT, now: at() })),
     );
 
     const checked = results.filter((result) => result.outcome !== "locked-out").length;
@@ -218,7 +229,7 @@ describe("signIn", () => {
     const merchant = freshAddress();
 
     const results = await Promise.all(
-      Array.from({ length: 200 }, () => signIn({ password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at() })),
+      Array.from({ length: 200 }, () => signIn({ email: EMAIL, password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at() })),
     );
 
     // Every check was counted before it ran, so that parallel guesses took turns: the fifth failure started the
@@ -232,19 +243,19 @@ describe("signIn", () => {
     expect(await accountBackoff()).toEqual({ failedSignIns: BACKOFF_AFTER, signInBlockedUntil: at(1_000) });
 
     // The merchant, at the same moment: told to wait a second, the password unchecked (the same answer for any).
-    expect(await signIn({ password: PASSWORD, address: merchant, userAgent: USER_AGENT, now: at(500) })).toEqual({
+    expect(await signIn({ email: EMAIL, password: PASSWORD, address: merchant, userAgent: USER_AGENT, now: at(500) })).toEqual({
       outcome: "locked-out",
       reason: "account",
       retryAfterSeconds: 1,
     });
-    expect(await signIn({ password: WRONG, address: merchant, userAgent: USER_AGENT, now: at(500) })).toEqual({
+    expect(await signIn({ email: EMAIL, password: WRONG, address: merchant, userAgent: USER_AGENT, now: at(500) })).toEqual({
       outcome: "locked-out",
       reason: "account",
       retryAfterSeconds: 1,
     });
     // A second later the merchant is in (a ceiling over all addresses kept everybody out for a minute), and the
     // failures in a row are over.
-    expect((await signIn({ password: PASSWORD, address: merchant, userAgent: USER_AGENT, now: at(1_000) })).outcome).toBe("signed-in");
+    expect((await signIn({ email: EMAIL, password: PASSWORD, address: merchant, userAgent: USER_AGENT, now: at(1_000) })).outcome).toBe("signed-in");
     expect(await accountBackoff()).toEqual({ failedSignIns: 0, signInBlockedUntil: null });
     expect(await outcomesFrom(merchant)).toEqual({ LOCKED_OUT: 2, SUCCEEDED: 1 });
   });
@@ -254,13 +265,13 @@ describe("signIn", () => {
     let clock = 0;
     // Failures from ever new addresses, each as soon as the account lets one through.
     for (let failure = 1; failure <= BACKOFF_AFTER + 11; failure += 1) {
-      expect(await signIn({ password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({ outcome: "wrong-password" });
+      expect(await signIn({ email: EMAIL, password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({ outcome: "wrong-password" });
       const wait = backoffMs(failure);
       expect(wait).toBe(failure < BACKOFF_AFTER ? 0 : Math.min(1_000 * 2 ** (failure - BACKOFF_AFTER), BACKOFF_MAX_MS));
       expect(await accountBackoff()).toMatchObject({ failedSignIns: failure });
       if (wait > 0) {
         // Right away, from yet another address: refused, told how long, nothing checked or counted.
-        expect(await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({
+        expect(await signIn({ email: EMAIL, password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({
           outcome: "locked-out",
           reason: "account",
           retryAfterSeconds: wait / 1000,
@@ -273,24 +284,84 @@ describe("signIn", () => {
     expect(backoffMs(BACKOFF_AFTER + 11)).toBe(BACKOFF_MAX_MS);
 
     // The right password once the backoff is over: in, and the count starts again from nothing.
-    expect((await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).outcome).toBe("signed-in");
+    expect((await signIn({ email: EMAIL, password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).outcome).toBe("signed-in");
     expect(await accountBackoff()).toEqual({ failedSignIns: 0, signInBlockedUntil: null });
-    expect(await signIn({ password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({ outcome: "wrong-password" });
-    expect((await signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).outcome).toBe("signed-in");
+    expect(await signIn({ email: EMAIL, password: WRONG, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).toEqual({ outcome: "wrong-password" });
+    expect((await signIn({ email: EMAIL, password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT, now: at(clock) })).outcome).toBe("signed-in");
   });
 
   test("a long address is stored at most 64 characters long", async () => {
     const address = `${freshAddress()}${"z".repeat(300)}`;
-    expect((await signIn({ password: WRONG, address, userAgent: USER_AGENT })).outcome).toBe("wrong-password");
+    expect((await signIn({ email: EMAIL, password: WRONG, address, userAgent: USER_AGENT })).outcome).toBe("wrong-password");
     expect(await attemptsFrom(address.slice(0, 64))).toHaveLength(1);
   });
 
   test("without a known address, attempts share one bucket", async () => {
     const at = clockAt(6);
     for (let attempt = 0; attempt < MAX_FAILURES; attempt += 1) {
-      expect(await signIn({ password: WRONG, address: null, userAgent: null, now: at() })).toEqual({ outcome: "wrong-password" });
+      expect(await signIn({ email: EMAIL, password: WRONG, address: null, userAgent: null, now: at() })).toEqual({ outcome: "wrong-password" });
     }
-    expect((await signIn({ password: PASSWORD, address: null, userAgent: null, now: at(1_000) })).outcome).toBe("locked-out");
+    expect((await signIn({ email: EMAIL, password: PASSWORD, address: null, userAgent: null, now: at(1_000) })).outcome).toBe("locked-out");
+  });
+});
+
+describe("signing in by e-mail address, without telling which addresses have an account", () => {
+  beforeEach(resetAccountBackoff);
+
+  test("the address is matched whatever its case and surrounding spaces; another account's password opens nothing", async () => {
+    expect((await signIn({ email: ` ${EMAIL.toUpperCase()} `, password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT })).outcome).toBe("signed-in");
+    expect(await signIn({ email: "", password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
+    expect(await signIn({ email: "someone-else@example.se", password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT })).toEqual({
+      outcome: "wrong-password",
+    });
+  });
+
+  test("an unknown address, a switched-off account and a wrong password get the same answers, backoff included", async () => {
+    const at = clockAt(60);
+    const known = await db.adminAccount.create({
+      data: { email: "known@example.se", name: "Known", role: "STAFF", passwordHash: await hashPassword("the-known-password"), passwordFromSetting: false },
+    });
+    const switchedOff = await db.adminAccount.create({
+      data: {
+        email: "switched-off@example.se",
+        name: "Switched off",
+        role: "STAFF",
+        passwordHash: await hashPassword("the-right-password"),
+        passwordFromSetting: false,
+        disabledAt: at(-1_000),
+      },
+    });
+    const sessions = await db.adminSession.count();
+    /** Failures in a row from ever new addresses, as a distributed guesser would send them; the answers in order. */
+    async function answersFor(email: string, password: string) {
+      const answers = [];
+      for (const offset of [0, 0, 0, 0, 0, 0, 500, 1_000, 1_000, 3_000]) {
+        answers.push(await signIn({ email, password, address: freshAddress(), userAgent: USER_AGENT, now: at(offset) }));
+      }
+      return answers;
+    }
+
+    const forKnown = await answersFor(known.email ?? "", "a-wrong-password");
+    // The backoff as for any account: five checked, then a second's wait, then two.
+    expect(forKnown.map((answer) => answer.outcome)).toEqual([
+      ...Array<string>(5).fill("wrong-password"),
+      "locked-out",
+      "locked-out",
+      "wrong-password",
+      "locked-out",
+      "wrong-password",
+    ]);
+    expect(await answersFor("nobody@example.se", "a-wrong-password")).toEqual(forKnown);
+    expect(await answersFor("NOBODY-ELSE@example.se ", "a-wrong-password")).toEqual(forKnown);
+    // The right password of a switched-off account is answered as a wrong one, and counted as one.
+    expect(await answersFor(switchedOff.email ?? "", "the-right-password")).toEqual(forKnown);
+    expect(await db.adminSession.count()).toBe(sessions);
+    // What an unknown address leaves behind: a counter under its hash, never the address itself.
+    const counters = await db.rateLimiterFlexible.findMany({ where: { key: { startsWith: "admin-sign-in:" } } });
+    expect(counters.map((counter) => counter.key)).toEqual(
+      expect.arrayContaining(["nobody@example.se", "nobody-else@example.se"].map((email) => `admin-sign-in:${sha256(email)}`)),
+    );
+    expect(JSON.stringify(counters)).not.toMatch(/nobody/i);
   });
 });
 
@@ -303,7 +374,7 @@ describe("forgetting old records", () => {
     const old = await db.adminSignInAttempt.create({ data: { address, outcome: "FAILED", createdAt: at(-ATTEMPT_RETENTION_MS - 1) } });
     const kept = await db.adminSignInAttempt.create({ data: { address, outcome: "FAILED", createdAt: at(-ATTEMPT_RETENTION_MS + 60_000) } });
 
-    expect(await signIn({ password: PASSWORD, address, userAgent: USER_AGENT, now: at() })).toMatchObject({ outcome: "signed-in" });
+    expect(await signIn({ email: EMAIL, password: PASSWORD, address, userAgent: USER_AGENT, now: at() })).toMatchObject({ outcome: "signed-in" });
 
     expect(await db.adminSession.findUnique({ where: { tokenHash: sha256(stale) } })).toBeNull();
     expect(await db.adminSession.findUnique({ where: { tokenHash: sha256(recent) } })).not.toBeNull();
@@ -391,12 +462,13 @@ describe("signInAction (the sign-in form)", () => {
   beforeEach(resetAccountBackoff);
   const HOST = new URL(env.publicBaseUrl).host;
 
-  async function submit(password: string | undefined, address: string) {
+  async function submit(password: string | undefined, address: string, email: string | null = EMAIL) {
     const { signInAction } = await import("@/app/(admin)/admin/login/actions");
     // No server stamps this made-up request with a socket's address: X-Forwarded-For's right-most entry stands in
     // (lib/http/client-address.ts; tests/integration/client-address.test.ts covers the real thing).
     fakeRequest({ host: HOST, forwardedFor: address, userAgent: USER_AGENT });
-    return outcomeOf(() => signInAction(null, formData(password === undefined ? {} : { password })));
+    const fields = { ...(email === null ? {} : { email }), ...(password === undefined ? {} : { password }) };
+    return outcomeOf(() => signInAction(null, formData(fields)));
   }
 
   test("the right password: an httpOnly, SameSite=Lax cookie for /admin holding the session's token, then /admin", async () => {
@@ -426,8 +498,10 @@ describe("signInAction (the sign-in form)", () => {
     const address = freshAddress();
     const sessions = await db.adminSession.count();
 
-    expect(await submit(WRONG, address)).toEqual({ kind: "returned", value: { ok: false, error: "That password is not right." } });
+    expect(await submit(WRONG, address)).toEqual({ kind: "returned", value: { ok: false, error: WRONG_CREDENTIALS_MESSAGE } });
     expect(requestEffects().cookieWrites).toEqual([]);
+    expect(await submit(PASSWORD, address, null)).toEqual({ kind: "returned", value: { ok: false, error: "email: is required" } });
+    expect(await submit(PASSWORD, address, " ")).toEqual({ kind: "returned", value: { ok: false, error: "email: is required" } });
     expect(await submit(undefined, address)).toEqual({ kind: "returned", value: { ok: false, error: "password: is required" } });
     expect(await submit("", address)).toEqual({ kind: "returned", value: { ok: false, error: "password: is required" } });
     expect(await submit("x".repeat(201), address)).toEqual({ kind: "returned", value: { ok: false, error: "password: is too long" } });
@@ -506,8 +580,8 @@ describe("a changed ADMIN_PASSWORD (rotation)", () => {
       expect(await outcomeOf(() => restarted.guard.requireAdminPage())).toEqual({ kind: "redirect", url: "/admin/login" });
       expect(await db.adminSession.findUnique({ where: { tokenHash: sha256(before) } })).toBeNull();
 
-      expect(await restarted.signIn({ password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
-      const signedIn = await restarted.signIn({ password: NEW_PASSWORD, address: freshAddress(), userAgent: USER_AGENT });
+      expect(await restarted.signIn({ email: EMAIL, password: PASSWORD, address: freshAddress(), userAgent: USER_AGENT })).toEqual({ outcome: "wrong-password" });
+      const signedIn = await restarted.signIn({ email: EMAIL, password: NEW_PASSWORD, address: freshAddress(), userAgent: USER_AGENT });
       expect(signedIn.outcome).toBe("signed-in");
       expect((await db.adminAccount.findUniqueOrThrow({ where: { id: "merchant" } })).passwordHash).not.toBe(oldHash);
     } finally {

@@ -4,15 +4,20 @@ import { promisify } from "node:util";
 
 import { describe, expect, test } from "vitest";
 
-import { merchantPasswordHash, verifyPassword } from "@/lib/admin/password";
+import { changeOwnPassword } from "@/lib/admin/accounts";
+import { hashPassword, MERCHANT_ACCOUNT_ID, merchantPasswordHash, syncMerchantAccount, verifyPassword } from "@/lib/admin/password";
 import { createAdminSession, findAdminSession } from "@/lib/admin/sessions";
+import { signIn } from "@/lib/admin/sign-in";
+import { switchOff, switchOn } from "@/lib/admin/staff";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { hashSessionToken } from "@/lib/orders/ids";
 
-// Admin sessions end for good when the password changes, in every server process at once (each request compares
-// the session's password generation with the database's), and 12 h after sign-in however busy they have been.
-// The other process is a real one: node with tsx's loader, its own Prisma client, the same SQLite file.
+// Admin sessions end for good when the password changes or the person is switched off, in every server process at
+// once (each request compares the session's password generation with the database's, and reads whether the account
+// is switched off), and 12 h after sign-in however busy they have been. ADMIN_PASSWORD changes the first owner's
+// password only until they choose their own. The other process is a real one: node with tsx's loader, its own
+// Prisma client, the same database.
 
 const execFileAsync = promisify(execFile);
 
@@ -26,6 +31,31 @@ async function otherProcessWithPassword(password: string): Promise<number> {
     { env: { ...process.env, DATABASE_URL: env.databaseUrl, ADMIN_PASSWORD: password, LOG_LEVEL: "error" }, timeout: 30_000 },
   );
   return (JSON.parse(stdout.trim()) as { passwordGeneration: number }).passwordGeneration;
+}
+
+/** Another server process doing one thing to the accounts (support/admin-account-process.ts); what it printed. */
+async function otherProcess(...args: string[]): Promise<unknown> {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ["--import", "tsx", path.resolve("tests/integration/support/admin-account-process.ts"), ...args],
+    { env: { ...process.env, DATABASE_URL: env.databaseUrl, LOG_LEVEL: "error" }, timeout: 30_000 },
+  );
+  return JSON.parse(stdout.trim());
+}
+
+let people = 0;
+/** A staff account of its own for a test, with its password. */
+async function newStaffMember(password = "a-staff-members-password") {
+  people += 1;
+  const account = await db.adminAccount.create({
+    data: { email: `person-${people}@example.se`, name: `Person ${people}`, role: "STAFF", passwordHash: await hashPassword(password), passwordFromSetting: false },
+  });
+  return { ...account, password };
+}
+
+async function firstOwnerActor() {
+  const owner = await db.adminAccount.findUniqueOrThrow({ where: { id: MERCHANT_ACCOUNT_ID } });
+  return { accountId: owner.id, name: owner.name, email: owner.email, role: owner.role };
 }
 
 async function storedGeneration(): Promise<number> {
@@ -95,5 +125,93 @@ describe("the absolute lifetime", () => {
     expect(await findAdminSession(youngToken, { now })).not.toBeNull();
     // The ended session is gone from the database, not merely refused.
     expect(await db.adminSession.findUnique({ where: { tokenHash: hashSessionToken(oldToken) } })).toBeNull();
+  });
+});
+
+describe("a person switched off", () => {
+  test("by another process: their sessions here are over at their next request, and nobody else's", async () => {
+    // The processes agree on ADMIN_PASSWORD again (the tests above changed it in other processes).
+    await syncMerchantAccount(env.admin.password);
+    const person = await newStaffMember();
+    const theirs = await createAdminSession({ ...DETAILS, accountId: person.id });
+    const owners = await createAdminSession({ ...DETAILS, accountId: MERCHANT_ACCOUNT_ID });
+    expect(await findAdminSession(theirs)).toMatchObject({ accountId: person.id });
+
+    expect(await otherProcess("switch-off", person.id, MERCHANT_ACCOUNT_ID)).toEqual({ message: expect.stringContaining("switched off") });
+
+    expect(await findAdminSession(theirs)).toBeNull();
+    expect(await findAdminSession(owners)).toMatchObject({ accountId: MERCHANT_ACCOUNT_ID });
+    // Their password no longer signs in (the same answer as a wrong one).
+    expect(await signIn({ email: person.email ?? "", password: person.password, ...DETAILS })).toEqual({ outcome: "wrong-password" });
+  });
+
+  test("here: a session another process checks is over there too, even if the row were still there", async () => {
+    const person = await newStaffMember();
+    const theirs = await createAdminSession({ ...DETAILS, accountId: person.id });
+    expect(await otherProcess("session", theirs)).toEqual({ live: true, accountId: person.id });
+    // A copy of the session's row, as another process might still hold it in flight: its generation is over too.
+    const row = await db.adminSession.findUniqueOrThrow({ where: { tokenHash: hashSessionToken(theirs) } });
+
+    await switchOff(person.id, await firstOwnerActor());
+    await db.adminSession.create({ data: { ...row, id: undefined, tokenHash: hashSessionToken("kept-row-token") } });
+
+    expect(await otherProcess("session", theirs)).toEqual({ live: false, accountId: null });
+    expect(await otherProcess("session", "kept-row-token")).toEqual({ live: false, accountId: null });
+
+    // Switched on again: they sign in afresh, and no old session comes back.
+    await switchOn(person.id, await firstOwnerActor());
+    await db.adminSession.create({ data: { ...row, id: undefined, tokenHash: hashSessionToken("kept-row-token-2") } });
+    expect(await findAdminSession("kept-row-token-2")).toBeNull();
+    const again = await signIn({ email: person.email ?? "", password: person.password, ...DETAILS });
+    if (again.outcome !== "signed-in") throw new Error(`expected a session, got ${JSON.stringify(again)}`);
+    expect(await otherProcess("session", again.token)).toEqual({ live: true, accountId: person.id });
+  });
+});
+
+// Last in the file: the first owner chooses a password of their own.
+describe("ADMIN_PASSWORD is the first owner's initial password", () => {
+  test("while it is theirs a changed setting re-hashes it; once they chose their own, the setting no longer applies", async () => {
+    const settingPassword = "the-setting-password-1";
+    await syncMerchantAccount(settingPassword);
+    expect((await db.adminAccount.findUniqueOrThrow({ where: { id: MERCHANT_ACCOUNT_ID } })).passwordFromSetting).toBe(true);
+    // A changed setting, in another process, re-hashes it (and ends sessions), as before.
+    const before = await storedGeneration();
+    expect(await otherProcessWithPassword("the-setting-password-2")).toBe(before + 1);
+
+    const session = await createAdminSession({ ...DETAILS, accountId: MERCHANT_ACCOUNT_ID });
+    const sessionId = (await db.adminSession.findUniqueOrThrow({ where: { tokenHash: hashSessionToken(session) } })).id;
+    const own = "the-owners-own-password";
+    const changed = await changeOwnPassword({
+      accountId: MERCHANT_ACCOUNT_ID,
+      sessionId,
+      currentPassword: "the-setting-password-2",
+      newPassword: own,
+      address: DETAILS.address,
+    });
+    const owner = await db.adminAccount.findUniqueOrThrow({ where: { id: MERCHANT_ACCOUNT_ID } });
+    expect(owner.passwordFromSetting).toBe(false);
+    expect(changed.message).toContain("ADMIN_PASSWORD no longer applies");
+
+    // Another process started with yet another ADMIN_PASSWORD: nothing changes, the owner stays signed in.
+    expect(await otherProcessWithPassword("the-setting-password-3")).toBe(owner.passwordGeneration);
+    expect(await syncMerchantAccount("the-setting-password-4")).toBe(owner.passwordHash);
+    expect(await db.adminAccount.findUniqueOrThrow({ where: { id: MERCHANT_ACCOUNT_ID } })).toEqual(owner);
+    expect(await findAdminSession(changed.token)).toMatchObject({ accountId: MERCHANT_ACCOUNT_ID });
+    // Their own password signs in; no setting does.
+    const email = owner.email ?? "";
+    expect((await signIn({ email, password: own, ...DETAILS })).outcome).toBe("signed-in");
+    for (const password of ["the-setting-password-2", "the-setting-password-3", "the-setting-password-4"]) {
+      expect(await signIn({ email, password, ...DETAILS })).toEqual({ outcome: "wrong-password" });
+    }
+  });
+
+  test("ADMIN_EMAIL sets the first owner's e-mail; a changed one replaces it", async () => {
+    await syncMerchantAccount("whatever-password-1", "new-owner@example.se");
+    expect((await db.adminAccount.findUniqueOrThrow({ where: { id: MERCHANT_ACCOUNT_ID } })).email).toBe("new-owner@example.se");
+    // Another account's e-mail is left to it: the first owner keeps theirs.
+    const person = await newStaffMember();
+    await syncMerchantAccount("whatever-password-1", person.email ?? "");
+    expect((await db.adminAccount.findUniqueOrThrow({ where: { id: MERCHANT_ACCOUNT_ID } })).email).toBe("new-owner@example.se");
+    expect((await db.adminAccount.findUniqueOrThrow({ where: { id: person.id } })).email).toBe(person.email);
   });
 });

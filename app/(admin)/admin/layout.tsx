@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { SHOP_NAME } from "@/lib/shop/brand";
 
 import "./admin.css";
+import "./people.css";
 
 export const metadata: Metadata = {
   title: { default: `Admin · ${SHOP_NAME}`, template: `%s · Admin · ${SHOP_NAME}` },

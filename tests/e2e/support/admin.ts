@@ -4,6 +4,7 @@ import { test as base, expect, type Locator, type Page, type TestInfo } from "@p
 import { parse } from "csv-parse/sync";
 
 import type { PrismaClient } from "@/lib/db";
+import { WRONG_CREDENTIALS_MESSAGE } from "@/lib/admin/sign-in-messages";
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 import { nextOrderNumber } from "@/lib/orders/order-number";
 
@@ -24,7 +25,13 @@ import {
 // needs a state no journey reaches.
 
 /** The sandbox's admin password (README), the server's ADMIN_PASSWORD being unset in the end-to-end run. */
-export const ADMIN_PASSWORD = SANDBOX_DEFAULTS.adminPassword;
+export const ADMIN_PASSWORD: string = SANDBOX_DEFAULTS.adminPassword;
+/** The first owner's e-mail (ADMIN_EMAIL's sandbox default, unset in the end-to-end run too). */
+export const ADMIN_EMAIL: string = SANDBOX_DEFAULTS.adminEmail;
+
+/** Who signs in: the first owner (ADMIN_EMAIL, ADMIN_PASSWORD) unless a test names another account. */
+export type AdminCredentials = { email: string; password: string };
+export const FIRST_OWNER: AdminCredentials = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
 
 export const ADMIN_SESSION_COOKIE = "admin_session";
 
@@ -52,7 +59,7 @@ export const test = base.extend({
   },
 });
 
-export { expect };
+export { expect, WRONG_CREDENTIALS_MESSAGE };
 
 export function signInForm(page: Page): Locator {
   return page.getByRole("form", { name: "Sign in" });
@@ -64,13 +71,17 @@ export function signInForm(page: Page): Locator {
  */
 const ACCOUNT_BACKOFF = /^Too many failed sign-ins\. Try again later, in (\d+) seconds?\.$/;
 
-/** Presses Sign in with `password` and waits for the server's answer; again after the account's backoff if it ran. */
-async function pressSignIn(page: Page, password: string): Promise<void> {
+/**
+ * Presses Sign in with `email` and `password` and waits for the server's answer; again after the account's backoff
+ * if it ran.
+ */
+async function pressSignIn(page: Page, password: string, email = ADMIN_EMAIL): Promise<void> {
   const form = signInForm(page);
   for (let attempt = 1; ; attempt += 1) {
     // A try may have signed in although the form still showed the previous try's backoff message when it was read
     // (the redirect to the dashboard comes after the answer): then there is no form left to fill.
     if (attempt > 1 && new URL(page.url()).pathname !== "/admin/login") return;
+    await form.getByLabel("E-mail address").fill(email);
     await form.getByLabel("Password").fill(password);
     const answered = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/admin/login");
     await form.getByRole("button", { name: "Sign in" }).click();
@@ -85,16 +96,19 @@ async function pressSignIn(page: Page, password: string): Promise<void> {
   }
 }
 
-/** Types a password on the sign-in page and presses Sign in; waits for the server's answer, not for a page. */
-export async function submitPassword(page: Page, password: string): Promise<void> {
-  await pressSignIn(page, password);
+/**
+ * Types an e-mail address (the first owner's unless given) and a password on the sign-in page and presses Sign in;
+ * waits for the server's answer, not for a page.
+ */
+export async function submitPassword(page: Page, password: string, email = ADMIN_EMAIL): Promise<void> {
+  await pressSignIn(page, password, email);
   await expect(signInForm(page).getByRole("button", { name: "Sign in" })).toBeEnabled();
 }
 
-/** The sign-in page, the right password, and the dashboard. */
-export async function signInAsAdmin(page: Page): Promise<void> {
+/** The sign-in page, the first owner's e-mail and password (or `account`'s), and the dashboard. */
+export async function signInAsAdmin(page: Page, account: AdminCredentials = FIRST_OWNER): Promise<void> {
   await page.goto("/admin/login");
-  await pressSignIn(page, ADMIN_PASSWORD);
+  await pressSignIn(page, account.password, account.email);
   await page.waitForURL((url) => url.pathname === "/admin");
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
 }
