@@ -10,6 +10,11 @@ import { STUCK_REFUND_MS } from "./refund-settlement.ts";
 // The dashboard: money in for today and for a period, orders per status, everything needing the merchant, and the
 // messages (e-mails, SEQR receipts) that could not be delivered.
 
+/**
+ * Per currency: the orders paid in the period and what they paid (by SEQR's payment time), and the refunds SEQR
+ * confirmed in the period (by confirmation time, whichever period their order was paid in). Their difference is the
+ * money taken in the period; the period report (lib/admin/books.ts) gives the same figures with VAT per rate.
+ */
 export type Takings = { currency: string; paidOrders: number; paidMinor: number; refundedMinor: number }[];
 
 const PAID_STATUSES = [...SETTLED_STATUSES];

@@ -5,13 +5,17 @@ import { db } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { DeliveryMethod, FulfilmentStatus } from "../generated/prisma/enums.ts";
 import { neverInvoicedOrder } from "../orders/never-invoiced.ts";
-import { ORDER_STATUSES, type OrderStatus } from "../orders/state-machine.ts";
-import { toSeqrAmount } from "../seqr/amounts.ts";
+import { formatOrderNumber } from "../orders/order-number.ts";
+import { ORDER_STATUSES, SETTLED_STATUSES, type OrderStatus } from "../orders/state-machine.ts";
+import { orderVatByRate, SPREADSHEET_CSV, spreadsheetAmount, spreadsheetTime, VAT_COLUMNS, VAT_RATES_BPS, vatTotal } from "./books.ts";
+import { attentionReasonText } from "./dashboard.ts";
 import { FULFILLABLE_STATUSES } from "./fulfilment.ts";
+import { formatPhoneNumber, orderSearch } from "./order-search.ts";
 import { isoDate, shopDays } from "./periods.ts";
 
-// The orders list: filter by status, fulfilment ("to ship": paid, not yet sent, to an address) and the shop's dates, search by clientInvoiceId, invoiceReference or msisdn,
-// newest first, with totals for the whole filter and a CSV of it. Orders never invoiced (placed and left; anyone
+// The orders list: filter by status, fulfilment ("to ship": paid, not yet sent, to an address) and the shop's dates,
+// search by order number, order id, phone number, e-mail or SEQR reference (lib/admin/order-search.ts), newest
+// first, with the money taken for the whole filter and a CSV of it. Orders never invoiced (placed and left; anyone
 // can place them, lib/orders/never-invoiced.ts) are left out, of the rows, the counts, the totals and the CSV,
 // unless the merchant asks for them: a flood of them cannot bury the orders that matter.
 
@@ -81,19 +85,8 @@ export function parseOrderFilter(params: Record<string, string | string[] | unde
   return orderFilterSchema.safeParse(first);
 }
 
-/**
- * What to look for in msisdns (international digits, 46701234567) for a phone number as the merchant types it:
- * "+46 70-123 45 67", "0046…", or the Swedish national "070-123 45 67", whose leading 0 stands for 46.
- */
-export function msisdnFragments(query: string): string[] {
-  const digits = query.replace(/[\s()+-]/g, "");
-  if (!/^\d{4,15}$/.test(digits)) return [];
-  if (digits.startsWith("00")) return [digits.slice(2)];
-  if (/^0[1-9]/.test(digits)) return [digits, `46${digits.slice(1)}`];
-  return [digits];
-}
-
-export function orderWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhereInput {
+/** The filter's conditions, but for the search, which needs the database (lib/admin/order-search.ts). */
+export function orderWhere(filter: Omit<OrderFilter, "page" | "q">): Prisma.OrderWhereInput {
   const where: Prisma.OrderWhereInput[] = [];
   if (filter.status) where.push({ status: filter.status });
   if (filter.fulfilment) where.push(FULFILMENT_WHERE[filter.fulfilment]);
@@ -101,25 +94,30 @@ export function orderWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhere
     const range = shopDays(filter.from ?? "1970-01-01", filter.to ?? "9999-12-31");
     where.push({ createdAt: { gte: range.start, lt: range.end } });
   }
-  if (filter.q) {
-    where.push({
-      OR: [
-        { clientInvoiceId: filter.q },
-        { attempts: { some: { invoiceReference: filter.q } } },
-        ...msisdnFragments(filter.q).map((digits) => ({ customerMsisdn: { contains: digits } })),
-      ],
-    });
-  }
   return { AND: where };
 }
 
-/** The filter's orders as the list and the CSV show them: never-invoiced ones only when asked for. */
-function shownWhere(filter: Omit<OrderFilter, "page">): Prisma.OrderWhereInput {
-  return filter.uninvoiced ? orderWhere(filter) : { AND: [orderWhere(filter), { NOT: neverInvoicedOrder }] };
+type ResolvedFilter = { matching: Prisma.OrderWhereInput; searchIncomplete: boolean };
+
+/** The filter as one condition, its search looked up. */
+async function resolveFilter(filter: Omit<OrderFilter, "page">): Promise<ResolvedFilter> {
+  const base = orderWhere(filter);
+  if (!filter.q) return { matching: base, searchIncomplete: false };
+  const search = await orderSearch(filter.q);
+  return { matching: { AND: [base, search.where] }, searchIncomplete: search.incomplete };
 }
+
+/** The filter's orders as the list and the CSV show them: never-invoiced ones only when asked for. */
+function shown(filter: Omit<OrderFilter, "page">, resolved: ResolvedFilter): Prisma.OrderWhereInput {
+  return filter.uninvoiced ? resolved.matching : { AND: [resolved.matching, { NOT: neverInvoicedOrder }] };
+}
+
+/** Orders the shopper paid (SEQR took the money): counted in the money taken. */
+const paidOrder: Prisma.OrderWhereInput = { status: { in: [...SETTLED_STATUSES] }, paidAt: { not: null } };
 
 export type OrderRow = {
   id: string;
+  number: number;
   clientInvoiceId: string;
   status: OrderStatus;
   createdAt: Date;
@@ -128,6 +126,7 @@ export type OrderRow = {
   refundedMinor: number;
   currency: string;
   customerMsisdn: string | null;
+  customerEmail: string | null;
   attentionReason: string | null;
   invoiceReference: string | null;
   ersReference: string | null;
@@ -137,6 +136,7 @@ export type OrderRow = {
 
 const rowSelect = {
   id: true,
+  number: true,
   clientInvoiceId: true,
   status: true,
   createdAt: true,
@@ -145,6 +145,7 @@ const rowSelect = {
   refundedMinor: true,
   currency: true,
   customerMsisdn: true,
+  customerEmail: true,
   attentionReason: true,
   fulfilmentStatus: true,
   deliveryMethod: true,
@@ -160,11 +161,53 @@ function toRow(order: Prisma.OrderGetPayload<{ select: typeof rowSelect }>): Ord
   return { ...rest, invoiceReference: attempts[0]?.invoiceReference ?? null, ersReference: attempts[0]?.ersReference ?? null };
 }
 
-export type FilterTotals = { currency: string; orders: number; totalMinor: number; refundedMinor: number }[];
+/**
+ * Per currency, for the whole filter: how many orders, and of them the paid ones with what they paid, the refunds SEQR
+ * confirmed, the money taken (paid − refunded), and refunds still awaiting SEQR's answer (not subtracted: they may
+ * not have happened).
+ */
+export type FilterTotals = {
+  currency: string;
+  orders: number;
+  paidOrders: number;
+  paidMinor: number;
+  refundedMinor: number;
+  takenMinor: number;
+  awaitingRefundMinor: number;
+}[];
+
+async function filterTotals(where: Prisma.OrderWhereInput): Promise<FilterTotals> {
+  const [all, paid, awaiting] = await Promise.all([
+    db.order.groupBy({ by: ["currency"], where, _count: { _all: true } }),
+    db.order.groupBy({ by: ["currency"], where: { AND: [where, paidOrder] }, _count: { _all: true }, _sum: { totalMinor: true, refundedMinor: true } }),
+    db.refund.groupBy({
+      by: ["currency"],
+      where: { status: { in: ["PENDING", "UNKNOWN"] }, settledAt: null, order: where },
+      _sum: { amountMinor: true },
+    }),
+  ]);
+  return all
+    .map((row) => {
+      const paidRow = paid.find((candidate) => candidate.currency === row.currency);
+      const paidMinor = paidRow?._sum.totalMinor ?? 0;
+      const refundedMinor = paidRow?._sum.refundedMinor ?? 0;
+      return {
+        currency: row.currency,
+        orders: row._count._all,
+        paidOrders: paidRow?._count._all ?? 0,
+        paidMinor,
+        refundedMinor,
+        takenMinor: paidMinor - refundedMinor,
+        awaitingRefundMinor: awaiting.find((candidate) => candidate.currency === row.currency)?._sum.amountMinor ?? 0,
+      };
+    })
+    .sort((a, b) => a.currency.localeCompare(b.currency));
+}
 
 export async function listOrders(filter: OrderFilter) {
-  const where = shownWhere(filter);
-  const [orders, count, sums, hiddenNeverInvoiced] = await Promise.all([
+  const resolved = await resolveFilter(filter);
+  const where = shown(filter, resolved);
+  const [orders, count, totals, hiddenNeverInvoiced] = await Promise.all([
     db.order.findMany({
       where,
       select: rowSelect,
@@ -173,54 +216,94 @@ export async function listOrders(filter: OrderFilter) {
       take: PAGE_SIZE,
     }),
     db.order.count({ where }),
-    db.order.groupBy({ by: ["currency"], where, _count: { _all: true }, _sum: { totalMinor: true, refundedMinor: true } }),
+    filterTotals(where),
     // What the filter matches among the hidden orders, so that the page can say so and offer to show them.
-    filter.uninvoiced ? 0 : db.order.count({ where: { AND: [orderWhere(filter), neverInvoicedOrder] } }),
+    filter.uninvoiced ? 0 : db.order.count({ where: { AND: [resolved.matching, neverInvoicedOrder] } }),
   ]);
-  const totals: FilterTotals = sums.map((sum) => ({
-    currency: sum.currency,
-    orders: sum._count._all,
-    totalMinor: sum._sum.totalMinor ?? 0,
-    refundedMinor: sum._sum.refundedMinor ?? 0,
-  }));
-  return { rows: orders.map(toRow), count, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)), totals, hiddenNeverInvoiced };
+  return {
+    rows: orders.map(toRow),
+    count,
+    pages: Math.max(1, Math.ceil(count / PAGE_SIZE)),
+    totals,
+    hiddenNeverInvoiced,
+    searchIncomplete: resolved.searchIncomplete,
+  };
 }
 
+/** Plain words for an order's status in the CSV (the accountant's copy). */
+const STATUS_WORDS: Record<OrderStatus, string> = {
+  PENDING: "Not paid (no invoice)",
+  INVOICED: "Awaiting payment",
+  PAID: "Paid",
+  FAILED: "Payment failed",
+  CANCELED: "Payment canceled",
+  EXPIRED: "Expired, not paid",
+  NEEDS_ATTENTION: "Paid, needs attention",
+  PARTIALLY_REFUNDED: "Partly refunded",
+  REFUNDED: "Refunded",
+  CANCELED_BY_MERCHANT: "Canceled by the shop",
+};
+
+/** The orders CSV's columns, in plain English (the admin's language; docs/admin.md). */
 export const CSV_COLUMNS = [
-  "clientInvoiceId",
-  "createdAt",
-  "status",
-  "total",
-  "refunded",
-  "currency",
-  "msisdn",
-  "invoiceReference",
-  "ersReference",
-  "paidAt",
-  "attentionReason",
+  "Order",
+  "Order id",
+  "Placed",
+  "Paid",
+  "Status",
+  "Customer",
+  "Phone",
+  "E-mail",
+  "Currency",
+  "Total incl. VAT",
+  ...VAT_COLUMNS,
+  "VAT total",
+  "Total excl. VAT",
+  "Refunded",
+  "Invoice reference",
+  "Payment reference",
+  "Needs attention",
 ] as const;
 
+/**
+ * The filter's orders (newest first, at most CSV_MAX_ROWS) for a Swedish spreadsheet: semicolons, decimal commas,
+ * times in the shop's zone, a byte order mark, and the VAT of each order per rate, worked out from its lines as its
+ * taxMinor was.
+ */
 export async function ordersCsv(filter: Omit<OrderFilter, "page">): Promise<string> {
+  const resolved = await resolveFilter(filter);
   const orders = await db.order.findMany({
-    where: shownWhere(filter),
-    select: rowSelect,
+    where: shown(filter, resolved),
+    select: { ...rowSelect, deliveryName: true, items: { select: { lineTotalMinor: true, taxRateBps: true } } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: CSV_MAX_ROWS,
   });
-  const records = orders.map(toRow).map((row) => [
-    row.clientInvoiceId,
-    row.createdAt.toISOString(),
-    row.status,
-    toSeqrAmount(row.totalMinor, row.currency),
-    toSeqrAmount(row.refundedMinor, row.currency),
-    row.currency,
-    row.customerMsisdn ?? "",
-    row.invoiceReference ?? "",
-    row.ersReference ?? "",
-    row.paidAt?.toISOString() ?? "",
-    row.attentionReason ?? "",
-  ]);
-  // Amounts as SEQR's own report writes them ("349.00"), which spreadsheets read as numbers in any locale.
-  // escape_formulas: a clientInvoiceId may begin with "-", which a spreadsheet would read as a formula.
-  return stringify(records, { header: true, columns: [...CSV_COLUMNS], escape_formulas: true, record_delimiter: "\r\n" });
+  const records = orders.map((order) => {
+    const row = toRow(order);
+    const amount = (minor: number) => spreadsheetAmount(minor, row.currency);
+    const vat = orderVatByRate(order.items);
+    const vatMinor = vatTotal(vat);
+    return [
+      formatOrderNumber(row.number),
+      row.clientInvoiceId,
+      spreadsheetTime(row.createdAt),
+      row.paidAt ? spreadsheetTime(row.paidAt) : "",
+      STATUS_WORDS[row.status],
+      order.deliveryName ?? "",
+      row.customerMsisdn ? formatPhoneNumber(row.customerMsisdn) : "",
+      row.customerEmail ?? "",
+      row.currency,
+      amount(row.totalMinor),
+      ...VAT_RATES_BPS.map((rate) => amount(vat[rate] ?? 0)),
+      amount(vatMinor),
+      amount(row.totalMinor - vatMinor),
+      amount(row.refundedMinor),
+      row.invoiceReference ?? "",
+      row.ersReference ?? "",
+      row.attentionReason ? attentionReasonText(row.attentionReason) : "",
+    ];
+  });
+  // escape_formulas: an order id may begin with "-", a name with "=": a spreadsheet would run them as formulas, so
+  // they are written with a leading apostrophe. The amounts here are never negative, so none is touched.
+  return stringify(records, { ...SPREADSHEET_CSV, header: true, columns: [...CSV_COLUMNS], escape_formulas: true });
 }

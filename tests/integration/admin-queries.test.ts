@@ -3,11 +3,13 @@ import { beforeAll, describe, expect, test } from "vitest";
 
 import { needingAttention, statusCounts, takings } from "@/lib/admin/dashboard";
 import { CSV_COLUMNS, listOrders, ordersCsv, PAGE_SIZE, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
+import { orderSearch } from "@/lib/admin/order-search";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { neverInvoicedOrder } from "@/lib/orders/never-invoiced";
 import type { AttemptState, OrderStatus, SeqrInvoiceStatus } from "@/lib/generated/prisma/enums";
 import { nextOrderNumber } from "@/lib/orders/order-number";
+import { priceLines, type PricedLineInput } from "@/lib/orders/pricing";
 
 // The admin's list, CSV and dashboard queries on a real (migrated) database. Orders are written directly, each
 // group of tests in a period of its own (years apart), so that the groups never see each other's orders.
@@ -37,10 +39,14 @@ type OrderSpec = {
   currency?: string;
   refundedMinor?: number;
   msisdn?: string;
+  email?: string;
+  deliveryName?: string;
   paidAt?: Date;
   attentionReason?: string;
   id?: string;
   attempts?: AttemptSpec[];
+  /** The order's lines, priced as createOrder prices them (the total and VAT follow); one 25 % line otherwise. */
+  items?: (PricedLineInput & { sku?: string })[];
 };
 
 function attemptId(order: { attempts: Record<string, string> }, invoiceReference: string): string {
@@ -49,10 +55,21 @@ function attemptId(order: { attempts: Record<string, string> }, invoiceReference
   return id;
 }
 
-/** Writes an order with one item and its attempts; answers the order's id and its attempts' ids by reference. */
-async function insertOrder(spec: OrderSpec): Promise<{ id: string; attempts: Record<string, string> }> {
-  const totalMinor = spec.totalMinor ?? 34900;
+/** Writes an order with its items and attempts; answers the order's id, number and its attempts' ids by reference. */
+async function insertOrder(spec: OrderSpec): Promise<{ id: string; number: number; attempts: Record<string, string> }> {
   const currency = spec.currency ?? "SEK";
+  const priced = spec.items ? priceLines(spec.items) : null;
+  const totalMinor = priced?.totalMinor ?? spec.totalMinor ?? 34900;
+  const items = priced
+    ? priced.lines.map((line, index) => ({
+        sku: line.sku ?? `SKU-${index + 1}`,
+        name: `Item ${index + 1}`,
+        unitPriceMinor: line.unitPriceMinor,
+        quantity: line.quantity,
+        taxRateBps: line.taxRateBps,
+        lineTotalMinor: line.lineTotalMinor,
+      }))
+    : [{ sku: "MUG-FJORD-35", name: "Stoneware mug", unitPriceMinor: totalMinor, quantity: 1, taxRateBps: 2500, lineTotalMinor: totalMinor }];
   const order = await db.order.create({
     data: {
       number: await nextOrderNumber(db),
@@ -61,16 +78,16 @@ async function insertOrder(spec: OrderSpec): Promise<{ id: string; attempts: Rec
       status: spec.status,
       currency,
       totalMinor,
-      taxMinor: Math.round(totalMinor / 5),
+      taxMinor: priced?.taxMinor ?? Math.round(totalMinor / 5),
       refundedMinor: spec.refundedMinor ?? 0,
       customerMsisdn: spec.msisdn ?? null,
+      customerEmail: spec.email ?? null,
+      deliveryName: spec.deliveryName ?? null,
       attentionReason: spec.attentionReason ?? null,
       paidAt: spec.paidAt ?? null,
       ...(spec.createdAt ? { createdAt: spec.createdAt } : {}),
       ...(spec.updatedAt ? { updatedAt: spec.updatedAt } : {}),
-      items: {
-        create: [{ sku: "MUG-FJORD-35", name: "Stoneware mug", unitPriceMinor: totalMinor, quantity: 1, taxRateBps: 2500, lineTotalMinor: totalMinor }],
-      },
+      items: { create: items },
       attempts: {
         create: (spec.attempts ?? []).map((attempt) => ({
           invoiceReference: attempt.invoiceReference,
@@ -89,7 +106,11 @@ async function insertOrder(spec: OrderSpec): Promise<{ id: string; attempts: Rec
     },
     include: { attempts: true },
   });
-  return { id: order.id, attempts: Object.fromEntries(order.attempts.map((attempt) => [attempt.invoiceReference ?? attempt.id, attempt.id])) };
+  return {
+    id: order.id,
+    number: order.number,
+    attempts: Object.fromEntries(order.attempts.map((attempt) => [attempt.invoiceReference ?? attempt.id, attempt.id])),
+  };
 }
 
 let refundKeys = 0;
@@ -97,7 +118,7 @@ let refundKeys = 0;
 async function insertRefund(
   order: { id: string; attempts: Record<string, string> },
   invoiceReference: string,
-  refund: { amountMinor: number; currency?: string; status: string; completedAt?: Date; createdAt?: Date },
+  refund: { amountMinor: number; currency?: string; status: string; completedAt?: Date; createdAt?: Date; settledAt?: Date },
 ) {
   refundKeys += 1;
   return db.refund.create({
@@ -109,6 +130,7 @@ async function insertRefund(
       currency: refund.currency ?? "SEK",
       status: refund.status,
       completedAt: refund.completedAt ?? null,
+      settledAt: refund.settledAt ?? null,
       ...(refund.createdAt ? { createdAt: refund.createdAt } : {}),
     },
   });
@@ -122,7 +144,6 @@ function filter(params: Record<string, string | string[] | undefined>): OrderFil
 
 const idsOf = async (params: Record<string, string | string[] | undefined>) => (await listOrders(filter(params))).rows.map((row) => row.clientInvoiceId);
 
-const byCurrency = <T extends { currency: string }>(rows: T[]) => [...rows].sort((a, b) => a.currency.localeCompare(b.currency));
 
 beforeAll(() => {
   // Every date below is written for the shop's default zone.
@@ -130,18 +151,21 @@ beforeAll(() => {
 });
 
 describe("listOrders: order, pages and totals", () => {
-  // 53 orders on Stockholm's 2031-01-10, a minute apart from 08:00 UTC: page-0 … page-52 (newest). Every tenth
-  // (0, 10, … 50) is 25,00 EUR; the others 138,00 SEK, and of those 1, 2, 3, 4 and 5 have 10,00 SEK refunded.
+  // 53 orders on Stockholm's 2031-01-10, a minute apart from 08:00 UTC: page-0 … page-52 (newest). The even ones
+  // are PAID (half a minute after they were placed), the odd ones INVOICED. Every tenth (0, 10, … 50) is 25,00 EUR;
+  // the others 138,00 SEK, and of those 1, 2, 3, 4 and 5 have 10,00 SEK refunded.
   const DAY = "2031-01-10";
   const name = (index: number) => `page-${String(index).padStart(2, "0")}`;
 
   beforeAll(async () => {
     for (let index = 0; index < 53; index++) {
       const eur = index % 10 === 0;
+      const createdAt = new Date(Date.parse("2031-01-10T08:00:00.000Z") + index * 60_000);
       await insertOrder({
         clientInvoiceId: name(index),
         status: index % 2 === 0 ? "PAID" : "INVOICED",
-        createdAt: new Date(Date.parse("2031-01-10T08:00:00.000Z") + index * 60_000),
+        createdAt,
+        ...(index % 2 === 0 ? { paidAt: new Date(createdAt.getTime() + 30_000) } : {}),
         currency: eur ? "EUR" : "SEK",
         totalMinor: eur ? 2500 : 13800,
         refundedMinor: index >= 1 && index <= 5 ? 1000 : 0,
@@ -172,19 +196,25 @@ describe("listOrders: order, pages and totals", () => {
     expect(beyond.totals).toHaveLength(2);
   });
 
-  test("totals per currency are for the whole filter, not the page", async () => {
+  test("totals per currency are for the whole filter, not the page: the money taken is what the paid orders paid, less their refunds", async () => {
     const { totals } = await listOrders(filter({ from: DAY, to: DAY }));
-    expect(byCurrency(totals)).toEqual([
-      { currency: "EUR", orders: 6, totalMinor: 6 * 2500, refundedMinor: 0 },
-      { currency: "SEK", orders: 47, totalMinor: 47 * 13800, refundedMinor: 5 * 1000 },
+    // SEK: 47 orders, of which the 21 even ones are paid (21 × 138 kr = 2 898 kr), and 2 and 4 have 10 kr refunded;
+    // the 10 kr "refunded" on the unpaid 1, 3 and 5 is no money taken back.
+    expect(totals).toEqual([
+      { currency: "EUR", orders: 6, paidOrders: 6, paidMinor: 6 * 2500, refundedMinor: 0, takenMinor: 15000, awaitingRefundMinor: 0 },
+      { currency: "SEK", orders: 47, paidOrders: 21, paidMinor: 21 * 13800, refundedMinor: 2000, takenMinor: 289800 - 2000, awaitingRefundMinor: 0 },
     ]);
     // With a status as well: the even ones are PAID (0 … 52: 27 orders, 6 of them EUR; SEK refunds on 2 and 4).
     const paid = await listOrders(filter({ from: DAY, to: DAY, status: "PAID" }));
     expect(paid.count).toBe(27);
     expect(paid.pages).toBe(2);
-    expect(byCurrency(paid.totals)).toEqual([
-      { currency: "EUR", orders: 6, totalMinor: 15000, refundedMinor: 0 },
-      { currency: "SEK", orders: 21, totalMinor: 21 * 13800, refundedMinor: 2000 },
+    expect(paid.totals).toEqual([
+      { currency: "EUR", orders: 6, paidOrders: 6, paidMinor: 15000, refundedMinor: 0, takenMinor: 15000, awaitingRefundMinor: 0 },
+      { currency: "SEK", orders: 21, paidOrders: 21, paidMinor: 21 * 13800, refundedMinor: 2000, takenMinor: 287800, awaitingRefundMinor: 0 },
+    ]);
+    const invoiced = await listOrders(filter({ from: DAY, to: DAY, status: "INVOICED" }));
+    expect(invoiced.totals).toEqual([
+      { currency: "SEK", orders: 26, paidOrders: 0, paidMinor: 0, refundedMinor: 0, takenMinor: 0, awaitingRefundMinor: 0 },
     ]);
   });
 
@@ -195,6 +225,7 @@ describe("listOrders: order, pages and totals", () => {
       pages: 1,
       totals: [],
       hiddenNeverInvoiced: 0,
+      searchIncomplete: false,
     });
   });
 
@@ -202,14 +233,16 @@ describe("listOrders: order, pages and totals", () => {
     const [row] = (await listOrders(filter({ from: DAY, to: DAY }))).rows;
     expect(row).toEqual({
       id: expect.any(String),
+      number: expect.any(Number),
       clientInvoiceId: "page-52",
       status: "PAID",
       createdAt: at("2031-01-10T08:52:00.000Z"),
-      paidAt: null,
+      paidAt: at("2031-01-10T08:52:30.000Z"),
       totalMinor: 13800,
       refundedMinor: 0,
       currency: "SEK",
       customerMsisdn: null,
+      customerEmail: null,
       attentionReason: null,
       invoiceReference: null,
       ersReference: null,
@@ -304,130 +337,326 @@ describe("listOrders: dates are the shop's days", () => {
 
 describe("listOrders: search", () => {
   const DAY = "2031-03-10";
+  let first: { id: string; number: number };
+  let second: { id: string; number: number };
 
   beforeAll(async () => {
-    await insertOrder({
+    first = await insertOrder({
       clientInvoiceId: "srch-Order-0001",
       status: "PAID",
       createdAt: at("2031-03-10T10:00:00.000Z"),
       msisdn: "46701112233",
+      // Stored as the shopper typed it.
+      email: "Anna.Svensson@Example.se",
       attempts: [
         // Replaced by a new invoice, then the new one paid.
         { invoiceReference: "INV-S1-OLD", seqrStatus: "CANCELED", cancelReason: "REPLACED", createdAt: at("2031-03-10T10:01:00.000Z") },
         { invoiceReference: "INV-S1-NEW", seqrStatus: "PAID", ersReference: "ERS-S1", createdAt: at("2031-03-10T10:05:00.000Z") },
       ],
     });
-    await insertOrder({
+    second = await insertOrder({
       clientInvoiceId: "srch-Order-0002",
       status: "INVOICED",
       createdAt: at("2031-03-10T11:00:00.000Z"),
       msisdn: "46709998877",
+      email: "anna.berg@example.se",
       attempts: [{ invoiceReference: "INV-S2", seqrStatus: "CANCELED", cancelReason: "EXPIRED" }],
     });
-    await insertOrder({ clientInvoiceId: "srch-Order-0003", status: "PENDING", createdAt: at("2031-03-10T12:00:00.000Z") });
+    await insertOrder({ clientInvoiceId: "srch-Order-0003", status: "PENDING", createdAt: at("2031-03-10T12:00:00.000Z"), email: "bo@example.se" });
   });
 
-  test("by exact clientInvoiceId (trimmed), not by part of it nor in another case", async () => {
+  test("by the short order number, with or without #", async () => {
+    expect(await idsOf({ q: String(first.number) })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: `#${second.number}` })).toEqual(["srch-Order-0002"]);
+    expect(await idsOf({ q: ` # ${second.number} ` })).toEqual(["srch-Order-0002"]);
+    expect(await idsOf({ q: "#999999999" })).toEqual([]);
+  });
+
+  test("by the start of the order id, in any case", async () => {
     expect(await idsOf({ q: "srch-Order-0001" })).toEqual(["srch-Order-0001"]);
     expect(await idsOf({ q: "  srch-Order-0002 " })).toEqual(["srch-Order-0002"]);
-    expect(await idsOf({ q: "srch-Order-000" })).toEqual([]);
-    expect(await idsOf({ q: "srch-order-0001" })).toEqual([]);
+    expect(await idsOf({ q: "SRCH-ORDER-0001" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "srch-order-000", uninvoiced: "1" })).toEqual(["srch-Order-0003", "srch-Order-0002", "srch-Order-0001"]);
+    // Few letters: asked for in every case at once.
+    expect(await idsOf({ q: "sRcH", uninvoiced: "1" })).toEqual(["srch-Order-0003", "srch-Order-0002", "srch-Order-0001"]);
+    // Not a part from the middle.
+    expect(await idsOf({ q: "Order-0001" })).toEqual([]);
   });
 
-  test("by the invoiceReference of any attempt, not only the latest; the row shows the latest", async () => {
+  test("by the SEQR invoice reference of any attempt, not only the latest, and by the payment reference; the row shows the latest", async () => {
     const old = await listOrders(filter({ q: "INV-S1-OLD" }));
     expect(old.rows.map((row) => [row.clientInvoiceId, row.invoiceReference, row.ersReference])).toEqual([["srch-Order-0001", "INV-S1-NEW", "ERS-S1"]]);
     expect(await idsOf({ q: "INV-S1-NEW" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "ERS-S1" })).toEqual(["srch-Order-0001"]);
     expect(await idsOf({ q: "INV-S2" })).toEqual(["srch-Order-0002"]);
     expect(await idsOf({ q: "INV-S1" })).toEqual([]);
   });
 
-  test("by msisdn digits, also part of the number and written with +, spaces and dashes", async () => {
-    expect(await idsOf({ q: "46701112233" })).toEqual(["srch-Order-0001"]);
-    expect(await idsOf({ q: "1112233" })).toEqual(["srch-Order-0001"]);
-    expect(await idsOf({ q: "+46 70-111 22 33" })).toEqual(["srch-Order-0001"]);
-    expect(await idsOf({ q: "8877" })).toEqual(["srch-Order-0002"]);
-    expect(await idsOf({ q: "4670", from: DAY, to: DAY })).toEqual(["srch-Order-0002", "srch-Order-0001"]);
-    // Three digits are too few to be looked for in phone numbers.
-    expect(await idsOf({ q: "233" })).toEqual([]);
+  test.each(["070-111 22 33", "0701112233", "070 111 22 33", "+46 70 111 22 33", "+46 (0)70-111 22 33", "0046701112233", "46701112233"])(
+    "by phone number written %j",
+    async (q) => {
+      expect(await idsOf({ q })).toEqual(["srch-Order-0001"]);
+    },
+  );
+
+  test("by the start of a phone number, not by a part from its middle", async () => {
+    expect(await idsOf({ q: "070-999" })).toEqual(["srch-Order-0002"]);
+    expect(await idsOf({ q: "1112233" })).toEqual([]);
+  });
+
+  test("by e-mail address, all of it or its start, in any case, whatever case it was stored in", async () => {
+    expect(await idsOf({ q: "anna.svensson@example.se" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "ANNA.SVENSSON@EXAMPLE.SE" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "Anna.Berg@Example.SE" })).toEqual(["srch-Order-0002"]);
+    expect(await idsOf({ q: "anna", from: DAY, to: DAY })).toEqual(["srch-Order-0002", "srch-Order-0001"]);
+    expect(await idsOf({ q: "anna.s" })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "bo@example.se", uninvoiced: "1" })).toEqual(["srch-Order-0003"]);
+    // Not the domain alone.
+    expect(await idsOf({ q: "example.se" })).toEqual([]);
+  });
+
+  test("text no reading fits finds nothing (and is not an error)", async () => {
+    expect(await idsOf({ q: "Anna Svensson" })).toEqual([]);
   });
 
   test("search, status and dates together", async () => {
-    expect(await idsOf({ q: "4670", status: "PAID", from: DAY, to: DAY })).toEqual(["srch-Order-0001"]);
-    expect(await idsOf({ q: "4670", from: "2031-03-11", to: "2031-03-11" })).toEqual([]);
+    expect(await idsOf({ q: "srch-order", status: "PAID", from: DAY, to: DAY })).toEqual(["srch-Order-0001"]);
+    expect(await idsOf({ q: "srch-order", from: "2031-03-11", to: "2031-03-11" })).toEqual([]);
+  });
+
+  test("a long prefix is looked up among the orders sharing its first six letters; past the limit, the search says it is incomplete", async () => {
+    expect(await orderSearch("srch-order-0001")).toMatchObject({ incomplete: false });
+    // Three orders begin with "srch-o" in some case: with room for two, one may be missed, and the search says so.
+    expect(await orderSearch("srch-order-0001", { candidateLimit: 2 })).toMatchObject({ incomplete: true });
+    expect(await orderSearch("srch-order-0001", { candidateLimit: 3 })).toMatchObject({ incomplete: false });
+  });
+});
+
+describe("listOrders: the money taken", () => {
+  // Stockholm's 2031-05-20. Hand-computed: paid 349,00 + 138,00 + 69,00 = 556,00 kr; confirmed refunds 38,50 + 69,00
+  // = 107,50 kr; money taken 448,50 kr. A refund SEQR has not answered (20,00 pending, 10,00 unknown) is not
+  // subtracted but shown apart; a refused one (5,00) is nothing; unpaid orders and a reservation count for nothing.
+  const DAY = "2031-05-20";
+  const placed = (hour: number) => at(`2031-05-20T${String(hour).padStart(2, "0")}:00:00.000Z`);
+  const paid = (reference: string) => [{ invoiceReference: reference, seqrStatus: "PAID" as const, ersReference: `ERS-${reference}` }];
+
+  beforeAll(async () => {
+    await insertOrder({ clientInvoiceId: "mt-paid", status: "PAID", createdAt: placed(8), paidAt: placed(9), totalMinor: 34900, attempts: paid("MT-1") });
+    const partial = await insertOrder({
+      clientInvoiceId: "mt-partial",
+      status: "PARTIALLY_REFUNDED",
+      createdAt: placed(8),
+      paidAt: placed(9),
+      totalMinor: 13800,
+      refundedMinor: 3850,
+      attempts: paid("MT-2"),
+    });
+    await insertRefund(partial, "MT-2", { amountMinor: 3850, status: "SUCCEEDED", completedAt: placed(10) });
+    await insertRefund(partial, "MT-2", { amountMinor: 2000, status: "PENDING" });
+    await insertRefund(partial, "MT-2", { amountMinor: 1000, status: "UNKNOWN" });
+    await insertRefund(partial, "MT-2", { amountMinor: 500, status: "FAILED", completedAt: placed(10) });
+    // Settled from a report as not done: no longer awaiting anything.
+    await insertRefund(partial, "MT-2", { amountMinor: 700, status: "FAILED", settledAt: placed(11) });
+    const refunded = await insertOrder({
+      clientInvoiceId: "mt-refunded",
+      status: "REFUNDED",
+      createdAt: placed(8),
+      paidAt: placed(9),
+      totalMinor: 6900,
+      refundedMinor: 6900,
+      attempts: paid("MT-3"),
+    });
+    await insertRefund(refunded, "MT-3", { amountMinor: 6900, status: "SUCCEEDED", completedAt: placed(10) });
+    await insertOrder({ clientInvoiceId: "mt-invoiced", status: "INVOICED", createdAt: placed(8), totalMinor: 50000, attempts: [{ invoiceReference: "MT-4", seqrStatus: "ISSUED" }] });
+    await insertOrder({
+      clientInvoiceId: "mt-reserved",
+      status: "NEEDS_ATTENTION",
+      attentionReason: "UNEXPECTED_RESERVATION",
+      createdAt: placed(8),
+      totalMinor: 10000,
+      attempts: [{ invoiceReference: "MT-5", seqrStatus: "RESERVED" }],
+    });
+  });
+
+  test("paid minus confirmed refunds, with unanswered refunds apart", async () => {
+    const { totals, count } = await listOrders(filter({ from: DAY, to: DAY }));
+    expect(count).toBe(5);
+    expect(totals).toEqual([
+      { currency: "SEK", orders: 5, paidOrders: 3, paidMinor: 55600, refundedMinor: 10750, takenMinor: 44850, awaitingRefundMinor: 3000 },
+    ]);
+  });
+
+  test("follows the filter", async () => {
+    expect((await listOrders(filter({ from: DAY, to: DAY, status: "PARTIALLY_REFUNDED" }))).totals).toEqual([
+      { currency: "SEK", orders: 1, paidOrders: 1, paidMinor: 13800, refundedMinor: 3850, takenMinor: 9950, awaitingRefundMinor: 3000 },
+    ]);
+    expect((await listOrders(filter({ from: DAY, to: DAY, status: "REFUNDED" }))).totals).toEqual([
+      { currency: "SEK", orders: 1, paidOrders: 1, paidMinor: 6900, refundedMinor: 6900, takenMinor: 0, awaitingRefundMinor: 0 },
+    ]);
   });
 });
 
 describe("ordersCsv", () => {
+  // Stockholm's 2031-04-10 is summer time (UTC+2). Semicolons, decimal commas, the shop's local times, a byte order
+  // mark: what Swedish Excel opens with a double click.
   const DAY = "2031-04-10";
+  const HEADER = [
+    "Order",
+    "Order id",
+    "Placed",
+    "Paid",
+    "Status",
+    "Customer",
+    "Phone",
+    "E-mail",
+    "Currency",
+    "Total incl. VAT",
+    "VAT 25 %",
+    "VAT 12 %",
+    "VAT 6 %",
+    "VAT total",
+    "Total excl. VAT",
+    "Refunded",
+    "Invoice reference",
+    "Payment reference",
+    "Needs attention",
+  ];
+  const read = (csv: string): string[][] => parse(csv, { bom: true, delimiter: ";" });
+  const numbers: Record<string, string> = {};
 
   beforeAll(async () => {
-    await insertOrder({
-      clientInvoiceId: "-C1formula",
-      status: "PAID",
-      createdAt: at("2031-04-10T09:00:00.000Z"),
-      paidAt: at("2031-04-10T09:01:02.345Z"),
-      totalMinor: 13800,
-      msisdn: "46701234567",
-      attempts: [{ invoiceReference: "INV-C1", seqrStatus: "PAID", ersReference: "ERS-C1" }],
-    });
-    await insertOrder({
-      clientInvoiceId: "csv-order-2",
-      status: "PARTIALLY_REFUNDED",
-      createdAt: at("2031-04-10T10:00:00.000Z"),
-      paidAt: at("2031-04-10T10:02:00.000Z"),
-      totalMinor: 34900,
-      refundedMinor: 3850,
-      attentionReason: "OUT_OF_STOCK_AT_PAYMENT",
-      attempts: [
-        { invoiceReference: "INV-C2-OLD", seqrStatus: "CANCELED", cancelReason: "REPLACED", createdAt: at("2031-04-10T10:00:30.000Z") },
-        { invoiceReference: "INV-C2", seqrStatus: "PAID", ersReference: "ERS-C2", createdAt: at("2031-04-10T10:01:00.000Z") },
-      ],
-    });
-    await insertOrder({ clientInvoiceId: "csv-order-3", status: "PENDING", createdAt: at("2031-04-10T11:00:00.000Z"), totalMinor: 6900 });
-    await insertOrder({ clientInvoiceId: "=1+1", status: "PENDING", createdAt: at("2031-04-10T12:00:00.000Z"), totalMinor: 5 });
-    await insertOrder({ clientInvoiceId: "csv-order-yen", status: "PAID", createdAt: at("2031-04-10T13:00:00.000Z"), currency: "JPY", totalMinor: 1500, paidAt: at("2031-04-10T13:00:05.000Z") });
+    const orders: OrderSpec[] = [
+      {
+        // 2 × 349,00 at 25 % (VAT 139,60), 1 × 89,00 at 12 % (VAT 9,54: 953,57 öre), 3 × 45,50 at 6 % (VAT 7,73:
+        // 772,64 öre): 923,50 kr, VAT 156,87 kr, 766,63 kr without.
+        clientInvoiceId: "-C1formula",
+        status: "PAID",
+        createdAt: at("2031-04-10T09:00:00.000Z"),
+        paidAt: at("2031-04-10T09:01:02.345Z"),
+        items: [
+          { unitPriceMinor: 34900, quantity: 2, taxRateBps: 2500 },
+          { unitPriceMinor: 8900, quantity: 1, taxRateBps: 1200 },
+          { unitPriceMinor: 4550, quantity: 3, taxRateBps: 600 },
+        ],
+        msisdn: "46701234567",
+        email: "Astrid@Example.se",
+        deliveryName: "Astrid Andersson",
+        attempts: [{ invoiceReference: "INV-C1", seqrStatus: "PAID", ersReference: "ERS-C1" }],
+      },
+      {
+        clientInvoiceId: "csv-order-2",
+        status: "PARTIALLY_REFUNDED",
+        createdAt: at("2031-04-10T10:00:00.000Z"),
+        paidAt: at("2031-04-10T10:02:00.000Z"),
+        totalMinor: 34900,
+        refundedMinor: 3850,
+        attentionReason: "OUT_OF_STOCK_AT_PAYMENT",
+        deliveryName: "=HYPERLINK(\"http://evil.example\")",
+        attempts: [
+          { invoiceReference: "INV-C2-OLD", seqrStatus: "CANCELED", cancelReason: "REPLACED", createdAt: at("2031-04-10T10:00:30.000Z") },
+          { invoiceReference: "INV-C2", seqrStatus: "PAID", ersReference: "ERS-C2", createdAt: at("2031-04-10T10:01:00.000Z") },
+        ],
+      },
+      { clientInvoiceId: "csv-order-3", status: "PENDING", createdAt: at("2031-04-10T11:00:00.000Z"), totalMinor: 6900 },
+      { clientInvoiceId: "=1+1", status: "PENDING", createdAt: at("2031-04-10T12:00:00.000Z"), totalMinor: 5 },
+      // Paid at 21:59 UTC: 23:59 in Stockholm.
+      { clientInvoiceId: "csv-order-yen", status: "PAID", createdAt: at("2031-04-10T13:00:00.000Z"), currency: "JPY", totalMinor: 1500, paidAt: at("2031-04-10T21:59:00.000Z") },
+    ];
+    for (const spec of orders) numbers[spec.clientInvoiceId] = `#${(await insertOrder(spec)).number}`;
   });
 
-  test("a header row of CSV_COLUMNS, then one row per order, newest first, CRLF between records", async () => {
+  test("a byte order mark, a header of plain column names, then one row per order, newest first, CRLF between records", async () => {
     // With the orders never invoiced, which the CSV, like the list, leaves out unless asked.
     const csv = await ordersCsv(filter({ from: DAY, to: DAY, uninvoiced: "1" }));
-    const header = "clientInvoiceId,createdAt,status,total,refunded,currency,msisdn,invoiceReference,ersReference,paidAt,attentionReason";
-    expect(csv.startsWith(`${header}\r\n`)).toBe(true);
-    expect([...CSV_COLUMNS]).toEqual(header.split(","));
+    expect(csv.startsWith(`\ufeff${HEADER.join(";")}\r\n`)).toBe(true);
+    expect([...CSV_COLUMNS]).toEqual(HEADER);
 
-    const records: string[][] = parse(csv, { bom: true });
-    expect(records).toEqual([
-      header.split(","),
-      ["csv-order-yen", "2031-04-10T13:00:00.000Z", "PAID", "1500", "0", "JPY", "", "", "", "2031-04-10T13:00:05.000Z", ""],
+    expect(read(csv)).toEqual([
+      HEADER,
+      // Paid at 23:59 in Stockholm: the shop's time, not UTC.
+      [numbers["csv-order-yen"], "csv-order-yen", "2031-04-10 15:00", "2031-04-10 23:59", "Paid", "", "", "", "JPY", "1500", "300", "0", "0", "300", "1200", "0", "", "", ""],
       // A value a spreadsheet would run as a formula is written with a leading apostrophe.
-      ["'=1+1", "2031-04-10T12:00:00.000Z", "PENDING", "0.05", "0.00", "SEK", "", "", "", "", ""],
-      ["csv-order-3", "2031-04-10T11:00:00.000Z", "PENDING", "69.00", "0.00", "SEK", "", "", "", "", ""],
-      ["csv-order-2", "2031-04-10T10:00:00.000Z", "PARTIALLY_REFUNDED", "349.00", "38.50", "SEK", "", "INV-C2", "ERS-C2", "2031-04-10T10:02:00.000Z", "OUT_OF_STOCK_AT_PAYMENT"],
-      ["'-C1formula", "2031-04-10T09:00:00.000Z", "PAID", "138.00", "0.00", "SEK", "46701234567", "INV-C1", "ERS-C1", "2031-04-10T09:01:02.345Z", ""],
+      [numbers["=1+1"], "'=1+1", "2031-04-10 14:00", "", "Not paid (no invoice)", "", "", "", "SEK", "0,05", "0,01", "0,00", "0,00", "0,01", "0,04", "0,00", "", "", ""],
+      [numbers["csv-order-3"], "csv-order-3", "2031-04-10 13:00", "", "Not paid (no invoice)", "", "", "", "SEK", "69,00", "13,80", "0,00", "0,00", "13,80", "55,20", "0,00", "", "", ""],
+      [
+        numbers["csv-order-2"],
+        "csv-order-2",
+        "2031-04-10 12:00",
+        "2031-04-10 12:02",
+        "Partly refunded",
+        "'=HYPERLINK(\"http://evil.example\")",
+        "",
+        "",
+        "SEK",
+        "349,00",
+        "69,80",
+        "0,00",
+        "0,00",
+        "69,80",
+        "279,20",
+        "38,50",
+        "INV-C2",
+        "ERS-C2",
+        "Paid, but the stock was gone: refund or restock",
+      ],
+      [
+        numbers["-C1formula"],
+        "'-C1formula",
+        "2031-04-10 11:00",
+        "2031-04-10 11:01",
+        "Paid",
+        "Astrid Andersson",
+        "070-123 45 67",
+        "Astrid@Example.se",
+        "SEK",
+        "923,50",
+        "139,60",
+        "9,54",
+        "7,73",
+        "156,87",
+        "766,63",
+        "0,00",
+        "INV-C1",
+        "ERS-C1",
+        "",
+      ],
     ]);
-    const shown: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY })), { columns: true });
-    expect(shown.map((record) => record.clientInvoiceId)).toEqual(["csv-order-yen", "csv-order-2", "'-C1formula"]);
+    const shown = read(await ordersCsv(filter({ from: DAY, to: DAY })));
+    expect(shown.slice(1).map((record) => record[1])).toEqual(["csv-order-yen", "csv-order-2", "'-C1formula"]);
+  });
+
+  test("each order's VAT per rate adds up to the VAT it was priced with", async () => {
+    const records = read(await ordersCsv(filter({ from: DAY, to: DAY, uninvoiced: "1" }))).slice(1);
+    const orders = await db.order.findMany({ where: { clientInvoiceId: { in: records.map((record) => (record[1] ?? "").replace(/^'/, "")) } } });
+    expect(orders).toHaveLength(5);
+    const minor = (text: string | undefined) => Number((text ?? "").replace(",", ""));
+    for (const order of orders) {
+      const record = records.find((candidate) => (candidate[1] ?? "").replace(/^'/, "") === order.clientInvoiceId) ?? [];
+      // JPY has no decimals: its amounts are whole yen already.
+      expect(minor(record[10]) + minor(record[11]) + minor(record[12]), order.clientInvoiceId).toBe(order.taxMinor);
+      expect(minor(record[13]), order.clientInvoiceId).toBe(order.taxMinor);
+    }
   });
 
   test("the same rows as the list, with no paging: every order of the filter", async () => {
-    const csv = await ordersCsv(filter({ from: "2031-01-10", to: "2031-01-10" }));
-    const records: Record<string, string>[] = parse(csv, { columns: true });
-    expect(records).toHaveLength(53);
-    expect(records[0]).toMatchObject({ clientInvoiceId: "page-52", total: "138.00", currency: "SEK" });
-    expect(records.at(-1)).toMatchObject({ clientInvoiceId: "page-00", total: "25.00", currency: "EUR" });
+    const records = read(await ordersCsv(filter({ from: "2031-01-10", to: "2031-01-10" })));
+    expect(records).toHaveLength(54);
+    expect(records[1]?.slice(1, 10)).toEqual(["page-52", "2031-01-10 09:52", "2031-01-10 09:52", "Paid", "", "", "", "SEK", "138,00"]);
+    expect(records.at(-1)?.slice(1, 10)).toEqual(["page-00", "2031-01-10 09:00", "2031-01-10 09:00", "Paid", "", "", "", "EUR", "25,00"]);
   });
 
   test("follows the filter's status and search", async () => {
-    const paid: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY, status: "PAID" })), { columns: true });
-    expect(paid.map((record) => record.clientInvoiceId)).toEqual(["csv-order-yen", "'-C1formula"]);
-    const searched: Record<string, string>[] = parse(await ordersCsv(filter({ q: "INV-C2-OLD" })), { columns: true });
-    expect(searched.map((record) => record.clientInvoiceId)).toEqual(["csv-order-2"]);
+    const paid = read(await ordersCsv(filter({ from: DAY, to: DAY, status: "PAID" })));
+    expect(paid.slice(1).map((record) => record[1])).toEqual(["csv-order-yen", "'-C1formula"]);
+    const searched = read(await ordersCsv(filter({ q: "INV-C2-OLD" })));
+    expect(searched.slice(1).map((record) => record[1])).toEqual(["csv-order-2"]);
+    const byNumber = read(await ordersCsv(filter({ q: numbers["csv-order-2"] ?? "" })));
+    expect(byNumber.slice(1).map((record) => record[1])).toEqual(["csv-order-2"]);
   });
 
   test("a filter matching nothing is the header alone", async () => {
     const csv = await ordersCsv(filter({ from: "2031-04-11", to: "2031-04-11" }));
-    expect(parse(csv)).toEqual([[...CSV_COLUMNS]]);
+    expect(read(csv)).toEqual([HEADER]);
   });
 });
 
@@ -758,7 +987,10 @@ describe("listOrders: orders never invoiced are hidden unless asked for", () => 
     expect(list.rows.map((row) => row.clientInvoiceId).sort()).toEqual([...SHOWN].sort());
     expect(list.count).toBe(SHOWN.length);
     expect(list.pages).toBe(1);
-    expect(list.totals).toEqual([{ currency: "SEK", orders: SHOWN.length, totalMinor: SHOWN.length * 34900, refundedMinor: 0 }]);
+    // Only nv-paid is paid, and it has no payment time: no money taken.
+    expect(list.totals).toEqual([
+      { currency: "SEK", orders: SHOWN.length, paidOrders: 0, paidMinor: 0, refundedMinor: 0, takenMinor: 0, awaitingRefundMinor: 0 },
+    ]);
     expect(list.hiddenNeverInvoiced).toBe(HIDDEN.length + 40);
   });
 
@@ -768,9 +1000,7 @@ describe("listOrders: orders never invoiced are hidden unless asked for", () => 
     expect(list.hiddenNeverInvoiced).toBe(0);
     expect(list.rows[0]?.clientInvoiceId).toBe("nv-flood-39");
     expect(list.pages).toBe(2);
-    expect(byCurrency(list.totals)).toEqual([
-      { currency: "SEK", orders: SHOWN.length + HIDDEN.length + 40, totalMinor: SHOWN.length * 34900 + (HIDDEN.length + 40) * 100, refundedMinor: 0 },
-    ]);
+    expect(list.totals).toMatchObject([{ currency: "SEK", orders: SHOWN.length + HIDDEN.length + 40, takenMinor: 0 }]);
   });
 
   test("with a status or a search too", async () => {
@@ -783,9 +1013,9 @@ describe("listOrders: orders never invoiced are hidden unless asked for", () => 
   });
 
   test("the CSV follows the list", async () => {
-    const shown: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY })), { columns: true });
-    expect(shown.map((record) => record.clientInvoiceId).sort()).toEqual([...SHOWN].sort());
-    const every: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY, uninvoiced: "1" })), { columns: true });
+    const shown: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY })), { columns: true, bom: true, delimiter: ";" });
+    expect(shown.map((record) => record["Order id"]).sort()).toEqual([...SHOWN].sort());
+    const every: Record<string, string>[] = parse(await ordersCsv(filter({ from: DAY, to: DAY, uninvoiced: "1" })), { columns: true, bom: true, delimiter: ";" });
     expect(every).toHaveLength(SHOWN.length + HIDDEN.length + 40);
   });
 

@@ -1,9 +1,11 @@
 import { describe, expect, test } from "vitest";
 
 import { orderFilterSchema, orderWhere, parseOrderFilter } from "@/lib/admin/order-list";
+import { caseVariants, formatPhoneNumber, msisdnPrefixOf, planSearch, prefixSuccessor } from "@/lib/admin/order-search";
 
-// The orders list's filter, read from search parameters. What it finds in the database is tested in
-// tests/integration/admin-queries.test.ts; here only what it accepts, refuses and turns into.
+// The orders list's filter, read from search parameters, and how its search box reads what was typed. What they
+// find in the database is tested in tests/integration/admin-queries.test.ts; here only what they accept, refuse and
+// turn into.
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -111,58 +113,118 @@ describe("parseOrderFilter", () => {
 });
 
 describe("orderWhere", () => {
-  // Only the parts whose shape carries meaning: dates become instants in the shop's zone, and a search for digits
-  // also looks for a phone number without its spaces, dashes and "+".
+  // Only the parts whose shape carries meaning: dates become instants in the shop's zone. The search needs the
+  // database (tests/integration/admin-queries.test.ts); what it reads the query as is planSearch's, below.
 
   test("no filter: no condition", () => {
     expect(orderWhere({})).toEqual({ AND: [] });
   });
 
-  test("a search that is not a phone number looks only at order and invoice references", () => {
-    expect(orderWhere({ q: "Ab-12_xyz" })).toEqual({
-      AND: [{ OR: [{ clientInvoiceId: "Ab-12_xyz" }, { attempts: { some: { invoiceReference: "Ab-12_xyz" } } }] }],
-    });
-    // Fewer than 4 digits would match almost every number.
-    expect(orderWhere({ q: "123" })).toEqual({
-      AND: [{ OR: [{ clientInvoiceId: "123" }, { attempts: { some: { invoiceReference: "123" } } }] }],
+  test("a day is the shop's day, from midnight to midnight in Stockholm", () => {
+    expect(orderWhere({ from: "2026-11-30", to: "2026-11-30" })).toEqual({
+      AND: [{ createdAt: { gte: new Date("2026-11-29T23:00:00.000Z"), lt: new Date("2026-11-30T23:00:00.000Z") } }],
     });
   });
+});
 
+describe("planSearch: what the search box's text may be", () => {
   test.each([
-    ["46701234567", "46701234567"],
-    ["+46 70-123 45 67", "46701234567"],
-    ["4567", "4567"],
-    ["123456789012345", "123456789012345"],
-  ])("a search for %j also looks for msisdns containing %s", (q, digits) => {
-    expect(orderWhere({ q })).toEqual({
-      AND: [
-        {
-          OR: [{ clientInvoiceId: q }, { attempts: { some: { invoiceReference: q } } }, { customerMsisdn: { contains: digits } }],
-        },
-      ],
-    });
+    ["1042", { number: 1042, reference: "1042", emailPrefix: "1042", idPrefix: "1042" }],
+    // With "#", only the order number.
+    ["#1042", { number: 1042 }],
+    ["# 1042", { number: 1042 }],
+  ])("%j", (query, plan) => {
+    expect(planSearch(query)).toEqual(plan);
   });
 
+  test("an order id, or the start of one: any case, also an e-mail start and a reference", () => {
+    expect(planSearch("aB3-x_Y")).toEqual({ idPrefix: "aB3-x_Y", emailPrefix: "aB3-x_Y", reference: "aB3-x_Y" });
+  });
+
+  test("an e-mail address is no order id", () => {
+    expect(planSearch("Anna@Example.se")).toEqual({ emailPrefix: "Anna@Example.se", reference: "Anna@Example.se" });
+  });
+
+  test("a phone number written with spaces is only a phone number", () => {
+    expect(planSearch("070-064 39 33")).toEqual({ msisdnPrefix: "46700643933" });
+    expect(planSearch("+46 70 064 39 33")).toEqual({ msisdnPrefix: "46700643933" });
+  });
+
+  test("words with spaces are nothing the search can find", () => {
+    expect(planSearch("Anna Svensson")).toEqual({});
+  });
+
+  test("ten digits or more are no order number", () => {
+    expect(planSearch("0700643933")).toEqual({ msisdnPrefix: "46700643933", reference: "0700643933", emailPrefix: "0700643933", idPrefix: "0700643933" });
+  });
+});
+
+describe("msisdnPrefixOf: a phone number as SEQR's msisdn (international digits)", () => {
   test.each([
-    ["070-123 45 67", ["0701234567", "46701234567"]],
-    ["0701234567", ["0701234567", "46701234567"]],
-    ["0046 70 123 45 67", ["46701234567"]],
-  ])("a Swedish number written %j also looks for its international digits", (q, fragments) => {
-    expect(orderWhere({ q })).toEqual({
-      AND: [
-        {
-          OR: [
-            { clientInvoiceId: q },
-            { attempts: { some: { invoiceReference: q } } },
-            ...fragments.map((digits) => ({ customerMsisdn: { contains: digits } })),
-          ],
-        },
-      ],
-    });
+    ["070-064 39 33", "46700643933"],
+    ["0700643933", "46700643933"],
+    ["070 064 39 33", "46700643933"],
+    ["070.064.39.33", "46700643933"],
+    ["+46 70 064 39 33", "46700643933"],
+    ["+46 (0)70 064 39 33", "46700643933"],
+    ["+46700643933", "46700643933"],
+    ["0046 70 064 39 33", "46700643933"],
+    ["46700643933", "46700643933"],
+    ["46 70-064 39 33", "46700643933"],
+    // The start of a number.
+    ["070-064", "4670064"],
+    ["08-123 45", "46812345"],
+    // Another country's, written internationally.
+    ["+47 912 34 567", "4791234567"],
+  ])("%j → %s", (query, msisdn) => {
+    expect(msisdnPrefixOf(query)).toBe(msisdn);
   });
 
-  test("a search of more than 15 digits is no phone number", () => {
-    const q = "1234567890123456";
-    expect(orderWhere({ q })).toEqual({ AND: [{ OR: [{ clientInvoiceId: q }, { attempts: { some: { invoiceReference: q } } }] }] });
+  test.each(["1042", "12345678", "0700", "anna@example.se", "070-064 39 33 x", "+", "", "1234567890123456", "+46 7O 064"])("%j is no phone number", (query) => {
+    expect(msisdnPrefixOf(query)).toBeNull();
+  });
+});
+
+describe("formatPhoneNumber", () => {
+  test.each([
+    ["46700643933", "070-064 39 33"],
+    ["46701234567", "070-123 45 67"],
+    ["4681234567", "081234567"],
+    ["4791234567", "+4791234567"],
+  ])("%s → %s", (msisdn, written) => {
+    expect(formatPhoneNumber(msisdn)).toBe(written);
+  });
+
+  test("what it formats, the search finds again", () => {
+    expect(msisdnPrefixOf(formatPhoneNumber("46700643933"))).toBe("46700643933");
+  });
+});
+
+describe("caseVariants and prefixSuccessor: a prefix in any case as ranges of an index", () => {
+  test("every way of writing the letters; other characters as they are", () => {
+    expect(caseVariants("aB1")).toEqual(["ab1", "aB1", "Ab1", "AB1"]);
+    expect(caseVariants("12-_")).toEqual(["12-_"]);
+    expect(caseVariants("")).toEqual([""]);
+    // "ß" upper-cases to two letters: kept as typed.
+    expect(caseVariants("ß")).toEqual(["ß"]);
+  });
+
+  test("the upper bound lies after every string with that prefix, and is a digit or a letter moved on", () => {
+    expect(prefixSuccessor("abc")).toBe("abd");
+    expect(prefixSuccessor("AbC")).toBe("AbD");
+    expect(prefixSuccessor("4670064393")).toBe("4670064394");
+    // "9", "z", "Z" and punctuation would become punctuation: the bound moves an earlier character on instead.
+    expect(prefixSuccessor("4670064399")).toBe("46700644");
+    expect(prefixSuccessor("abz")).toBe("ac");
+    expect(prefixSuccessor("aZ")).toBe("b");
+    expect(prefixSuccessor("anna.")).toBe("annb");
+    expect(prefixSuccessor("a-_")).toBe("b");
+    expect(prefixSuccessor("z9-")).toBeNull();
+    expect(prefixSuccessor("")).toBeNull();
+    for (const prefix of ["abc", "4670064399", "abz", "anna.", "a-_"]) {
+      const bound = prefixSuccessor(prefix) ?? "";
+      for (const value of [prefix, `${prefix}z`, `${prefix}~`, `${prefix}\u00e5`, `${prefix}\uffff`]) expect(value >= prefix && value < bound, value).toBe(true);
+    }
+    expect("abd" < (prefixSuccessor("abc") ?? "")).toBe(false);
   });
 });

@@ -18,32 +18,37 @@ const periodSchema = z
   .refine((period) => period.from <= period.to, { message: "must not be after the end date", path: ["from"] });
 
 function TakingsTable({ rows, label }: { rows: Takings; label: string }) {
-  if (rows.length === 0) return <p className="muted">No payments {label}.</p>;
+  if (rows.length === 0) return <p className="muted">No payments or refunds {label}.</p>;
   return (
-    <table className="admin-table compact" aria-label={`Paid ${label}`}>
-      <thead>
-        <tr>
-          <th>Currency</th>
-          <th className="num">Paid orders</th>
-          <th className="num">Paid</th>
-          <th className="num">Refunded</th>
-          <th className="num">Net</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.currency}>
-            <td>{row.currency}</td>
-            <td className="num">{row.paidOrders}</td>
-            <td className="num" data-testid={`paid-${label === "today" ? "today" : "period"}`}>
-              {formatMoney({ amountMinor: row.paidMinor, currency: row.currency })}
-            </td>
-            <td className="num">{formatMoney({ amountMinor: row.refundedMinor, currency: row.currency })}</td>
-            <td className="num">{formatMoney({ amountMinor: row.paidMinor - row.refundedMinor, currency: row.currency })}</td>
+    <>
+      <table className="admin-table compact" aria-label={`Takings ${label}`}>
+        <thead>
+          <tr>
+            <th>Currency</th>
+            <th className="num">Orders paid</th>
+            <th className="num">Payments received</th>
+            <th className="num">Refunds confirmed</th>
+            <th className="num">Money taken (paid − refunded)</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.currency}>
+              <td>{row.currency}</td>
+              <td className="num">{row.paidOrders}</td>
+              <td className="num" data-testid={`paid-${label === "today" ? "today" : "period"}`}>
+                {formatMoney({ amountMinor: row.paidMinor, currency: row.currency })}
+              </td>
+              <td className="num">{formatMoney({ amountMinor: row.refundedMinor, currency: row.currency })}</td>
+              <td className="num">{formatMoney({ amountMinor: row.paidMinor - row.refundedMinor, currency: row.currency })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">
+        Payments by when SEQR took them, refunds by when SEQR confirmed them (a refund may be of an order paid earlier).
+      </p>
+    </>
   );
 }
 
@@ -127,13 +132,13 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     <div className="admin-dashboard">
       <h1>Dashboard</h1>
       <section aria-labelledby="today-heading" className="admin-card">
-        <h2 id="today-heading">Today</h2>
+        <h2 id="today-heading">Takings today</h2>
         <TakingsTable rows={todayTakings} label="today" />
       </section>
 
       <section aria-labelledby="period-heading" className="admin-card">
         <h2 id="period-heading">
-          {period.from} – {period.to}
+          Takings and orders, {period.from} – {period.to}
         </h2>
         <form className="admin-filters" aria-label="Period">
           <label>

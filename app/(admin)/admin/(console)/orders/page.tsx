@@ -4,8 +4,10 @@ import Link from "next/link";
 import { requireAdminPage } from "@/lib/admin/guard";
 import { fulfilmentText } from "@/lib/admin/fulfilment";
 import { FULFILMENT_FILTER_LABELS, FULFILMENT_FILTERS, listOrders, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
+import { formatPhoneNumber } from "@/lib/admin/order-search";
 import { formatShopTime } from "@/lib/admin/periods";
 import { formatMoney } from "@/lib/money";
+import { formatOrderNumber } from "@/lib/orders/order-number";
 import { ORDER_STATUSES } from "@/lib/orders/state-machine";
 
 export const metadata: Metadata = { title: "Orders" };
@@ -27,9 +29,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   await requireAdminPage();
   const parsed = parseOrderFilter(await searchParams);
   const filter: OrderFilter = parsed.success ? parsed.data : { page: 1 };
-  const { rows, count, pages, totals, hiddenNeverInvoiced } = parsed.success
+  const { rows, count, pages, totals, hiddenNeverInvoiced, searchIncomplete } = parsed.success
     ? await listOrders(filter)
-    : { rows: [], count: 0, pages: 1, totals: [], hiddenNeverInvoiced: 0 };
+    : { rows: [], count: 0, pages: 1, totals: [], hiddenNeverInvoiced: 0, searchIncomplete: false };
 
   return (
     <div>
@@ -69,7 +71,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
             type="search"
             name="q"
             defaultValue={filter.q ?? ""}
-            placeholder="Order id, invoice reference or phone number"
+            placeholder="#1042, phone, e-mail or order id"
             maxLength={100}
           />
         </label>
@@ -95,16 +97,34 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         </p>
       ) : null}
 
+      {searchIncomplete ? (
+        <p className="muted" data-testid="search-incomplete">
+          Very many orders begin the way your search does: some may be missing. Type more of it.
+        </p>
+      ) : null}
+
       <div className="admin-list-summary" aria-label="Totals for this filter">
         <span data-testid="order-count">
           {count} {count === 1 ? "order" : "orders"}
         </span>
-        {totals.map((total) => (
-          <span key={total.currency} data-testid={`filter-total-${total.currency}`}>
-            Total {formatMoney({ amountMinor: total.totalMinor, currency: total.currency })}, refunded{" "}
-            {formatMoney({ amountMinor: total.refundedMinor, currency: total.currency })}
-          </span>
-        ))}
+        {totals.map((total) => {
+          const money = (amountMinor: number) => formatMoney({ amountMinor, currency: total.currency });
+          return (
+            <span key={total.currency} data-testid={`filter-total-${total.currency}`}>
+              <strong>Money taken (paid − refunded): {money(total.takenMinor)}</strong>{" "}
+              <span className="muted">
+                ({total.paidOrders} paid {total.paidOrders === 1 ? "order" : "orders"}: {money(total.paidMinor)} paid, {money(total.refundedMinor)}{" "}
+                refunded)
+              </span>
+              {total.awaitingRefundMinor > 0 ? (
+                <span className="muted" data-testid={`awaiting-refunds-${total.currency}`}>
+                  {" "}
+                  Refunds awaiting SEQR&apos;s answer, not subtracted: {money(total.awaitingRefundMinor)}.
+                </span>
+              ) : null}
+            </span>
+          );
+        })}
         {hiddenNeverInvoiced > 0 ? (
           <span data-testid="hidden-never-invoiced">
             {hiddenNeverInvoiced} never invoiced {hiddenNeverInvoiced === 1 ? "order" : "orders"} not counted:{" "}
@@ -134,8 +154,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
           {rows.map((row) => (
             <tr key={row.id} data-order={row.clientInvoiceId}>
               <td>
-                <Link href={`/admin/orders/${row.clientInvoiceId}`} className="mono">
-                  {row.clientInvoiceId}
+                <Link href={`/admin/orders/${row.clientInvoiceId}`} aria-label={`Order ${formatOrderNumber(row.number)}`}>
+                  {formatOrderNumber(row.number)}
                 </Link>
               </td>
               <td>{formatShopTime(row.createdAt)}</td>
@@ -145,7 +165,17 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
               </td>
               <td data-testid="row-fulfilment">{fulfilmentText(row)}</td>
               <td className="num">{formatMoney({ amountMinor: row.totalMinor, currency: row.currency })}</td>
-              <td className="mono">{row.customerMsisdn ?? "–"}</td>
+              <td>
+                {row.customerMsisdn || row.customerEmail ? (
+                  <>
+                    {row.customerMsisdn ? <span>{formatPhoneNumber(row.customerMsisdn)}</span> : null}
+                    {row.customerMsisdn && row.customerEmail ? <br /> : null}
+                    {row.customerEmail ? <span className="mono">{row.customerEmail}</span> : null}
+                  </>
+                ) : (
+                  "–"
+                )}
+              </td>
               <td className="mono">{row.invoiceReference ?? "–"}</td>
             </tr>
           ))}
