@@ -3,11 +3,14 @@
 import { z } from "zod";
 
 import { deliveryFormState, saveOrExplain, type DeliveryFormState } from "@/app/_components/delivery-form-state";
+import { readCartId } from "@/lib/cart/cart-cookie";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { loadSessionDelivery, saveSessionDeliveryDetails, type SessionDelivery } from "@/lib/orders/delivery";
-import { readPaymentOutcome } from "@/lib/orders/outcome";
+import { checkoutLinkFor, readPaymentOutcome } from "@/lib/orders/outcome";
 import { loadPaidMessages } from "@/lib/orders/paid-messages";
+import { loadPaymentWindow } from "@/lib/orders/payment-window";
+import { wasWithdrawn } from "@/lib/orders/withdraw-order";
 import { requestPayment } from "@/lib/orders/request-payment";
 import { invoiceReferenceSchema, sessionTokenSchema } from "@/lib/orders/schemas";
 import { findOrderBySessionToken, openOrderSession } from "@/lib/orders/seqr-sessions";
@@ -54,7 +57,19 @@ export const openOrderAction = validatedAction(tokenInput, async ({ token }) => 
   if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "This order no longer exists.");
   const session = await loadSessionDelivery(token);
   const messages = await loadPaidMessages({ id: orderId }, { showAddress: !!session?.isCustomer });
-  return { order, delivery: deliveryFor(session), messages, ...appLinks(clientInvoiceId) };
+  // How long the shopper has to pay once Pay sends the invoice, or until when the invoice out now stays open.
+  const paymentWindow = await loadPaymentWindow({ id: orderId });
+  return {
+    order,
+    delivery: deliveryFor(session),
+    messages,
+    paymentWindow,
+    /** A cart's order: an expired one is ordered again from the cart; a product code's, by scanning it again. */
+    placedByCart: session?.placedByCart ?? false,
+    /** Expired because the shopper withdrew it on the checkout page ("Change order"), not because time ran out. */
+    withdrawn: await wasWithdrawn({ id: orderId }),
+    ...appLinks(clientInvoiceId),
+  };
 }, { rateLimit: "orderSession" });
 
 const saveDetails = validatedAction(
@@ -91,7 +106,8 @@ export const readOutcomeAction = validatedAction(
     const messages = session
       ? await loadPaidMessages({ id: session.orderId }, { showAddress: session.isCustomer })
       : { confirmation: null, seqrReceipt: null, underReview: false };
-    return { order, messages, ...appLinks(order.clientInvoiceId) };
+    const checkoutLink = await checkoutLinkFor(order.clientInvoiceId, await readCartId());
+    return { order, messages, checkoutLink, ...appLinks(order.clientInvoiceId) };
   },
   { rateLimit: "paymentOutcome" },
 );

@@ -1,3 +1,4 @@
+import { ShopFooter } from "@/app/_components/shop-footer";
 import { SHOP_NAME } from "@/lib/shop/brand";
 
 import "./seqr-pages.css";
@@ -11,6 +12,7 @@ export default function SeqrPagesLayout({ children }: { children: React.ReactNod
         <span className="brand">{SHOP_NAME}</span>
       </header>
       <main className="service-main">{children}</main>
+      <ShopFooter />
     </>
   );
 }

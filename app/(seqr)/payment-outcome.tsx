@@ -1,25 +1,21 @@
 "use client";
 
+import type { Route } from "next";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 
 import { Receipt } from "@/app/_components/order-summary";
 import { PaidMessages } from "@/app/_components/paid-messages";
 import { useFragment, useOrderStatus } from "@/app/_components/use-order-status";
-import { stageOf, type OrderStage, type OrderView } from "@/lib/orders/order-view";
-import type { PaidMessagesView } from "@/lib/orders/paid-messages";
+import { stageOf } from "@/lib/orders/order-view";
+import { checkingWords, outcomeWords, type OutcomePage } from "@/lib/orders/outcome-words";
+import { SHOP_NAME } from "@/lib/shop/brand";
 
 import { readOutcomeAction } from "./actions";
 
 type Outcome = Awaited<ReturnType<typeof readOutcomeAction>>;
 
-const CHECKING: Record<Props["page"], string> = {
-  success: "Confirming your payment with SEQR…",
-  failure: "Checking what happened to your payment…",
-  cancel: "Checking your order…",
-};
-
-type Props = { page: "success" | "failure" | "cancel" };
+type Props = { page: OutcomePage };
 
 /**
  * The Success, Failure and Cancel URLs. The fragment says which session (and invoice) this is about; the page
@@ -53,86 +49,61 @@ export function PaymentOutcome({ page }: Props) {
   }, [token, invoiceReference, changedTo]);
 
   if (fragment === null) return <Problem message="This page opens from the SEQR app after a payment." />;
-  if (!outcome) return <p role="status">{CHECKING[page]}</p>;
+  if (!outcome) return <p role="status">{checkingWords(page)}</p>;
   if (!outcome.ok) return <Problem message={outcome.error} />;
-  if (!order || !stage) return null;
+  if (!order) return null;
 
-  return <StageView stage={stage} page={page} order={order} messages={outcome.data.messages} tryAgainLink={outcome.data.tryAgainLink} />;
-}
-
-function StageView({
-  stage,
-  page,
-  order,
-  messages,
-  tryAgainLink,
-}: {
-  stage: OrderStage;
-  page: Props["page"];
-  order: OrderView;
-  messages: PaidMessagesView;
-  tryAgainLink: string;
-}) {
-  switch (stage) {
-    case "paid":
-      return (
-        <section data-stage="paid">
-          <h1>Thank you! Your payment is complete</h1>
-          <PaidMessages messages={messages} />
-          <Receipt order={order} />
-          <BackToShop />
-        </section>
-      );
-    case "processing":
-    case "open":
-      return (
-        <section data-stage="processing">
-          <h1>{page === "success" ? "Your payment is being confirmed" : "Your payment is not finished yet"}</h1>
-          <p role="status">{CHECKING[page]} This page updates by itself.</p>
-          <BackToShop />
-        </section>
-      );
-    case "failed":
-      return (
-        <section data-stage="failed" role="alert">
-          <h1>The payment did not go through</h1>
-          <p>The payment was declined in the SEQR app, or the wallet did not hold enough money. Nothing was charged.</p>
-          <TryAgain link={tryAgainLink} />
-        </section>
-      );
-    case "canceled":
-      return (
-        <section data-stage="canceled" role="alert">
-          <h1>The payment was canceled</h1>
-          <p>You canceled the payment in the SEQR app. Nothing was charged, and your order is kept.</p>
-          <TryAgain link={tryAgainLink} />
-        </section>
-      );
-    case "expired":
-      return (
-        <section data-stage="expired" role="alert">
-          <h1>This order has expired</h1>
-          <p>It was not paid in time, so it can no longer be paid. Nothing was charged. Please place the order again.</p>
-          <BackToShop />
-        </section>
-      );
-    case "canceled-by-shop":
-      return (
-        <section data-stage="canceled-by-shop" role="alert">
-          <h1>The shop has canceled this order</h1>
-          <p>We canceled this order, so it can no longer be paid. Nothing was charged.</p>
-          <BackToShop />
-        </section>
-      );
+  const { messages, checkoutLink, tryAgainLink } = outcome.data;
+  const words = outcomeWords(order, page, SHOP_NAME);
+  if (words.stage === "paid") {
+    return (
+      <section data-stage="paid">
+        <h1>{words.heading}</h1>
+        <PaidMessages messages={messages} />
+        <Receipt order={order} />
+        <BackToShop />
+      </section>
+    );
   }
+  if (words.stage === "open" || words.stage === "processing") {
+    return (
+      <section data-stage="processing">
+        <h1>{words.heading}</h1>
+        <p role="status">{words.message}</p>
+        <BackToShop />
+      </section>
+    );
+  }
+  return (
+    <section data-stage={words.stage} data-canceled-by={order.canceledBy ?? undefined} role="alert">
+      <h1>{words.heading}</h1>
+      <p>{words.message}</p>
+      {words.contactShop ? (
+        <p>
+          Questions about it? <Link href="/contact">Contact us</Link>.
+        </p>
+      ) : null}
+      {words.next === "back-to-order" ? <BackToOrder checkoutLink={checkoutLink} tryAgainLink={tryAgainLink} /> : <BackToShop />}
+    </section>
+  );
 }
 
-function TryAgain({ link }: { link: string }) {
+/**
+ * Back to an order that can still be paid: its checkout page in the browser whose cart placed it (pay again, or
+ * change the order there), otherwise the SEQR app's own way back, which opens the order page again.
+ */
+function BackToOrder({ checkoutLink, tryAgainLink }: { checkoutLink: string | null; tryAgainLink: string }) {
   return (
     <div className="pay-actions">
-      <a className="button primary" href={link}>
-        Try again
-      </a>
+      {checkoutLink ? (
+        <Link className="button primary" href={checkoutLink as Route}>
+          Back to your order
+        </Link>
+      ) : (
+        <a className="button primary" href={tryAgainLink}>
+          Try again
+        </a>
+      )}
       <Link className="button secondary" href="/">
         Back to the shop
       </Link>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 
+import { ShopFooter } from "@/app/_components/shop-footer";
 import { SHOP_NAME, SHOP_TAGLINE } from "@/lib/shop/brand";
 
 import { CartLink } from "./cart/cart-link";
@@ -17,11 +18,7 @@ export default function ShopLayout({ children }: { children: React.ReactNode }) 
         </div>
       </header>
       <main className="site-main">{children}</main>
-      <footer className="site-footer">
-        <div className="bar">
-          Prices include VAT. Pay with the SEQR app: scan the code at checkout, or tap the link on your phone.
-        </div>
-      </footer>
+      <ShopFooter />
     </>
   );
 }

@@ -48,13 +48,18 @@ export function OrderSummary({ order, caption = "Your order" }: { order: OrderVi
   );
 }
 
-/** Proof of payment: what the shopper keeps. */
+/**
+ * Proof of payment: what the shopper keeps. Once anything was refunded it tells the whole story: each refund,
+ * what was paid, what was given back, and what remains paid.
+ */
 export function Receipt({ order }: { order: OrderView }) {
   return (
     <section className="receipt" aria-label="Receipt">
       <dl className="facts">
         <dt>Order number</dt>
-        <dd data-testid="order-number">{order.clientInvoiceId}</dd>
+        <dd data-testid="order-number">{order.number}</dd>
+        <dt>Order reference</dt>
+        <dd data-testid="order-reference">{order.clientInvoiceId}</dd>
         <dt>Amount paid</dt>
         <dd data-testid="amount-paid">{order.total}</dd>
         {order.paymentReference ? (
@@ -65,14 +70,67 @@ export function Receipt({ order }: { order: OrderView }) {
         ) : null}
         {order.paidAt ? (
           <>
-            <dt>Paid</dt>
+            <dt>Paid on</dt>
             <dd>
-              <time dateTime={order.paidAt}>{new Date(order.paidAt).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm" })}</time>
+              <time dateTime={order.paidAt}>{order.paidAtText}</time>
             </dd>
           </>
         ) : null}
       </dl>
       <OrderSummary order={order} caption="Items" />
+      <RefundHistory order={order} />
+    </section>
+  );
+}
+
+/** The refunds of the order, oldest first, and the sums: paid, given back, being given back, and what remains. */
+function RefundHistory({ order }: { order: OrderView }) {
+  const sums = order.refundSums;
+  if (!sums || order.refunds.length === 0) return null;
+  return (
+    <section className="refund-history" aria-labelledby="refunds-heading">
+      <h2 id="refunds-heading">Refunds</h2>
+      <ol className="refund-list" aria-label="Refunds">
+        {order.refunds.map((refund, index) => (
+          <li key={index} data-testid="refund" data-state={refund.state}>
+            <p className="refund-head">
+              <span>
+                <time dateTime={refund.at}>{refund.atText}</time>
+                <span className="refund-state" data-testid="refund-state">
+                  {refund.state === "refunded" ? "Refunded" : "Being refunded"}
+                </span>
+              </span>
+              <span className="num" data-testid="refund-amount">
+                {refund.amount}
+              </span>
+            </p>
+            {refund.lines.length > 0 ? (
+              <ul className="refund-lines" aria-label="Items refunded">
+                {refund.lines.map((line, lineIndex) => (
+                  <li key={lineIndex}>
+                    {line.quantity} × {line.name}
+                    <span className="muted"> · {line.amount}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+      <dl className="refund-sums" aria-label="Paid and refunded">
+        <dt>Paid</dt>
+        <dd data-testid="sum-paid">{sums.paid}</dd>
+        <dt>Refunded</dt>
+        <dd data-testid="sum-refunded">{sums.refunded}</dd>
+        {sums.beingRefunded ? (
+          <>
+            <dt>Being refunded</dt>
+            <dd data-testid="sum-being-refunded">{sums.beingRefunded}</dd>
+          </>
+        ) : null}
+        <dt>Net paid</dt>
+        <dd data-testid="sum-net">{sums.net}</dd>
+      </dl>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { paidAmountOf } from "../admin/refunds.ts";
 import { db } from "../db.ts";
 import { env } from "../env.ts";
 import { formatMoney } from "../money.ts";
+import { formatOrderNumber } from "../orders/order-number.ts";
 import { parseOutboxContent } from "../outbox/payloads.ts";
 import { deliveryOf, formatTime, httpUrlOrNull, mailShop, vatPerRate } from "./format.ts";
 import { MerchantNewOrderEmail, merchantNewOrderSubject } from "./templates/merchant-new-order.tsx";
@@ -103,7 +104,7 @@ async function loadMailOrder(orderId: string) {
   return {
     row,
     summary: {
-      orderNumber: row.clientInvoiceId,
+      orderNumber: formatOrderNumber(row.number),
       paidAt: row.paidAt ? formatTime(row.paidAt) : null,
       lines,
       total: money(row.totalMinor),
@@ -121,7 +122,7 @@ async function loadMailOrder(orderId: string) {
 async function loadRefund(orderId: string, refundId: string) {
   const refund = await db.refund.findUnique({
     where: { id: refundId },
-    include: { order: { select: { clientInvoiceId: true } }, paymentAttempt: true },
+    include: { order: { select: { number: true } }, paymentAttempt: true },
   });
   if (!refund || refund.orderId !== orderId)
     throw new MailContentError(`Refund ${refundId} of order ${orderId} does not exist.`);
@@ -139,7 +140,7 @@ async function loadRefund(orderId: string, refundId: string) {
   const remainingMinor = Math.max(0, paid.amountMinor - refundedSoFarMinor);
   const money = (amountMinor: number) => formatMoney({ amountMinor, currency: paid.currency });
   return {
-    orderNumber: refund.order.clientInvoiceId,
+    orderNumber: formatOrderNumber(refund.order.number),
     refunded: formatMoney({ amountMinor: refund.amountMinor, currency: refund.currency }),
     paid: money(paid.amountMinor),
     refundedSoFar: money(refundedSoFarMinor),

@@ -4,15 +4,55 @@ import type { OrderStatus } from "../generated/prisma/enums.ts";
 
 export type OrderLineView = { name: string; sku: string; quantity: number; unitPrice: string; lineTotal: string };
 
+/**
+ * One refund of the order as the shopper's receipt lists it. Only a refund SEQR confirmed is money given back;
+ * one the shop has asked for and not yet heard back about (PENDING, or UNKNOWN until the merchant settles it) is
+ * "being refunded". Refused refunds are not listed: nothing moved.
+ */
+export type RefundView = {
+  state: "refunded" | "being-refunded";
+  /** ISO time: when SEQR confirmed it, or when it was asked for while it is still being refunded. */
+  at: string;
+  /** `at` in words, in the shop's time zone. */
+  atText: string;
+  amount: string;
+  /** The items it gives back, when the merchant refunded by line (RefundLine); empty for an amount alone. */
+  lines: { name: string; quantity: number; amount: string }[];
+};
+
+/** What was paid, what was given back, and what remains: the receipt's sums once anything was refunded. */
+export type RefundSums = {
+  paid: string;
+  /** Confirmed refunds only. */
+  refunded: string;
+  /** Refunds asked for and not yet confirmed; null when there are none. */
+  beingRefunded: string | null;
+  /** Paid less what was given back. */
+  net: string;
+};
+
 export type OrderView = {
   clientInvoiceId: string;
+  /** The short number people read out: "#1042" (lib/orders/order-number.ts). */
+  number: string;
   status: OrderStatus;
+  /**
+   * Who stopped the last payment of a CANCELED order: the shopper in the app, or the shop (the merchant's
+   * *Cancel invoice*). Null for every other status. Either way the order itself can still be paid.
+   */
+  canceledBy: "shopper" | "shop" | null;
   lines: OrderLineView[];
   total: string;
   vat: string;
   /** SEQR's payment reference, once paid. */
   paymentReference: string | null;
   paidAt: string | null;
+  /** `paidAt` in words, in the shop's time zone. */
+  paidAtText: string | null;
+  /** Every refund asked for (refused ones left out), oldest first. */
+  refunds: RefundView[];
+  /** Null until a refund has been asked for. */
+  refundSums: RefundSums | null;
 };
 
 /**

@@ -3,7 +3,7 @@ import { AppError } from "../errors.ts";
 import { findOrderBySessionToken } from "./seqr-sessions.ts";
 import { SETTLED_STATUSES } from "./state-machine.ts";
 import { syncPaymentStatus } from "./sync-payment-status.ts";
-import { loadOrderView, type OrderView } from "./views.ts";
+import { isPlacingCart, loadOrderView, type OrderView } from "./views.ts";
 
 // The Success, Failure and Cancel URLs (CONTRACT.md, step 8). The fragment only says which session and invoice
 // the app is talking about; what happened is read from the database and, while the order is not settled, from
@@ -28,4 +28,14 @@ export async function readPaymentOutcome(token: string, invoiceReference?: strin
   const view = await loadOrderView({ id: session.orderId });
   if (!view) throw notFound();
   return view;
+}
+
+/**
+ * The way back to an order from the Cancel and Failure pages for the browser whose cart placed it: its checkout
+ * page, where it can be paid again or changed. Null for any other browser (the SEQR app's own way back is the
+ * service link that opens the order page again).
+ */
+export async function checkoutLinkFor(clientInvoiceId: string, cartId: string | null): Promise<string | null> {
+  const order = await db.order.findUnique({ where: { clientInvoiceId }, select: { cartId: true } });
+  return order && isPlacingCart(order.cartId, cartId) ? `/checkout/${encodeURIComponent(clientInvoiceId)}` : null;
 }

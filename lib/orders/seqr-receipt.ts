@@ -2,13 +2,15 @@ import { db } from "../db.ts";
 import { formatMoney } from "../money.ts";
 import { seqr } from "../seqr/index.ts";
 import { SHOP_NAME } from "../shop/brand.ts";
+import { formatOrderNumber } from "./order-number.ts";
 
 // The shop's receipt for a paid order, as SEQR shows it with the payment in the customer's app
 // (submitPaymentReceipt). Sent by the outbox worker after the payment (lib/outbox/worker.ts) and again by the
 // merchant's *Send receipt* (lib/admin/order-actions.ts).
 
 export type ReceiptOrder = {
-  clientInvoiceId: string;
+  /** The short number (#1042) the receipt names the order by; clientInvoiceId stays SEQR's and the URLs'. */
+  number: number;
   currency: string;
   totalMinor: number;
   taxMinor: number;
@@ -20,7 +22,7 @@ export function receiptText(order: ReceiptOrder, ersReference: string): string {
   const money = (amountMinor: number) => formatMoney({ amountMinor, currency: order.currency });
   return [
     SHOP_NAME,
-    `Order ${order.clientInvoiceId}`,
+    `Order ${formatOrderNumber(order.number)}`,
     ...order.items.map((item) => `${item.quantity} × ${item.name}  ${money(item.lineTotalMinor)}`),
     `Total ${money(order.totalMinor)} (VAT ${money(order.taxMinor)})`,
     `SEQR payment ${ersReference}`,

@@ -1,10 +1,14 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 
 import { db } from "../db.ts";
+import { env } from "../env.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import type { OrderStatus } from "../generated/prisma/enums.ts";
 import { formatMoney } from "../money.ts";
-import type { OrderView } from "./order-view.ts";
+import { formatOrderNumber } from "./order-number.ts";
+import type { OrderView, RefundView } from "./order-view.ts";
 import { clientInvoiceIdSchema } from "./schemas.ts";
+import { readStoredReceipt } from "./stored-receipt.ts";
 
 export { stageOf, type OrderStage, type OrderView } from "./order-view.ts";
 
@@ -15,14 +19,27 @@ export async function loadOrderView(where: { id: string } | { clientInvoiceId: s
     where,
     include: {
       items: { orderBy: { id: "asc" } },
-      attempts: { where: { seqrStatus: "PAID" }, orderBy: { createdAt: "desc" }, take: 1 },
+      attempts: {
+        where: { OR: [{ seqrStatus: "PAID" }, { seqrStatus: "CANCELED" }] },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        select: { seqrStatus: true, ersReference: true, amountMinor: true, currency: true, receipt: true, cancelReason: true },
+      },
+      refunds: {
+        where: { status: { in: [...CONFIRMED_REFUND, ...UNCONFIRMED_REFUND] } },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        include: { lines: { include: { orderItem: { select: { name: true } } }, orderBy: { id: "asc" } } },
+      },
     },
   });
   if (!order) return null;
   const money = (amountMinor: number) => formatMoney({ amountMinor, currency: order.currency });
+  const paidAttempts = order.attempts.filter((attempt) => attempt.seqrStatus === "PAID");
+  const newestCanceled = order.attempts.find((attempt) => attempt.seqrStatus === "CANCELED");
   return {
     clientInvoiceId: order.clientInvoiceId,
+    number: formatOrderNumber(order.number),
     status: order.status,
+    canceledBy: order.status === "CANCELED" ? (newestCanceled?.cancelReason === "MERCHANT" ? "shop" : "shopper") : null,
     lines: order.items.map((item) => ({
       name: item.name,
       sku: item.sku,
@@ -32,9 +49,70 @@ export async function loadOrderView(where: { id: string } | { clientInvoiceId: s
     })),
     total: money(order.totalMinor),
     vat: money(order.taxMinor),
-    paymentReference: order.attempts[0]?.ersReference ?? null,
+    paymentReference: paidAttempts[0]?.ersReference ?? null,
     paidAt: order.paidAt?.toISOString() ?? null,
+    paidAtText: order.paidAt ? formatShopTime(order.paidAt) : null,
+    ...refundsOf(order.refunds, paidAttempts, order.totalMinor, money),
   };
+}
+
+/** A refund SEQR confirmed: money given back. */
+const CONFIRMED_REFUND = ["SUCCEEDED"];
+/** Asked for and not yet confirmed (UNKNOWN: no answer, until the merchant settles it from SEQR's report). */
+const UNCONFIRMED_REFUND = ["PENDING", "UNKNOWN"];
+
+type RefundRow = {
+  status: string;
+  amountMinor: number;
+  createdAt: Date;
+  completedAt: Date | null;
+  lines: { quantity: number; amountMinor: number; orderItem: { name: string } }[];
+};
+
+/**
+ * The receipt's refunds and sums. What was paid is what SEQR took (the receipt's total, which may differ from the
+ * invoice on an order flagged for a mismatch); only confirmed refunds count as given back.
+ */
+function refundsOf(
+  rows: RefundRow[],
+  paidAttempts: { amountMinor: number; currency: string; receipt: Prisma.JsonValue }[],
+  totalMinor: number,
+  money: (amountMinor: number) => string,
+): Pick<OrderView, "refunds" | "refundSums"> {
+  if (rows.length === 0) return { refunds: [], refundSums: null };
+  const refunds: RefundView[] = rows.map((row) => {
+    const confirmed = CONFIRMED_REFUND.includes(row.status);
+    const at = (confirmed ? row.completedAt : null) ?? row.createdAt;
+    return {
+      state: confirmed ? "refunded" : "being-refunded",
+      at: at.toISOString(),
+      atText: formatShopTime(at),
+      amount: money(row.amountMinor),
+      lines: row.lines.map((line) => ({ name: line.orderItem.name, quantity: line.quantity, amount: money(line.amountMinor) })),
+    };
+  });
+  const sum = (confirmed: boolean) =>
+    rows.filter((row) => CONFIRMED_REFUND.includes(row.status) === confirmed).reduce((total, row) => total + row.amountMinor, 0);
+  const paidMinor =
+    paidAttempts.length === 0
+      ? totalMinor
+      : paidAttempts.reduce((total, attempt) => total + (readStoredReceipt(attempt.receipt).total?.amountMinor ?? attempt.amountMinor), 0);
+  const refundedMinor = sum(true);
+  const beingRefundedMinor = sum(false);
+  return {
+    refunds,
+    refundSums: {
+      paid: money(paidMinor),
+      refunded: money(refundedMinor),
+      beingRefunded: beingRefundedMinor > 0 ? money(beingRefundedMinor) : null,
+      net: money(Math.max(0, paidMinor - refundedMinor)),
+    },
+  };
+}
+
+/** "29 November 2026 at 14:05", in the shop's time zone (as the e-mails say it). */
+function formatShopTime(date: Date): string {
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: env.timeZone }).format(date);
 }
 
 /**

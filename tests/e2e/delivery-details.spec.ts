@@ -120,16 +120,18 @@ test("a desktop purchase: the delivery details come first, a bad postcode is mar
 
   // What the pages promise arrives: the confirmation in the sandbox's mailbox (the outbox worker sends it within a
   // second or two of the payment)…
+  // E-mails name the order by its short number (#1042).
+  const orderNumber = `#${(await db.order.findUniqueOrThrow({ where: { clientInvoiceId } })).number}`;
   await expect(async () => {
     await page.goto("/sandbox/mail");
-    const row = page.getByRole("table", { name: "Messages" }).getByRole("row").filter({ hasText: email }).filter({ hasText: clientInvoiceId });
+    const row = page.getByRole("table", { name: "Messages" }).getByRole("row").filter({ hasText: email }).filter({ hasText: `${orderNumber} ` });
     await expect(row).toHaveCount(1, { timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
   await page
     .getByRole("table", { name: "Messages" })
     .getByRole("row")
-    .filter({ hasText: clientInvoiceId })
-    .getByRole("link", { name: `Fjällbo: your order ${clientInvoiceId} is confirmed` })
+    .filter({ hasText: email })
+    .getByRole("link", { name: `Your order ${orderNumber} is confirmed` })
     .click();
   await expect(page.getByTestId("mail-to")).toContainText(email);
   await expect(page.getByTestId("mail-text")).toContainText("Lillgatan 3");
@@ -144,7 +146,7 @@ test("a desktop purchase: the delivery details come first, a bad postcode is mar
   await phone.waitForURL(`**/sandbox/app/invoices/${paid.invoiceReference}`);
   await expect(async () => {
     await phone.reload();
-    await expect(phone.getByTestId("shop-receipt").first()).toContainText(`Order ${clientInvoiceId}`, { timeout: 1_000 });
+    await expect(phone.getByTestId("shop-receipt").first()).toContainText(`Order ${orderNumber}`, { timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
 });
 

@@ -309,7 +309,7 @@ describe("send receipt", () => {
     const text = Buffer.from(stored.at(-1)?.data ?? "", "base64").toString("utf8");
     const full = await db.order.findUniqueOrThrow({ where: { id: order.orderId }, include: { items: true } });
     expect(text).toBe(receiptText(full, order.ersReference));
-    expect(text).toContain(`Order ${order.clientInvoiceId}`);
+    expect(text).toContain(`Order #${full.number}`);
     expect(text).toContain(`SEQR payment ${order.ersReference}`);
 
     expect(await adminActionsOf(order.orderId)).toEqual([

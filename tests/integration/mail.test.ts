@@ -15,6 +15,7 @@ import { messageIdFor } from "@/lib/mail/message-id";
 import { mailRoute, sendEmail, type OutgoingEmail } from "@/lib/mail/transport";
 import { formatMoney } from "@/lib/money";
 import { createOrder } from "@/lib/orders/create-order";
+import { formatOrderNumber } from "@/lib/orders/order-number";
 import { requestPayment } from "@/lib/orders/request-payment";
 import { openOrderSession } from "@/lib/orders/seqr-sessions";
 import { serviceQrText } from "@/lib/seqr/links";
@@ -259,14 +260,14 @@ describe("the e-mails", () => {
     const { parsed, envelopeTo } = await deliver(emailOf(rendered, customerEmail, `ORDER_CONFIRMATION:${order.id}`));
 
     expect(envelopeTo).toEqual([customerEmail]);
-    expect(parsed.subject).toBe(`${SHOP_NAME}: your order ${order.clientInvoiceId} is confirmed`);
+    expect(parsed.subject).toBe(`Your order ${formatOrderNumber(order.number)} is confirmed`);
     expect(parsed.messageId).toBe(`<ORDER_CONFIRMATION.${order.id}@${new URL(env.publicBaseUrl).hostname}>`);
     // 2 × 69,00 (12 %) + 349,00 (25 %) = 487,00; VAT 138,00 × 12/112 = 14,79 and 349,00 × 25/125 = 69,80.
     expect(order.totalMinor).toBe(48_700);
     expectBothParts(parsed, [
       SHOP_NAME,
       env.mail.shopAddress,
-      order.clientInvoiceId,
+      formatOrderNumber(order.number),
       ersReference,
       "2 × Lingonberry",
       "1 × Dala",
@@ -303,11 +304,11 @@ describe("the e-mails", () => {
     const { parsed, envelopeTo } = await deliver(emailOf(rendered, merchant, `MERCHANT_NEW_ORDER:${order.id}`));
 
     expect(envelopeTo).toEqual([merchant]);
-    expect(parsed.subject).toBe(`New order ${order.clientInvoiceId}: ${money(48_700)}`);
+    expect(parsed.subject).toBe(`New order ${formatOrderNumber(order.number)}: ${money(48_700)}`);
     expectBothParts(parsed, [
       SHOP_NAME,
       env.mail.shopAddress,
-      order.clientInvoiceId,
+      formatOrderNumber(order.number),
       customerEmail,
       `+${order.customerMsisdn}`,
       ersReference,
@@ -344,11 +345,11 @@ describe("the e-mails", () => {
       payload: { refundId: firstRefund.id },
     });
     const { parsed } = await deliver(emailOf(firstMail, "astrid@example.se", `REFUND_CONFIRMATION:${firstRefund.id}`));
-    expect(parsed.subject).toBe(`${SHOP_NAME}: ${money(2_000)} refunded for order ${order.clientInvoiceId}`);
+    expect(parsed.subject).toBe(`Your order ${formatOrderNumber(order.number)}: ${money(2_000)} refunded`);
     expectBothParts(parsed, [
       SHOP_NAME,
       env.mail.shopAddress,
-      order.clientInvoiceId,
+      formatOrderNumber(order.number),
       money(2_000),
       money(paidMinor - 2_000),
     ]);
@@ -411,10 +412,11 @@ describe("the e-mails", () => {
     });
     const rendered = await renderEmail({ kind: "SHIPPED", orderId: order.id, payload: {} });
     const { parsed } = await deliver(emailOf(rendered, customerEmail, `SHIPPED:${order.id}`));
-    expect(parsed.subject).toBe(`${SHOP_NAME}: your order ${order.clientInvoiceId} is on its way`);
+    expect(parsed.subject).toBe(`Your order ${formatOrderNumber(order.number)} is on its way`);
     expectBothParts(parsed, [
       SHOP_NAME,
       env.mail.shopAddress,
+      formatOrderNumber(order.number),
       "PostNord",
       "00370712345678901234",
       "2 × Lingonberry",

@@ -200,7 +200,7 @@ describe("a paid order's messages", () => {
     expect(confirmation).toHaveLength(1);
     const { parsed, envelopeTo } = required(confirmation[0], "the confirmation as it arrived");
     expect(envelopeTo).toEqual([order.customerEmail]);
-    expect(parsed.subject).toContain(order.clientInvoiceId);
+    expect(parsed.subject).toContain(`#${(await db.order.findUniqueOrThrow({ where: { id: order.orderId } })).number}`);
     expect(typeof parsed.html).toBe("string");
     expect(parsed.html).toContain(order.ersReference);
     expect(parsed.text).toContain(order.ersReference);

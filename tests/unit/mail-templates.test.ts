@@ -5,11 +5,11 @@ import { describe, expect, test } from "vitest";
 import { env } from "@/lib/env";
 import { countryName, deliveryOf, formatVatRate, vatPerRate } from "@/lib/mail/format";
 import { messageIdFor, normalizeMessageId } from "@/lib/mail/message-id";
-import { MerchantNewOrderEmail } from "@/lib/mail/templates/merchant-new-order";
-import { OrderConfirmationEmail } from "@/lib/mail/templates/order-confirmation";
+import { MerchantNewOrderEmail, merchantNewOrderSubject } from "@/lib/mail/templates/merchant-new-order";
+import { OrderConfirmationEmail, orderConfirmationSubject } from "@/lib/mail/templates/order-confirmation";
 import type { MailLine, MailShop } from "@/lib/mail/templates/parts";
-import { RefundConfirmationEmail } from "@/lib/mail/templates/refund-confirmation";
-import { ShippedEmail } from "@/lib/mail/templates/shipped";
+import { RefundConfirmationEmail, refundConfirmationSubject } from "@/lib/mail/templates/refund-confirmation";
+import { ShippedEmail, shippedSubject } from "@/lib/mail/templates/shipped";
 import { formatMoney } from "@/lib/money";
 
 // The e-mails' markup, without a database: each one carries the shop's name and postal address in both parts, and
@@ -32,7 +32,7 @@ const emails: Array<[string, ReactElement]> = [
     "order confirmation",
     createElement(OrderConfirmationEmail, {
       shop,
-      orderNumber: "ORDER-1",
+      orderNumber: "#1042",
       paidAt: "1 December 2026 at 10:00",
       lines,
       total: sek(48_700),
@@ -45,8 +45,8 @@ const emails: Array<[string, ReactElement]> = [
     "merchant's new order",
     createElement(MerchantNewOrderEmail, {
       shop,
-      orderNumber: "ORDER-1",
-      adminUrl: "https://fjallbo.example/admin/orders/ORDER-1",
+      orderNumber: "#1042",
+      adminUrl: "https://fjallbo.example/admin/orders/q3Vx8mTn2LcR5wYb1KdZ7g",
       customerEmail: "astrid@example.se",
       customerPhone: "+46700643933",
       paidAt: null,
@@ -61,7 +61,7 @@ const emails: Array<[string, ReactElement]> = [
     "refund confirmation",
     createElement(RefundConfirmationEmail, {
       shop,
-      orderNumber: "ORDER-1",
+      orderNumber: "#1042",
       refunded: sek(2_000),
       paid: sek(48_700),
       refundedSoFar: sek(2_000),
@@ -75,7 +75,7 @@ const emails: Array<[string, ReactElement]> = [
     "shipped",
     createElement(ShippedEmail, {
       shop,
-      orderNumber: "ORDER-1",
+      orderNumber: "#1042",
       carrier: "PostNord",
       trackingNumber: "00370712345678901234",
       trackingUrl: "https://tracking.postnord.com/se/?id=00370712345678901234",
@@ -111,11 +111,27 @@ describe.each(emails)("the %s e-mail", (_name, email) => {
     }
   });
 
+  test("names the order by its short number, #1042, in its HTML and its plain text", async () => {
+    const html = await render(email);
+    expect(html).toContain("#1042");
+    expect(toPlainText(html)).toMatch(/Order number\s+#1042/);
+  });
+
   test("fits a 320 px screen: one fluid column, no fixed width over 320 px, no images, styles or scripts", async () => {
     const html = await render(email);
     expect(fixedWidths(html).filter((width) => width > 320)).toEqual([]);
     expect(html).toContain('name="viewport" content="width=device-width, initial-scale=1"');
     expect(html).not.toMatch(/<(img|style|script|link)\b/i);
+  });
+});
+
+describe("subjects", () => {
+  test("the customer's read \"Your order #1042 …\"; the merchant's \"New order #1042: …\"", () => {
+    const orderNumber = "#1042";
+    expect(orderConfirmationSubject({ orderNumber })).toBe("Your order #1042 is confirmed");
+    expect(refundConfirmationSubject({ orderNumber, refunded: sek(2_000) })).toBe(`Your order #1042: ${sek(2_000)} refunded`);
+    expect(shippedSubject({ orderNumber })).toBe("Your order #1042 is on its way");
+    expect(merchantNewOrderSubject({ orderNumber, total: sek(48_700) })).toBe(`New order #1042: ${sek(48_700)}`);
   });
 });
 

@@ -15,6 +15,7 @@ import {
 
 export type MerchantNewOrderProps = {
   shop: MailShop;
+  /** The short number people read out: "#1042"; it links to the order's admin page. */
   orderNumber: string;
   /** The order's page in the admin. */
   adminUrl: string;
@@ -34,7 +35,7 @@ export function merchantNewOrderSubject(props: Pick<MerchantNewOrderProps, "orde
 
 export function MerchantNewOrderEmail(props: MerchantNewOrderProps) {
   return (
-    <EmailLayout shop={props.shop} preview={`${props.total} paid with SEQR.`} heading={`New order: ${props.total}`}>
+    <EmailLayout shop={props.shop} preview={`${props.total} paid with SEQR.`} heading={`New order ${props.orderNumber}: ${props.total}`}>
       <Paragraph>
         {`A customer has paid ${props.total} through SEQR. ${
           props.delivery.method === "PICKUP"

@@ -16,6 +16,7 @@ import {
 
 export type OrderConfirmationProps = {
   shop: MailShop;
+  /** The short number people read out: "#1042". */
   orderNumber: string;
   paidAt: string | null;
   lines: MailLine[];
@@ -26,8 +27,8 @@ export type OrderConfirmationProps = {
   delivery: MailDelivery;
 };
 
-export function orderConfirmationSubject(props: Pick<OrderConfirmationProps, "shop" | "orderNumber">): string {
-  return `${props.shop.name}: your order ${props.orderNumber} is confirmed`;
+export function orderConfirmationSubject(props: Pick<OrderConfirmationProps, "orderNumber">): string {
+  return `Your order ${props.orderNumber} is confirmed`;
 }
 
 export function OrderConfirmationEmail(props: OrderConfirmationProps) {
@@ -36,7 +37,7 @@ export function OrderConfirmationEmail(props: OrderConfirmationProps) {
     <EmailLayout
       shop={shop}
       preview={`Paid ${props.total} with SEQR. Order ${props.orderNumber}.`}
-      heading="Thank you for your order"
+      heading={`Thank you for your order ${props.orderNumber}`}
     >
       <Paragraph>{`We have received your payment of ${props.total} through SEQR. This e-mail is your receipt.`}</Paragraph>
       <Facts

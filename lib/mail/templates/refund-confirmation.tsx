@@ -4,6 +4,7 @@ import { EmailLayout, Facts, Paragraph, type MailShop } from "./parts.tsx";
 
 export type RefundConfirmationProps = {
   shop: MailShop;
+  /** The short number people read out: "#1042". */
   orderNumber: string;
   /** This refund. */
   refunded: string;
@@ -20,17 +21,15 @@ export type RefundConfirmationProps = {
   refundedAt: string | null;
 };
 
-export function refundConfirmationSubject(
-  props: Pick<RefundConfirmationProps, "shop" | "orderNumber" | "refunded">,
-): string {
-  return `${props.shop.name}: ${props.refunded} refunded for order ${props.orderNumber}`;
+export function refundConfirmationSubject(props: Pick<RefundConfirmationProps, "orderNumber" | "refunded">): string {
+  return `Your order ${props.orderNumber}: ${props.refunded} refunded`;
 }
 
 export function RefundConfirmationEmail(props: RefundConfirmationProps) {
   return (
     <EmailLayout
       shop={props.shop}
-      preview={`${props.refunded} is on its way back to you.`}
+      preview={`${props.refunded} of order ${props.orderNumber} is on its way back to you.`}
       heading={`We have refunded ${props.refunded}`}
     >
       <Paragraph>

@@ -14,6 +14,7 @@ import {
 
 export type ShippedProps = {
   shop: MailShop;
+  /** The short number people read out: "#1042". */
   orderNumber: string;
   carrier: string;
   trackingNumber: string;
@@ -24,8 +25,8 @@ export type ShippedProps = {
   delivery: MailDelivery;
 };
 
-export function shippedSubject(props: Pick<ShippedProps, "shop" | "orderNumber">): string {
-  return `${props.shop.name}: your order ${props.orderNumber} is on its way`;
+export function shippedSubject(props: Pick<ShippedProps, "orderNumber">): string {
+  return `Your order ${props.orderNumber} is on its way`;
 }
 
 export function ShippedEmail(props: ShippedProps) {
@@ -33,7 +34,7 @@ export function ShippedEmail(props: ShippedProps) {
     <EmailLayout
       shop={props.shop}
       preview={`${props.carrier} tracking number ${props.trackingNumber}.`}
-      heading="Your order is on its way"
+      heading={`Your order ${props.orderNumber} is on its way`}
     >
       <Paragraph>{`We handed your parcel to ${props.carrier}${props.shippedAt ? ` on ${props.shippedAt}` : ""}.`}</Paragraph>
       <Facts

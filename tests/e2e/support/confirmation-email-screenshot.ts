@@ -37,7 +37,7 @@ const money = (amountMinor: number) => formatMoney({ amountMinor, currency: "SEK
 const html = await render(
   createElement(OrderConfirmationEmail, {
     shop: { name: SHOP_NAME, address: SANDBOX_DEFAULTS.shopAddress, url: "https://fjallbo.example" },
-    orderNumber: "q3Vx8mTn2LcR5wYb1KdZ7g",
+    orderNumber: "#1042",
     paidAt: formatTime(new Date("2026-12-01T09:41:00Z")),
     lines: priced.lines.map((line) => ({
       name: line.name,
