@@ -36,6 +36,9 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: true,
+  // Product pictures (at most 2 MiB, lib/admin/product-images.ts) are uploaded with their form to a Server Action:
+  // Next's default 1 MB would refuse them with an error before the form's own check could explain the limit.
+  experimental: { serverActions: { bodySizeLimit: "3mb" } },
   // A request has a body when it says how long it is or that it comes in chunks (proxy.ts's matcher skips exactly these).
   async headers() {
     return ["content-length", "transfer-encoding"].map((key) => ({

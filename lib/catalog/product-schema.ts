@@ -2,6 +2,9 @@ import { z } from "zod";
 
 import { currencyCode, minorUnits } from "../money.ts";
 
+/** The shop sells in Swedish kronor (SEQR is Swedish); a product the merchant adds is priced in it. */
+export const SHOP_CURRENCY = "SEK";
+
 export const skuSchema = z
   .string()
   .trim()

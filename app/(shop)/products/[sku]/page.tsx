@@ -4,7 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 
-import { findProductBySku } from "@/lib/catalog/queries";
+import { findProductBySku, findProductNotForSale } from "@/lib/catalog/queries";
 import { formatMoney } from "@/lib/money";
 
 import { AddToCart } from "../../cart/add-to-cart";
@@ -13,14 +13,29 @@ import { StockNote } from "../../stock-note";
 type Props = { params: Promise<{ sku: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const product = await findProductBySku((await params).sku);
+  const { sku } = await params;
+  const product = (await findProductBySku(sku)) ?? (await findProductNotForSale(sku));
   return { title: product?.name ?? "Product not found" };
 }
 
 export default async function ProductPage({ params }: Props) {
   await connection();
-  const product = await findProductBySku((await params).sku);
-  if (!product) notFound();
+  const { sku } = await params;
+  const product = await findProductBySku(sku);
+  if (!product) {
+    // A product the merchant retired (or took off sale) is not "not found": an old link or a bookmark says so.
+    const unsold = await findProductNotForSale(sku);
+    if (!unsold) notFound();
+    return (
+      <>
+        <Link href="/" className="back-link">
+          ← All products
+        </Link>
+        <h1>{unsold.name}</h1>
+        <p data-testid="not-for-sale">{unsold.retired ? "This product is no longer sold." : "This product is not on sale at the moment."}</p>
+      </>
+    );
+  }
 
   const vatPercent = product.taxRateBps / 100;
 
