@@ -4,10 +4,11 @@ import { AppError } from "../errors.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
 import { formatMoney } from "../money.ts";
-import type { AdminContext } from "./guard.ts";
+import { actorFields } from "./actor.ts";
 import { formatShopTime } from "./periods.ts";
 import { parseTransactionReport, RUN_STATUS, type ReportEntry } from "./reconciliation.ts";
-import { applySucceededRefund, type RefundEventBase } from "./refunds.ts";
+import { releaseRefundLines } from "./refund-lines.ts";
+import { applySucceededRefund, type RefundAdmin, type RefundEventBase } from "./refunds.ts";
 
 // Settling a refund SEQR never confirmed (UNKNOWN, or PENDING left by a process that died) from SEQR's
 // reconciliation reports, one click for the merchant:
@@ -250,7 +251,7 @@ export async function listUnsettledRefunds(now = new Date(), take = 100): Promis
 /** The merchant's one click: settle `refundId` from the report of `runId` (done or released, as the report says). */
 export async function settleRefund(
   input: { refundId: string; runId: string },
-  admin: Pick<AdminContext, "address">,
+  admin: RefundAdmin,
   now = new Date(),
 ): Promise<{ outcome: "SUCCEEDED" | "FAILED"; message: string; clientInvoiceId: string }> {
   const row = await db.refund.findUnique({ where: { id: input.refundId }, select: { ...refundSelect, settledAt: true } });
@@ -275,6 +276,7 @@ export async function settleRefund(
     type: "REFUND",
     source: "admin",
     sourceAddress: admin.address,
+    ...actorFields(admin.actor),
   };
   const detail = {
     refundId: row.id,
@@ -332,8 +334,18 @@ export async function settleRefund(
       },
     });
     if (changed.count === 0) return false;
+    // SEQR made no such refund: the units a line refund reserved can be refunded again.
+    const unitsReleased = await releaseRefundLines(tx, row.id);
     await tx.paymentEvent.create({
-      data: { ...recorded, detail: { ...detail, settled: "released", outcome: "FAILED" } as Prisma.InputJsonObject },
+      data: {
+        ...recorded,
+        detail: {
+          ...detail,
+          settled: "released",
+          outcome: "FAILED",
+          ...(unitsReleased.length > 0 ? { unitsReleased } : {}),
+        } as Prisma.InputJsonObject,
+      },
     });
     return true;
   });

@@ -9,13 +9,24 @@ import { readStoredReceipt } from "../orders/stored-receipt.ts";
 import { WEB_SHOP_CASHIER_ID } from "../orders/invoice.ts";
 import { enqueueRefundConfirmation } from "../outbox/enqueue.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
+import { actorFields } from "./actor.ts";
 import type { AdminContext } from "./guard.ts";
 import { parseRefundAmount, refundProblem, statusAfterRefunds, type RefundLedger } from "./refund-amounts.ts";
+import {
+  priceRefundLines,
+  releaseRefundLines,
+  reserveRefundLines,
+  restockRefundLines,
+  type PricedRefundLine,
+  type RefundableItem,
+  type RequestedLine,
+} from "./refund-lines.ts";
 
-// Refunds (refundPayment). The amount is reserved by writing the Refund row before SEQR is asked, inside the
-// transaction that checks it against what is left, under a lock on the payment: two refunds at once can never give
-// back more than was paid, and a form submitted twice carries the same requestKey, which is unique, so it refunds
-// once.
+// Refunds (refundPayment: an amount; refundLines: items and quantities, lib/admin/refund-lines.ts). The amount is
+// reserved by writing the Refund row before SEQR is asked, inside the transaction that checks it against what is
+// left, under a lock on the payment: two refunds at once can never give back more than was paid, and a form
+// submitted twice carries the same requestKey, which is unique, so it refunds once. A line refund reserves its
+// units on the order lines in the same transaction. Every refund event names the person who made it.
 
 const refundLog = log.child({ component: "refunds" });
 
@@ -63,25 +74,85 @@ export type RefundOutcome = {
   message: string;
 };
 
+/** Who asks for a refund: the address their request came from and the person signed in. */
+export type RefundAdmin = Pick<AdminContext, "address" | "actor">;
+
+/** A refund of an amount the merchant typed ("120,50"), checked against what is left of the payment. */
 export async function refundPayment(
   input: { orderId: string; paymentAttemptId: string; amount: string; requestKey: string; reason?: string | undefined },
-  admin: Pick<AdminContext, "address">,
+  admin: RefundAdmin,
 ): Promise<RefundOutcome> {
   const earlier = await db.refund.findUnique({ where: { requestKey: input.requestKey } });
   if (earlier) return describeRepeat(earlier);
+  const attempt = await refundableAttempt(input.orderId, input.paymentAttemptId);
+  const currency = paidAmountOf(attempt).currency;
+  const parsed = parseRefundAmount(input.amount, currency);
+  if (!parsed.ok) throw new AppError("INVALID_AMOUNT", 422, parsed.error);
+  return makeRefund({ ...input, attempt, currency, amountMinor: parsed.amountMinor, lines: null }, admin);
+}
 
+/**
+ * A refund of items: quantities per order line, the amount worked out here from the order's own lines (unit price
+ * × quantity). `restock`: the units go back into stock once SEQR confirms the refund.
+ */
+export async function refundLines(
+  input: {
+    orderId: string;
+    paymentAttemptId: string;
+    lines: readonly RequestedLine[];
+    restock: boolean;
+    requestKey: string;
+    reason?: string | undefined;
+  },
+  admin: RefundAdmin,
+): Promise<RefundOutcome> {
+  const earlier = await db.refund.findUnique({ where: { requestKey: input.requestKey } });
+  if (earlier) return describeRepeat(earlier);
+  const attempt = await refundableAttempt(input.orderId, input.paymentAttemptId);
+  const currency = paidAmountOf(attempt).currency;
+  if (currency !== attempt.order.currency) {
+    throw new AppError("NOT_REFUNDABLE", 409, `This payment was made in ${currency}, not in the order's ${attempt.order.currency}: refund an amount instead.`);
+  }
+  const items = await db.orderItem.findMany({
+    where: { orderId: input.orderId },
+    select: { id: true, name: true, sku: true, unitPriceMinor: true, quantity: true, refundedQuantity: true },
+  });
+  const priced = priceRefundLines(items, input.lines);
+  if (!priced.ok) throw new AppError("INVALID_LINES", 422, priced.error);
+  return makeRefund(
+    { ...input, attempt, currency, amountMinor: priced.amountMinor, lines: { lines: priced.lines, items, restock: input.restock } },
+    admin,
+  );
+}
+
+type RefundAttempt = Awaited<ReturnType<typeof refundableAttempt>>;
+
+async function refundableAttempt(orderId: string, paymentAttemptId: string) {
   const attempt = await db.paymentAttempt.findFirst({
-    where: { id: input.paymentAttemptId, orderId: input.orderId },
-    include: { order: { select: { clientInvoiceId: true } } },
+    where: { id: paymentAttemptId, orderId },
+    include: { order: { select: { clientInvoiceId: true, currency: true } } },
   });
   if (!attempt || attempt.seqrStatus !== "PAID" || !attempt.ersReference) {
     throw new AppError("NOT_REFUNDABLE", 409, "Only a payment SEQR reports as PAID can be refunded.");
   }
+  return { ...attempt, ersReference: attempt.ersReference };
+}
+
+/** Reserve (the Refund row, and the lines' units), ask SEQR, record its answer. */
+async function makeRefund(
+  input: {
+    orderId: string;
+    requestKey: string;
+    reason?: string | undefined;
+    attempt: RefundAttempt;
+    currency: string;
+    amountMinor: number;
+    lines: { lines: readonly PricedRefundLine[]; items: readonly RefundableItem[]; restock: boolean } | null;
+  },
+  admin: RefundAdmin,
+): Promise<RefundOutcome> {
+  const { attempt, currency, amountMinor } = input;
   const ersReference = attempt.ersReference;
-  const currency = paidAmountOf(attempt).currency;
-  const parsed = parseRefundAmount(input.amount, currency);
-  if (!parsed.ok) throw new AppError("INVALID_AMOUNT", 422, parsed.error);
-  const amountMinor = parsed.amountMinor;
 
   let refundId: string;
   try {
@@ -100,6 +171,9 @@ export async function refundPayment(
           reason: input.reason ?? null,
         },
       });
+      if (input.lines) {
+        await reserveRefundLines(tx, { refundId: refund.id, orderId: input.orderId, ...input.lines });
+      }
       const ledger = await refundLedgerOf(tx, attempt);
       const problem = refundProblem(amountMinor, { ...ledger, reservedMinor: ledger.reservedMinor - amountMinor }, currency);
       if (problem) throw new AppError("REFUND_TOO_LARGE", 422, problem);
@@ -120,8 +194,21 @@ export async function refundPayment(
     type: "REFUND",
     source: "admin",
     sourceAddress: admin.address,
+    ...actorFields(admin.actor),
   };
-  const detail = { refundId, amountMinor, currency, reason: input.reason ?? null, paymentErsReference: ersReference };
+  const detail = {
+    refundId,
+    amountMinor,
+    currency,
+    reason: input.reason ?? null,
+    paymentErsReference: ersReference,
+    ...(input.lines
+      ? {
+          lines: input.lines.lines.map(({ sku, name, quantity, amountMinor: lineMinor }) => ({ sku, name, quantity, amountMinor: lineMinor })),
+          restock: input.lines.restock,
+        }
+      : {}),
+  };
   let refundErsReference: string;
   try {
     ({ refundErsReference } = await seqr.refundPayment({
@@ -186,8 +273,14 @@ async function recordUnconfirmedRefund(
       data: { status: outcome, seqrResultCode: resultCode, completedAt: new Date() },
     });
     if (moved.count === 0) return;
+    // Refused: nothing was refunded, so the units it reserved can be refunded again. An UNKNOWN refund keeps them.
+    const released = outcome === "FAILED" ? await releaseRefundLines(tx, refundId) : [];
     await tx.paymentEvent.create({
-      data: { ...recorded, seqrResultCode: resultCode, detail: { ...detail, outcome, error: errorName } as Prisma.InputJsonObject },
+      data: {
+        ...recorded,
+        seqrResultCode: resultCode,
+        detail: { ...detail, outcome, error: errorName, ...(released.length > 0 ? { unitsReleased: released } : {}) } as Prisma.InputJsonObject,
+      },
     });
   });
   refundLog.warn({ orderId: recorded.orderId, refundId, resultName: errorName, outcome }, "refund not confirmed");
@@ -204,6 +297,9 @@ export type RefundEventBase = {
   type: "REFUND";
   source: string;
   sourceAddress: string | null;
+  /** The person who made the refund, or settled it (actorFields). */
+  actorAccountId: string;
+  actorName: string;
 };
 
 /**
@@ -217,6 +313,7 @@ export async function applySucceededRefund(change: {
   from: readonly string[];
   completedAt: Date;
   settledAt?: Date;
+  /** The event to record; its person is named on the stock changes of a line refund's restock too. */
   recorded: RefundEventBase;
   detail: Record<string, unknown>;
 }): Promise<boolean> {
@@ -255,6 +352,14 @@ export async function applySucceededRefund(change: {
       movedOrder.count > 0 && target === "REFUNDED"
         ? await tx.order.updateMany({ where: { id: order.id, fulfilmentStatus: "UNFULFILLED" }, data: { fulfilmentStatus: "NOT_TO_SHIP" } })
         : { count: 0 };
+    // A line refund's units go back into stock now that the money has gone back, and only now: once, as this
+    // transaction is (and each line's restockedAt guards it again).
+    const restocked = await restockRefundLines(tx, {
+      refundId,
+      orderNumber: order.number,
+      actor: { actorAccountId: recorded.actorAccountId, actorName: recorded.actorName },
+      now: new Date(),
+    });
     await tx.paymentEvent.create({
       data: {
         ...recorded,
@@ -265,6 +370,7 @@ export async function applySucceededRefund(change: {
           outcome: "SUCCEEDED",
           refundErsReference,
           ...(notToShip.count > 0 ? { fulfilment: "NOT_TO_SHIP" } : {}),
+          ...(restocked.length > 0 ? { restocked } : {}),
         } as Prisma.InputJsonObject,
       },
     });

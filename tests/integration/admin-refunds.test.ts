@@ -96,6 +96,8 @@ describe("refunds SEQR confirms", () => {
       { fromStatus: "PAID", toStatus: "PARTIALLY_REFUNDED", source: "admin", sourceAddress: ADMIN.address, seqrResultCode: 0 },
       { fromStatus: "PARTIALLY_REFUNDED", toStatus: "REFUNDED", source: "admin", sourceAddress: ADMIN.address, seqrResultCode: 0 },
     ]);
+    // …and who: the person signed in.
+    for (const event of state.events) expect(event).toMatchObject({ actorAccountId: ADMIN.actor.accountId, actorName: ADMIN.actor.name });
     expect(state.events[0]?.detail).toMatchObject({
       outcome: "SUCCEEDED",
       amountMinor: first,
@@ -215,7 +217,13 @@ describe("SEQR refuses", () => {
       expect(state.refunds[0]).toMatchObject({ status: "FAILED", seqrResultCode: resultCode, ersReference: null, amountMinor: order.paidMinor });
       expect(state.refunds[0]?.completedAt).not.toBeNull();
       expect(state.events).toHaveLength(1);
-      expect(state.events[0]).toMatchObject({ seqrResultCode: resultCode, sourceAddress: ADMIN.address, fromStatus: null, toStatus: null });
+      expect(state.events[0]).toMatchObject({
+        seqrResultCode: resultCode,
+        sourceAddress: ADMIN.address,
+        actorName: ADMIN.actor.name,
+        fromStatus: null,
+        toStatus: null,
+      });
       expect(state.events[0]?.detail).toMatchObject({ outcome: "FAILED", amountMinor: order.paidMinor });
       expect(state.order).toMatchObject({ status: "PAID", refundedMinor: 0 });
       expect(await seqrRefunds(order.invoiceReference)).toHaveLength(0);

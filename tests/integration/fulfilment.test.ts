@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 
+import { actorFields } from "@/lib/admin/actor";
 import { CARRIERS, markPickedUp, markShipped, trackingUrlFor, type Carrier } from "@/lib/admin/fulfilment";
 import { listOrders, parseOrderFilter } from "@/lib/admin/order-list";
 import { merchantPasswordHash } from "@/lib/admin/password";
@@ -21,6 +22,7 @@ import { serviceQrText } from "@/lib/seqr/links";
 
 import PackingSlipPage from "@/app/(admin)/admin/(console)/orders/[clientInvoiceId]/packing-slip/page";
 
+import { ADMIN as OWNER } from "./support/admin-orders";
 import { fakeRequest } from "./support/admin-request";
 import { expectAppError, serveShopForThisFile } from "./support/shop-flow";
 import { TEST_SKU, waitFor } from "./support/shop-orders";
@@ -33,7 +35,7 @@ import { TEST_SKU, waitFor } from "./support/shop-orders";
 vi.mock("next/headers", async () => (await import("./support/admin-request")).nextHeadersMock);
 
 const shop = serveShopForThisFile();
-const ADMIN = { address: "203.0.113.9" } as const;
+const ADMIN = { address: "203.0.113.9", actor: OWNER.actor } as const;
 
 beforeAll(async () => {
   // The merchant's account is settled before any session is made (the guard does it at its first call).
@@ -406,7 +408,7 @@ describe("refunds and fulfilment", () => {
           refundErsReference: `RACE-${made.id}`,
           from: ["PENDING"],
           completedAt: new Date(),
-          recorded: { orderId: order.orderId, paymentAttemptId: order.paymentAttemptId, type: "REFUND", source: "admin", sourceAddress: ADMIN.address },
+          recorded: { orderId: order.orderId, paymentAttemptId: order.paymentAttemptId, type: "REFUND", source: "admin", sourceAddress: ADMIN.address, ...actorFields(ADMIN.actor) },
           detail: { refundId: made.id },
         }),
       ]);
@@ -458,7 +460,7 @@ describe("refunds and fulfilment", () => {
       from: ["UNKNOWN", "PENDING"],
       completedAt: new Date(),
       settledAt: new Date(),
-      recorded: { orderId: order.orderId, paymentAttemptId: order.paymentAttemptId, type: "REFUND", source: "admin", sourceAddress: ADMIN.address },
+      recorded: { orderId: order.orderId, paymentAttemptId: order.paymentAttemptId, type: "REFUND", source: "admin", sourceAddress: ADMIN.address, ...actorFields(ADMIN.actor) },
       detail: { refundId: made.id },
     });
 
@@ -479,7 +481,7 @@ describe("refunds and fulfilment", () => {
       from: ["UNKNOWN", "PENDING"],
       completedAt: new Date(),
       settledAt: new Date(),
-      recorded: { orderId: order.orderId, paymentAttemptId: order.paymentAttemptId, type: "REFUND", source: "admin", sourceAddress: ADMIN.address },
+      recorded: { orderId: order.orderId, paymentAttemptId: order.paymentAttemptId, type: "REFUND", source: "admin", sourceAddress: ADMIN.address, ...actorFields(ADMIN.actor) },
       detail: { refundId: row.id, settled: "done" },
     });
 

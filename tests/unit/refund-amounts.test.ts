@@ -1,6 +1,9 @@
 import { describe, expect, test } from "vitest";
 
 import { parseRefundAmount, refundableMinor, refundProblem, statusAfterRefunds, type RefundLedger } from "@/lib/admin/refund-amounts";
+import { formatMsisdn, priceRefundLines, refundableQuantity, refundRecipient, restockByDefault, type RefundableItem } from "@/lib/admin/refund-lines";
+import { formatMoney } from "@/lib/money";
+import { toSeqrAmount } from "@/lib/seqr/amounts";
 import { seededRandom } from "@/tests/support/seeded-random";
 
 // Refund arithmetic: what the merchant typed, what is left to refund, and what the order becomes. Expected values
@@ -239,5 +242,92 @@ describe("refund arithmetic (property: random sequences of refunds against one p
       }
       expect(statusAfterRefunds(paid, refunded)).toBe("REFUNDED");
     }
+  });
+});
+
+describe("Refund everything: the amount the button writes reads back as exactly what is left", () => {
+  test.each([1, 7, 99, 100, 86450, 123456789, 999999999999999])("%i öre", (left) => {
+    const written = toSeqrAmount(left, "SEK").replace(".", ",");
+    expect(parseRefundAmount(written, "SEK")).toEqual({ ok: true, amountMinor: left });
+  });
+
+  test("the button names it as the shop writes money", () => {
+    expect(formatMoney({ amountMinor: 86450, currency: "SEK" })).toBe(`864,50${NBSP}kr`);
+  });
+});
+
+describe("priceRefundLines", () => {
+  const jam: RefundableItem = { id: "a-jam", name: "Lingonberry jam, 400 g", sku: "JAM", unitPriceMinor: 6900, quantity: 3, refundedQuantity: 0 };
+  const socks: RefundableItem = { id: "b-socks", name: "Wool socks", sku: "SOCKS", unitPriceMinor: 19950, quantity: 2, refundedQuantity: 1 };
+  const items = [jam, socks];
+
+  test("unit price × quantity per line, summed in öre; zero lines left out; lines in id order", () => {
+    expect(
+      priceRefundLines(items, [
+        { orderItemId: "b-socks", quantity: 1 },
+        { orderItemId: "a-jam", quantity: "2" },
+      ]),
+    ).toEqual({
+      ok: true,
+      amountMinor: 2 * 6900 + 19950,
+      lines: [
+        { orderItemId: "a-jam", name: jam.name, sku: "JAM", quantity: 2, amountMinor: 13800 },
+        { orderItemId: "b-socks", name: socks.name, sku: "SOCKS", quantity: 1, amountMinor: 19950 },
+      ],
+    });
+    expect(priceRefundLines(items, [{ orderItemId: "a-jam", quantity: 3 }, { orderItemId: "b-socks", quantity: "0" }])).toMatchObject({
+      ok: true,
+      amountMinor: 20700,
+      lines: [{ orderItemId: "a-jam", quantity: 3 }],
+    });
+  });
+
+  test.each([
+    [[{ orderItemId: "b-socks", quantity: 2 }], "Wool socks: only 1 of 2 can still be refunded; nothing was refunded."],
+    [[{ orderItemId: "a-jam", quantity: 4 }], "Lingonberry jam, 400 g: only 3 of 3 can still be refunded; nothing was refunded."],
+    [[{ orderItemId: "a-jam", quantity: 0 }], "Choose how many of at least one item to refund."],
+    [[], "Choose how many of at least one item to refund."],
+    [[{ orderItemId: "c-other", quantity: 1 }], "That item is not part of this order. Reload the page and choose again."],
+    [[{ orderItemId: "a-jam", quantity: 1 }, { orderItemId: "a-jam", quantity: 1 }], "That item is not part of this order. Reload the page and choose again."],
+    [[{ orderItemId: "a-jam", quantity: "1.5" }], "Enter how many of each item to refund as a whole number, such as 2."],
+    [[{ orderItemId: "a-jam", quantity: -1 }], "Enter how many of each item to refund as a whole number, such as 2."],
+    [[{ orderItemId: "a-jam", quantity: "" }], "Enter how many of each item to refund as a whole number, such as 2."],
+    [[{ orderItemId: "a-jam", quantity: "1e1" }], "Enter how many of each item to refund as a whole number, such as 2."],
+  ])("%j is refused: %s", (requested, error) => {
+    expect(priceRefundLines(items, requested)).toEqual({ ok: false, error });
+  });
+
+  test("a line refunded in full says so", () => {
+    expect(priceRefundLines([{ ...socks, refundedQuantity: 2 }], [{ orderItemId: "b-socks", quantity: 1 }])).toEqual({
+      ok: false,
+      error: "Wool socks: all 2 are refunded already, or being refunded; nothing was refunded.",
+    });
+    expect(refundableQuantity({ quantity: 2, refundedQuantity: 2 })).toBe(0);
+    expect(refundableQuantity({ quantity: 5, refundedQuantity: 1 })).toBe(4);
+  });
+});
+
+describe("who and what the confirmation names", () => {
+  test.each([
+    ["46700643933", "070-064 39 33"],
+    ["46701234567", "070-123 45 67"],
+    ["46739876543", "073-987 65 43"],
+    ["4681234567", "+4681234567"], // a Stockholm landline: left international
+    ["4915112345678", "+4915112345678"],
+  ])("msisdn %s is written %s", (msisdn, written) => {
+    expect(formatMsisdn(msisdn)).toBe(written);
+  });
+
+  test("the phone first, then the e-mail, then 'the customer'", () => {
+    expect(refundRecipient({ customerMsisdn: "46700643933", customerEmail: "astrid@example.se" })).toBe("070-064 39 33");
+    expect(refundRecipient({ customerMsisdn: null, customerEmail: "astrid@example.se" })).toBe("astrid@example.se");
+    expect(refundRecipient({ customerMsisdn: null, customerEmail: null })).toBe("the customer");
+  });
+
+  test("items go back into stock by default only while the order has not left the shop", () => {
+    expect(restockByDefault("UNFULFILLED")).toBe(true);
+    expect(restockByDefault("NOT_TO_SHIP")).toBe(true);
+    expect(restockByDefault("SHIPPED")).toBe(false);
+    expect(restockByDefault("PICKED_UP")).toBe(false);
   });
 });

@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 
 import { expect } from "vitest";
 
-import { db } from "@/lib/db";
+import type { AdminContext } from "@/lib/admin/guard";
+import { MERCHANT_ACCOUNT_ID } from "@/lib/admin/password";
 import { refundPayment } from "@/lib/admin/refunds";
+import { db } from "@/lib/db";
 
 import type { SandboxServer } from "./sandbox-server";
 import { invoicedOrder, payInApp, TEST_SKU, type InvoicedOrder } from "./shop-orders";
@@ -11,8 +13,14 @@ import { invoicedOrder, payInApp, TEST_SKU, type InvoicedOrder } from "./shop-or
 // Orders in the states the merchant admin acts on, reached through the shop's own flow against the sandbox.
 // Import after ./shop-address (the test file's first import), like everything that reads settings.
 
-/** The admin as lib/admin sees it: the address its requests came from, recorded on every event it causes. */
-export const ADMIN = { address: "203.0.113.7" } as const;
+/**
+ * The admin as lib/admin sees it: the address its requests came from and the person signed in (the first owner),
+ * both recorded on every event it causes.
+ */
+export const ADMIN = {
+  address: "203.0.113.7",
+  actor: { accountId: MERCHANT_ACCOUNT_ID, name: "Owner", email: "owner@fjallbo.example", role: "OWNER" },
+} as const satisfies Pick<AdminContext, "address" | "actor">;
 
 export type PaidOrder = InvoicedOrder & {
   paymentAttemptId: string;

@@ -31,7 +31,10 @@ export const refetchReportAction = adminAction(z.object({ runId: z.string().min(
   return summary(await findReconciliationRun(runId));
 });
 
-/** One click on a refund SEQR never confirmed: settled as done, or released, as the run's report says. */
+/**
+ * One click on a refund SEQR never confirmed: settled as done, or released, as the run's report says. A refund's
+ * settlement moves money in the books (and stock): only an owner may do it.
+ */
 export const settleRefundAction = adminAction(
   z.object({ refundId: z.string().min(1).max(40), runId: z.string().min(1).max(40) }),
   async (input, admin) => {
@@ -40,4 +43,5 @@ export const settleRefundAction = adminAction(
     revalidatePath(`/admin/orders/${clientInvoiceId}`);
     return { message };
   },
+  { ownerOnly: true },
 );

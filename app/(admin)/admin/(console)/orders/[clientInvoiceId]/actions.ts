@@ -6,7 +6,8 @@ import { z } from "zod";
 import { checkShipment, markPickedUp, markShipped, shipmentFields } from "@/lib/admin/fulfilment";
 import { adminAction } from "@/lib/admin/guard";
 import { cancelOrderInvoice, endOrder, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
-import { refundPayment } from "@/lib/admin/refunds";
+import { refundFormInput } from "@/lib/admin/refund-lines";
+import { refundLines, refundPayment } from "@/lib/admin/refunds";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
@@ -51,28 +52,29 @@ export const sendReceiptAction = adminAction(orderInput, async ({ clientInvoiceI
   return outcome;
 });
 
-const refundInput = orderInput.extend({
-  paymentAttemptId: z.string().min(1).max(40),
-  amount: z.string().trim().min(1, "enter the amount to refund").max(20, "is too long"),
-  requestKey: z.uuid("is not a refund form's key: reload the page"),
-  reason: z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().max(200, "must be at most 200 characters").optional()),
-});
-
-export const refundAction = adminAction(refundInput, async (input, admin) => {
-  const outcome = await refundPayment(
-    {
+/**
+ * Refund: an amount, or items and quantities (the amount then worked out on the server from the order's lines;
+ * any amount sent along is ignored). Only an owner may refund: a staff member's form changes nothing.
+ */
+export const refundAction = adminAction(
+  refundFormInput,
+  async (input, admin) => {
+    const common = {
       orderId: await orderIdOf(input.clientInvoiceId),
       paymentAttemptId: input.paymentAttemptId,
-      amount: input.amount,
       requestKey: input.requestKey,
       reason: input.reason,
-    },
-    admin,
-  );
-  refreshPage(input.clientInvoiceId);
-  if (outcome.status !== "SUCCEEDED" && !outcome.repeated) throw new AppError("REFUND_NOT_MADE", 422, outcome.message);
-  return outcome;
-});
+    };
+    const outcome =
+      input.mode === "lines"
+        ? await refundLines({ ...common, lines: input.lines, restock: input.restock }, admin)
+        : await refundPayment({ ...common, amount: input.amount ?? "" }, admin);
+    refreshPage(input.clientInvoiceId);
+    if (outcome.status !== "SUCCEEDED" && !outcome.repeated) throw new AppError("REFUND_NOT_MADE", 422, outcome.message);
+    return outcome;
+  },
+  { ownerOnly: true },
+);
 
 /** Mark shipped: carrier and tracking number; sends the customer the shipped e-mail. */
 export const markShippedAction = adminAction(

@@ -8,11 +8,11 @@ import { loadAdminOrder } from "@/lib/admin/order-detail";
 import { formatShopTime } from "@/lib/admin/periods";
 import { formatMoney } from "@/lib/money";
 import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
-import { toSeqrAmount } from "@/lib/seqr/amounts";
 
 import { AdminActionForm } from "../../admin-action-form";
-import { cancelInvoiceAction, endOrderAction, refreshOrderAction, refundAction, sendReceiptAction } from "./actions";
+import { cancelInvoiceAction, endOrderAction, refreshOrderAction, sendReceiptAction } from "./actions";
 import { FulfilmentCard } from "./fulfilment-card";
+import { RefundCard } from "./refund-card";
 
 export const metadata: Metadata = { title: "Order" };
 
@@ -43,7 +43,7 @@ function Detail({ value }: { value: unknown }) {
 }
 
 export default async function AdminOrderPage({ params }: { params: Promise<{ clientInvoiceId: string }> }) {
-  await requireAdminPage();
+  const admin = await requireAdminPage();
   const { clientInvoiceId } = await params;
   if (!clientInvoiceIdSchema.safeParse(clientInvoiceId).success) notFound();
   const loaded = await loadAdminOrder(clientInvoiceId);
@@ -262,41 +262,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
         </table>
       </section>
 
-      {payments.map((payment) => (
-        <section key={payment.attemptId} className="admin-card" aria-label={`Refund payment ${payment.ersReference}`}>
-          <h2>Refund</h2>
-          <p>
-            Payment <span className="mono">{payment.ersReference}</span>: paid {money(payment.paidMinor, payment.currency)},
-            refunded {money(payment.refundedMinor, payment.currency)}
-            {payment.reservedMinor > 0 ? `, ${money(payment.reservedMinor, payment.currency)} awaiting SEQR's answer` : ""}.{" "}
-            <strong data-testid="refundable">{money(payment.refundableMinor, payment.currency)}</strong> left to refund.
-          </p>
-          <AdminActionForm
-            action={refundAction}
-            submitLabel="Refund"
-            confirm="Send this refund to SEQR? The money goes back to the customer and cannot be taken back."
-            className="admin-refund-form"
-            disabled={payment.refundableMinor === 0}
-          >
-            {hidden}
-            <input type="hidden" name="paymentAttemptId" value={payment.attemptId} />
-            <input type="hidden" name="requestKey" value={payment.requestKey} />
-            <label>
-              Amount ({payment.currency})
-              <input
-                name="amount"
-                inputMode="decimal"
-                required
-                defaultValue={toSeqrAmount(payment.refundableMinor, payment.currency).replace(".", ",")}
-                size={10}
-              />
-            </label>
-            <label>
-              Reason <input name="reason" maxLength={200} placeholder="optional" />
-            </label>
-          </AdminActionForm>
-        </section>
-      ))}
+      <RefundCard loaded={loaded} canRefund={admin.actor.role === "OWNER"} />
 
       {order.refunds.length > 0 ? (
         <section className="admin-card" aria-labelledby="refunds-heading">
@@ -343,7 +309,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
               <div className="admin-timeline-head">
                 <time dateTime={event.createdAt.toISOString()}>{formatShopTime(event.createdAt)}</time>
                 <strong>{event.type}</strong>
-                <span className="muted">by {event.source}</span>
+                <span className="muted" data-testid="event-actor">by {event.actorName ?? event.source}</span>
                 {event.sourceAddress ? <span className="muted mono">from {event.sourceAddress}</span> : null}
                 {event.fromStatus || event.toStatus ? (
                   <span>
