@@ -100,10 +100,17 @@ export async function readCart(cartId: string | null): Promise<CartView> {
   };
 }
 
-/** How many lines the cart has (the header's "Cart (3)"). */
+/** How many lines the cart has. */
 export async function cartLineCount(cartId: string | null): Promise<number> {
   if (!cartId) return 0;
   return db.cartItem.count({ where: { cartId } });
+}
+
+/** How many items the cart holds, every unit counted (the header's "Cart (3)" for two jars and a mug). */
+export async function cartItemCount(cartId: string | null): Promise<number> {
+  if (!cartId) return 0;
+  const { _sum } = await db.cartItem.aggregate({ where: { cartId }, _sum: { quantity: true } });
+  return _sum.quantity ?? 0;
 }
 
 /**
@@ -159,4 +166,29 @@ export async function removeFromCart(cartId: string | null, sku: string): Promis
   if (!product) throw notSold();
   if (cartId) await db.cartItem.deleteMany({ where: { cartId, productId: product.id } });
   return { sku: product.sku, name: product.name, quantity: 0 };
+}
+
+/** A quantity the cart form could not apply, and why, in the shopper's words. */
+export type CartLineRefusal = { sku: string; message: string };
+
+/**
+ * Applies the quantities a cart form shows, line by line (0 removes a line), so that what the shopper sees is what
+ * is stored before they check out. A line that cannot hold its quantity keeps the one it had and is named in
+ * `refused`; the other lines are applied all the same.
+ */
+export async function setCartQuantities(
+  cartId: string | null,
+  wanted: readonly { sku: string; quantity: number }[],
+): Promise<{ changed: CartLineChange[]; refused: CartLineRefusal[] }> {
+  const changed: CartLineChange[] = [];
+  const refused: CartLineRefusal[] = [];
+  for (const { sku, quantity } of wanted) {
+    try {
+      changed.push(await setCartQuantity(cartId, sku, quantity));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      refused.push({ sku, message: error.message });
+    }
+  }
+  return { changed, refused };
 }

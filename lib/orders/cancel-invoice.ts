@@ -9,9 +9,10 @@ import { syncPaymentStatus, type SyncResult, type SyncTrigger } from "./sync-pay
 /**
  * Why the shop canceled (state-machine.ts): EXPIRED makes the order EXPIRED; MERCHANT (the merchant canceled this
  * invoice) makes it CANCELED, payable again; ORDER_ENDED (the merchant ended the order) makes it
- * CANCELED_BY_MERCHANT; REPLACED (Pay is about to send a new invoice) leaves the order as it is.
+ * CANCELED_BY_MERCHANT; REPLACED (Pay is about to send a new invoice) leaves the order as it is; WITHDRAWN (the
+ * shopper's "Change order", withdraw-order.ts) makes it EXPIRED.
  */
-export type CancelReason = "EXPIRED" | "MERCHANT" | "ORDER_ENDED" | "REPLACED";
+export type CancelReason = "EXPIRED" | "MERCHANT" | "ORDER_ENDED" | "REPLACED" | "WITHDRAWN";
 
 export type CancelOutcome =
   /** SEQR canceled it now (0) or had already (95). */

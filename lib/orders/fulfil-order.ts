@@ -1,3 +1,4 @@
+import { takePaidOrderOutOfCart } from "../cart/paid-order.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueueOrderPaidMessages } from "../outbox/enqueue.ts";
 import { takeStockForPaidOrder } from "./stock-reservation.ts";
@@ -26,6 +27,11 @@ export async function fulfilOrder(
     data: { fulfilledAt: context.now },
   });
   if (claimed.count === 0) return { fulfilled: false };
+
+  // The cart kept the items until now, so that the shopper could go back to it (lib/cart/checkout-cart.ts); paid,
+  // they leave it. Here, under the claim, it happens once per order (the order enters PAID once: state-machine.ts),
+  // however many triggers confirm the payment; also when the units turn out to be short below: the shopper has paid.
+  await takePaidOrderOutOfCart(tx, orderId);
 
   const { short } = await takeStockForPaidOrder(tx, orderId);
   if (short.length > 0) {

@@ -11,6 +11,7 @@ import type { PaymentStatus, SeqrInvoiceStatus } from "../seqr/types.ts";
 //                              └──unpaid after the timeout (canceled by us)──▶ EXPIRED ──PAID──▶ PAID (flagged)
 //   PENDING ──no invoice after PENDING_ORDER_TIMEOUT_MS──▶ EXPIRED
 //   PENDING, INVOICED, FAILED, CANCELED ──the merchant ends it──▶ CANCELED_BY_MERCHANT ──PAID──▶ PAID (flagged)
+//   PENDING, INVOICED, FAILED, CANCELED ──the shopper's "Change order" (withdraw-order.ts)──▶ EXPIRED
 //
 // PAID is final except for refunds. Anything SEQR says that has no arrow here changes nothing. EXPIRED and
 // CANCELED_BY_MERCHANT are never payable again, but a payment SEQR took anyway is recorded, never lost.
@@ -33,8 +34,8 @@ export const ORDER_STATUSES = [
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING: ["INVOICED", "EXPIRED", "CANCELED_BY_MERCHANT"],
   INVOICED: ["PAID", "NEEDS_ATTENTION", "FAILED", "CANCELED", "EXPIRED", "CANCELED_BY_MERCHANT"],
-  FAILED: ["INVOICED", "CANCELED_BY_MERCHANT"],
-  CANCELED: ["INVOICED", "CANCELED_BY_MERCHANT"],
+  FAILED: ["INVOICED", "EXPIRED", "CANCELED_BY_MERCHANT"],
+  CANCELED: ["INVOICED", "EXPIRED", "CANCELED_BY_MERCHANT"],
   // SEQR took the money although we had given up on the invoice: record it, never lose it.
   EXPIRED: ["PAID", "NEEDS_ATTENTION"],
   CANCELED_BY_MERCHANT: ["PAID", "NEEDS_ATTENTION"],
@@ -121,7 +122,8 @@ function translate(order: OrderFacts, attempt: AttemptFacts, answer: PaymentStat
       return { to: "FAILED" };
     case "CANCELED":
       // We cancel an invoice ourselves when it timed out or the merchant ended the order; else the shopper did.
-      if (attempt.cancelReason === "EXPIRED") return { to: "EXPIRED" };
+      // The shopper's "Change order" withdrew the order (withdraw-order.ts): it ends as an expired one does.
+      if (attempt.cancelReason === "EXPIRED" || attempt.cancelReason === "WITHDRAWN") return { to: "EXPIRED" };
       if (attempt.cancelReason === "ORDER_ENDED") return { to: "CANCELED_BY_MERCHANT" };
       // Pay canceled it to send a new one: the order keeps its state (and its reserved units) for that invoice.
       if (attempt.cancelReason === "REPLACED") return null;

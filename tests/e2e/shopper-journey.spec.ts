@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 
+import { expectNoAxeViolations } from "./support/outcome-pages";
 import {
+  appLink,
   catalogProduct,
   checkoutFromProductPage,
   chooseInApp,
@@ -41,8 +43,8 @@ test.describe("on a desktop", { tag: "@desktop-only" }, () => {
     await expect(printed).toHaveText(serviceCode({ order: clientInvoiceId }));
     const decoded = await decodeQrCode(page.getByTestId("seqr-qr"));
     expect(decoded).toBe(await printed.textContent());
-    const checkoutStatus = page.getByRole("region", { name: "Pay with SEQR" }).getByRole("status");
-    await expect(checkoutStatus).toHaveText("Scan the code with the SEQR app to pay.");
+    const checkoutStatus = page.getByRole("region", { name: "Pay with SEQR" }).getByRole("status").first();
+    await expect(page.getByText("Scan the code with the SEQR app to pay.")).toBeVisible();
     // Marks this document: a reload or a navigation would lose the mark.
     await page.evaluate(() => ((window as unknown as { checkoutMark?: string }).checkoutMark = "still here"));
 
@@ -67,32 +69,65 @@ test.describe("on a desktop", { tag: "@desktop-only" }, () => {
     await expect(page.getByTestId("payment-reference")).toHaveText((await phone.getByTestId("payment-reference").textContent()) ?? "");
     expect(await page.evaluate(() => (window as unknown as { checkoutMark?: string }).checkoutMark)).toBe("still here");
     expect(await orderStatus(request, clientInvoiceId)).toBe("PAID");
+    // The cart kept the jars until now; paid, they have left it.
+    await expect(page.getByRole("link", { name: "Cart, 0 items", exact: true })).toBeVisible();
+  });
+});
+
+// On both devices: the time to pay is shown and said before it runs out, and an expired order says what to do.
+test("an invoice left unpaid: the checkout shows until when, warns before the end, then says the order expired and leads back to the cart", async ({
+  page,
+  context,
+  request,
+}) => {
+  // The server's INVOICE_TIMEOUT_MS is 45 s here (playwright.config.ts); its own reconciler does the rest. The
+  // warning comes a third of that before the end (15 s).
+  test.setTimeout(120_000);
+  const clientInvoiceId = await checkoutFromProductPage(page, SOCKS.sku, 2);
+  await giveDeliveryDetails(page);
+  const deadline = page.getByTestId("payment-deadline");
+  await expect(deadline).toContainText("Once you press Pay in the SEQR app, you have 45 seconds to pay.");
+  const phone = await context.newPage();
+  await scanInApp(phone, serviceCode({ order: clientInvoiceId }));
+  // The order page in the app says it too, before Pay.
+  await expect(phone.getByTestId("payment-deadline")).toContainText("Once you press Pay in the SEQR app, you have 45 seconds to pay.");
+  const invoiceReference = await payOnOrderPage(phone);
+  await phone.close(); // the shopper walks away without paying
+
+  // The checkout sees the invoice go out and says until when it can be paid; shortly before the end, it warns, once.
+  await expect(deadline).toContainText(/Pay within \d+ seconds?, by \d{2}:\d{2}\./);
+  const warning = page.getByTestId("payment-deadline-warning");
+  await expect(warning).toHaveAttribute("aria-live", "polite");
+  await expect(warning).toBeEmpty();
+  await expect(warning).toHaveText(/^Less than 15 seconds left: pay by \d{2}:\d{2}, or the order expires and nothing is charged\.$/, {
+    timeout: 45_000,
   });
 
-  test("an invoice left unpaid past the timeout is canceled, the checkout says the order expired, and its items go back in the cart", async ({
-    page,
-    context,
-    request,
-  }) => {
-    // The server's INVOICE_TIMEOUT_MS is 45 s here (playwright.config.ts); its own reconciler does the rest.
-    test.setTimeout(120_000);
-    const clientInvoiceId = await checkoutFromProductPage(page, SOCKS.sku, 2);
-    await giveDeliveryDetails(page);
-    const phone = await context.newPage();
-    await scanInApp(phone, serviceCode({ order: clientInvoiceId }));
-    const invoiceReference = await payOnOrderPage(phone);
-    await phone.close(); // the shopper walks away without paying
+  await expect(page.getByRole("heading", { level: 1, name: "This order has expired" })).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByRole("main")).toContainText("This order expired before it was paid. Nothing was charged. Go back to your cart to order again.");
+  expect(await orderStatus(request, clientInvoiceId)).toBe("EXPIRED");
+  const atSeqr = await (await request.get(`/sandbox/api/invoices/${invoiceReference}`)).json();
+  expect(atSeqr.status).toBe("CANCELED");
+  await expectNoAxeViolations(page, "the checkout of an expired order");
 
-    await expect(page.getByRole("heading", { level: 1, name: "This order has expired" })).toBeVisible({ timeout: 90_000 });
-    expect(await orderStatus(request, clientInvoiceId)).toBe("EXPIRED");
-    const atSeqr = await (await request.get(`/sandbox/api/invoices/${invoiceReference}`)).json();
-    expect(atSeqr.status).toBe("CANCELED");
+  // Scanned again in the app, the order page says the same, and offers no Pay.
+  const again = await context.newPage();
+  await again.goto(appLink(serviceCode({ order: clientInvoiceId })));
+  await again.waitForURL(/\/order#/);
+  await expect(again.getByRole("heading", { level: 1, name: "This order has expired" })).toBeVisible();
+  await expect(again.getByRole("main")).toContainText(
+    "This order expired before it was paid. Nothing was charged. Go back to your cart to order again.",
+  );
+  await expect(again.getByRole("link", { name: "Go back to your cart" })).toHaveAttribute("href", "/cart");
+  await expect(again.getByRole("button", { name: /^Pay/ })).toHaveCount(0);
+  await expectNoAxeViolations(again, "the order page of an expired order");
+  await again.close();
 
-    await page.getByRole("button", { name: "Put these items back in my cart" }).click();
-    await page.waitForURL(/\/cart$/);
-    const cartLine = page.getByRole("list", { name: "Cart" }).getByRole("listitem").filter({ hasText: SOCKS.name });
-    await expect(cartLine.getByRole("spinbutton")).toHaveValue("2");
-  });
+  // The cart kept the items: the way back is a link.
+  await page.getByRole("link", { name: "Go back to your cart" }).click();
+  await page.waitForURL(/\/cart$/);
+  const cartLine = page.getByRole("list", { name: "Cart" }).getByRole("listitem").filter({ hasText: SOCKS.name });
+  await expect(cartLine.getByRole("spinbutton")).toHaveValue("2");
 });
 
 test.describe("on a phone", { tag: "@phone-only" }, () => {
@@ -101,6 +136,8 @@ test.describe("on a phone", { tag: "@phone-only" }, () => {
     const clientInvoiceId = await checkoutFromProductPage(page, JAM.sku);
     await giveDeliveryDetails(page);
     const total = priceOf(JAM);
+    // A phone's checkout: what to tap, and for how much.
+    await expect(page.getByTestId("tap-to-pay")).toHaveText(`Tap Open in SEQR to pay ${total}`);
 
     await page.getByRole("link", { name: "Open in SEQR" }).tap();
     await page.waitForURL(/\/order#\d{10}-\d{8}$/);
@@ -155,7 +192,7 @@ test("a payment canceled in the app shows the cancel page and the order CANCELED
   await chooseInApp(page, "Cancel");
 
   await expect(page.getByRole("heading", { name: "The payment was canceled" })).toBeVisible();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText("your order is kept");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(/your order #\d+ is kept/);
   await expect(page.getByRole("link", { name: "Back to the shop" })).toBeVisible();
   expect(await orderStatus(request, clientInvoiceId)).toBe("CANCELED");
 

@@ -1,11 +1,17 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 
-import { addToCart, cartLineCount, readCart, removeFromCart, setCartQuantity } from "@/lib/cart/cart";
+import { addToCart, cartItemCount, cartLineCount, readCart, removeFromCart, setCartQuantities, setCartQuantity } from "@/lib/cart/cart";
 import { newCartId } from "@/lib/cart/cart-id";
 import { checkoutCart, MAX_OPEN_ORDERS_PER_CART } from "@/lib/cart/checkout-cart";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+
+import { fakeRequest, formData, nextHeadersMock, outcomeOf } from "./support/admin-request";
+
+// The cart page's Server Actions read the cart cookie (next/headers) and refresh the pages (next/cache).
+vi.mock("next/headers", async () => (await import("./support/admin-request")).nextHeadersMock);
+vi.mock("next/cache", async () => (await import("./support/admin-request")).nextCacheMock);
 
 // Every test works on a cart of its own; the catalog is the demo catalog (MUG-FJORD-35: 229,00 kr, 40 in stock,
 // 25 % VAT; LINGON-JAM-400: 69,00 kr, 12 % VAT; MERINO-THROW: 8 in stock).
@@ -65,6 +71,10 @@ describe("the cart", () => {
 
     expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 5, "LINGON-JAM-400": 1 });
     expect(await cartLineCount(cartId)).toBe(2);
+    // The header counts items, not lines: five mugs and a jar are six.
+    expect(await cartItemCount(cartId)).toBe(6);
+    expect(await cartItemCount(null)).toBe(0);
+    expect(await cartItemCount(newCartId())).toBe(0);
     expect((await readCart(cartId)).totals?.total).toEqual({ amountMinor: 5 * 22900 + 6900, currency: "SEK" });
   });
 
@@ -198,7 +208,7 @@ describe("the cart", () => {
 });
 
 describe("checking out", () => {
-  test("creates a PENDING order with the products' prices, totals computed here, and empties the cart", async () => {
+  test("creates a PENDING order with the products' prices, totals computed here, and keeps the cart", async () => {
     const cartId = newCartId();
     await addToCart(cartId, "DALA-HORSE-RED", 2);
     await addToCart(cartId, "LINGON-JAM-400", 3);
@@ -224,8 +234,9 @@ describe("checking out", () => {
     ]);
     expect(order.events).toMatchObject([{ type: "ORDER_CREATED", source: "checkout", toStatus: "PENDING" }]);
 
-    expect(await readCart(cartId)).toEqual({ lines: [], totals: null });
-    expect(await cartLineCount(cartId)).toBe(0);
+    // The cart is kept until the order is paid: "Change order" leads back to these lines.
+    expect(await quantities(cartId)).toEqual({ "DALA-HORSE-RED": 2, "LINGON-JAM-400": 3 });
+    expect(await cartItemCount(cartId)).toBe(5);
   });
 
   test("the order keeps the price it was placed at when the product's price changes later", async () => {
@@ -334,7 +345,7 @@ describe("open orders per cart", () => {
   test("checkouts of one cart at the same moment never open more than the cap", async () => {
     const cartId = newCartId();
     await addToCart(cartId, "MUG-FJORD-35", 1);
-    // All eight read the cart's line before any of them empties it: each would place an order but for the cap.
+    // The cart keeps its line after a checkout: each of the eight would place an order but for the cap.
     const attempts = await Promise.allSettled(Array.from({ length: 8 }, () => checkoutCart(cartId)));
     const open = await db.order.count({ where: { cartId, status: "PENDING" } });
     expect(open).toBe(MAX_OPEN_ORDERS_PER_CART);
@@ -342,5 +353,140 @@ describe("open orders per cart", () => {
     for (const attempt of attempts) {
       if (attempt.status === "rejected") expect(attempt.reason).toMatchObject({ code: "TOO_MANY_OPEN_ORDERS" });
     }
+  });
+});
+
+describe("setting several quantities at once (the cart page's form)", () => {
+  test("applies every line it can and names each line it cannot, with why; 0 removes a line", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 1);
+    await addToCart(cartId, "MERINO-THROW", 1);
+    await addToCart(cartId, "LINGON-JAM-400", 2);
+
+    const { changed, refused } = await setCartQuantities(cartId, [
+      { sku: "MUG-FJORD-35", quantity: 4 },
+      { sku: "MERINO-THROW", quantity: 9 },
+      { sku: "LINGON-JAM-400", quantity: 0 },
+    ]);
+
+    expect(changed.map((line) => [line.sku, line.quantity])).toEqual([
+      ["MUG-FJORD-35", 4],
+      ["LINGON-JAM-400", 0],
+    ]);
+    expect(refused).toEqual([{ sku: "MERINO-THROW", message: "Only 8 of Merino throw blanket are left." }]);
+    expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 4, "MERINO-THROW": 1 });
+  });
+});
+
+describe("the cart page's form (cartFormAction)", () => {
+  async function browserWithCart(cartId: string): Promise<void> {
+    fakeRequest({ host: "127.0.0.1:3000" });
+    (await nextHeadersMock.cookies()).set("cart", cartId);
+  }
+
+  async function submit(fields: Record<string, string>) {
+    const { cartFormAction } = await import("@/app/(shop)/cart/actions");
+    return outcomeOf(() => cartFormAction(null, formData(fields)));
+  }
+
+  test("Checkout sends the quantities the form shows: typed and never applied, they are what is ordered", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "DALA-HORSE-RED", 1);
+    await addToCart(cartId, "LINGON-JAM-400", 1);
+    await browserWithCart(cartId);
+
+    const outcome = await submit({ intent: "checkout", "quantity:DALA-HORSE-RED": "3", "quantity:LINGON-JAM-400": "2" });
+
+    expect(outcome).toMatchObject({ kind: "redirect", url: expect.stringMatching(/^\/checkout\/[\w-]{22}$/) });
+    const clientInvoiceId = decodeURIComponent((outcome as { url: string }).url.split("/").pop() ?? "");
+    const order = await db.order.findUniqueOrThrow({ where: { clientInvoiceId }, include: { items: { orderBy: { sku: "asc" } } } });
+    expect(order.items.map((item) => [item.sku, item.quantity])).toEqual([
+      ["DALA-HORSE-RED", 3],
+      ["LINGON-JAM-400", 2],
+    ]);
+    expect(order.totalMinor).toBe(3 * 34900 + 2 * 6900);
+    expect(await quantities(cartId)).toEqual({ "DALA-HORSE-RED": 3, "LINGON-JAM-400": 2 });
+  });
+
+  test("a Checkout with a quantity the stock cannot cover places no order and names the line; the other lines apply", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MERINO-THROW", 1);
+    await addToCart(cartId, "KOKKAFFE-500", 1);
+    await browserWithCart(cartId);
+    const orders = await db.order.count({ where: { cartId } });
+
+    const outcome = await submit({ intent: "checkout", "quantity:MERINO-THROW": "9", "quantity:KOKKAFFE-500": "2" });
+
+    expect(outcome).toEqual({
+      kind: "returned",
+      value: {
+        ok: true,
+        data: {
+          message: "Your order was not placed: a quantity could not be changed. See the line marked below.",
+          refused: [{ sku: "MERINO-THROW", message: "Only 8 of Merino throw blanket are left." }],
+          placed: null,
+        },
+      },
+    });
+    expect(await db.order.count({ where: { cartId } })).toBe(orders);
+    expect(await quantities(cartId)).toEqual({ "MERINO-THROW": 1, "KOKKAFFE-500": 2 });
+  });
+
+  test("a quantity field that is not a quantity is refused for its line; Update applies the rest", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 1);
+    await addToCart(cartId, "ENAMEL-KETTLE", 1);
+    await browserWithCart(cartId);
+
+    const outcome = await submit({ intent: "update", "quantity:MUG-FJORD-35": "2.5", "quantity:ENAMEL-KETTLE": "3" });
+
+    expect(outcome).toMatchObject({
+      kind: "returned",
+      value: { ok: true, data: { refused: [{ sku: "MUG-FJORD-35", message: "The quantity must be a whole number from 0 to 99." }], placed: null } },
+    });
+    expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 1, "ENAMEL-KETTLE": 3 });
+  });
+
+  test("Remove takes its line out, and applies the quantities the other lines show", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 1);
+    await addToCart(cartId, "ENAMEL-KETTLE", 1);
+    await browserWithCart(cartId);
+
+    const outcome = await submit({ intent: "remove:ENAMEL-KETTLE", "quantity:MUG-FJORD-35": "4", "quantity:ENAMEL-KETTLE": "2" });
+
+    expect(outcome).toMatchObject({ kind: "returned", value: { ok: true, data: { message: "Removed Enamel kettle, 1.5 l.", refused: [] } } });
+    expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 4 });
+  });
+
+  test("a button the form does not have is refused and changes nothing", async () => {
+    const cartId = newCartId();
+    await addToCart(cartId, "MUG-FJORD-35", 1);
+    await browserWithCart(cartId);
+    for (const intent of ["", "pay", "remove:", "remove:not a sku"]) {
+      expect(await submit({ intent, "quantity:MUG-FJORD-35": "5" })).toEqual({
+        kind: "returned",
+        value: { ok: false, error: "intent: is not one of the cart's buttons" },
+      });
+    }
+    expect(await quantities(cartId)).toEqual({ "MUG-FJORD-35": 1 });
+  });
+
+  test("Add to cart says what it added, and how many the cart now holds when it held some before", async () => {
+    const cartId = newCartId();
+    await browserWithCart(cartId);
+    const { addToCartAction } = await import("@/app/(shop)/cart/actions");
+    expect(await addToCartAction(null, formData({ sku: "DALA-HORSE-RED", quantity: "2" }))).toEqual({
+      ok: true,
+      data: {
+        message: "Added 2 × Dala horse, hand-painted to your cart.",
+        added: { name: "Dala horse, hand-painted", quantity: 2, inCart: 2 },
+      },
+    });
+    expect(await addToCartAction(null, formData({ sku: "DALA-HORSE-RED", quantity: "1" }))).toMatchObject({
+      ok: true,
+      data: { message: "Added 1 × Dala horse, hand-painted to your cart. Your cart now holds 3 × Dala horse, hand-painted." },
+    });
+    expect(await cartItemCount(cartId)).toBe(3);
   });
 });

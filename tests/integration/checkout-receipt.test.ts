@@ -1,12 +1,14 @@
 import { beforeAll, describe, expect, test, vi } from "vitest";
 
-import { addToCart, readCart } from "@/lib/cart/cart";
+import { addToCart, readCart, removeFromCart } from "@/lib/cart/cart";
 import { newCartId } from "@/lib/cart/cart-id";
 import { checkoutCart } from "@/lib/cart/checkout-cart";
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
+import { formatOrderNumber } from "@/lib/orders/order-number";
 import type { OrderStatus } from "@/lib/orders/state-machine";
 import { loadCheckoutView } from "@/lib/orders/views";
+import { withdrawOrder } from "@/lib/orders/withdraw-order";
 
 import { fakeRequest, formData, nextHeadersMock, outcomeOf } from "./support/admin-request";
 
@@ -108,14 +110,49 @@ describe("the checkout page", () => {
     expect(other.split("\n")).toContain("PAID");
   });
 
-  test("offers an expired order's items back only to its own browser", async () => {
+  test("says an expired order expired unpaid and leads back to the cart, which still holds its items", async () => {
+    const { cartId, clientInvoiceId } = await placeOrder("EXPIRED");
+    await browserWithCart(cartId);
+    const page = await renderCheckout(clientInvoiceId);
+    expect(page).toContain("This order expired before it was paid. Nothing was charged.");
+    expect(page).toContain("Go back to your cart");
+    expect(page.split("\n")).toContain("/cart");
+    // The cart holds the items still: nothing to put back.
+    expect(page).not.toContain("Put these items back in my cart");
+  });
+
+  test("offers an expired order's items back only to its own browser, once its cart no longer holds them", async () => {
     const { cartId, clientInvoiceId, itemName } = await placeOrder("EXPIRED");
+    await removeFromCart(cartId, SKU);
     await browserWithCart(cartId);
     expect(await renderCheckout(clientInvoiceId)).toContain("Put these items back in my cart");
     await browserWithCart(null);
     const other = await renderCheckout(clientInvoiceId);
     expect(other).not.toContain("Put these items back in my cart");
     expect(other).not.toContain(itemName);
+  });
+
+  test("shows the open order's short number and its Change order; a withdrawn order says so", async () => {
+    const { cartId, clientInvoiceId } = await placeOrder();
+    const { number } = await db.order.findUniqueOrThrow({ where: { clientInvoiceId } });
+    await browserWithCart(cartId);
+    const open = await renderCheckout(clientInvoiceId);
+    expect(open).toContain(formatOrderNumber(number));
+    expect(open).toContain("Pay with SEQR");
+
+    await withdrawOrder(clientInvoiceId, cartId);
+    const withdrawn = await renderCheckout(clientInvoiceId);
+    expect(withdrawn).toContain(`Order ${formatOrderNumber(number)} is withdrawn`);
+    expect(withdrawn).toContain("You changed this order, so it can no longer be paid. Nothing was charged.");
+    expect(withdrawn).not.toContain("This order expired before it was paid.");
+  });
+
+  test("an order the shop canceled says so, with nothing to pay or try again", async () => {
+    const { cartId, clientInvoiceId } = await placeOrder("CANCELED_BY_MERCHANT");
+    await browserWithCart(cartId);
+    const page = await renderCheckout(clientInvoiceId);
+    expect(page).toContain("The shop canceled this order. Nothing was charged.");
+    expect(page).not.toMatch(/Try again|Pay with SEQR|Change order|Put these items back/);
   });
 });
 
@@ -125,9 +162,12 @@ describe("put these items back in my cart (reorderAction)", () => {
     return outcomeOf(() => reorderAction(null, formData({ order: clientInvoiceId })));
   }
 
-  test("works for the cart's own expired order", async () => {
+  test("works for the cart's own expired order, and never doubles a line the cart still holds", async () => {
     const { cartId, clientInvoiceId } = await placeOrder("EXPIRED");
+    await removeFromCart(cartId, SKU);
     await browserWithCart(cartId);
+    expect(await reorder(clientInvoiceId)).toEqual({ kind: "redirect", url: "/cart" });
+    expect(await cartQuantities(cartId)).toEqual({ [SKU]: 2 });
     expect(await reorder(clientInvoiceId)).toEqual({ kind: "redirect", url: "/cart" });
     expect(await cartQuantities(cartId)).toEqual({ [SKU]: 2 });
   });
@@ -152,7 +192,8 @@ describe("put these items back in my cart (reorderAction)", () => {
         kind: "returned",
         value: { ok: false, error: "Only an order that expired unpaid can be put back in your cart." },
       });
-      expect(await cartQuantities(cartId)).toEqual({});
+      // The cart the checkout kept, as it was.
+      expect(await cartQuantities(cartId)).toEqual({ [SKU]: 2 });
     }
   });
 });

@@ -8,6 +8,7 @@ import type { DeliveryFormState } from "@/app/_components/delivery-form-state";
 import { DeliverySummary } from "@/app/_components/delivery-summary";
 import { OrderSummary, Receipt } from "@/app/_components/order-summary";
 import { PaidMessages } from "@/app/_components/paid-messages";
+import { PaymentDeadline } from "@/app/_components/payment-deadline";
 import { useFragment } from "@/app/_components/use-order-status";
 import { deliveryFormValues } from "@/lib/orders/delivery-values";
 import { stageOf } from "@/lib/orders/order-view";
@@ -102,13 +103,31 @@ export function OrderSession({ leaveLink, countries, storePickup }: Props) {
         </Link>
       </>
     );
-  } else if (stage === "expired") {
-    main = <Problem message="This order has expired. Please place it again from the shop." leaveLink={leaveLink} />;
-  } else if (stage === "canceled-by-shop") {
+  } else if (data && stage === "expired") {
+    main = (
+      <Problem
+        title={data.withdrawn ? `Order ${data.order.number} is withdrawn` : "This order has expired"}
+        message={
+          data.withdrawn ? (
+            "This order was changed on the shop's checkout page, so it can no longer be paid. Nothing was charged."
+          ) : data.placedByCart ? (
+            <>
+              This order expired before it was paid. Nothing was charged. <Link href="/cart">Go back to your cart</Link> to
+              order again.
+            </>
+          ) : (
+            "This order expired before it was paid. Nothing was charged. Scan the product's SEQR code again to order it again."
+          )
+        }
+        leaveLink={leaveLink}
+      />
+    );
+  } else if (data && stage === "canceled-by-shop") {
+    // Ended by the shop for good: no Pay, no "try again", and no blame on the shopper.
     main = (
       <Problem
         title="The shop has canceled this order"
-        message="We canceled this order, so it can no longer be paid. Nothing was charged."
+        message={`Order ${data.order.number}. The shop canceled this order. Nothing was charged.`}
         leaveLink={leaveLink}
       />
     );
@@ -158,6 +177,10 @@ export function OrderSession({ leaveLink, countries, storePickup }: Props) {
               {deliveryState.message}
             </p>
           ) : null}
+          <PaymentDeadline window={data.paymentWindow} overText="The time to pay is up: this order can no longer be paid. Nothing was charged." />
+          <p className="muted">
+            By paying you accept our <Link href="/terms">terms of purchase</Link>.
+          </p>
           <form action={pay} className="pay-actions">
             <input type="hidden" name="token" value={token ?? ""} />
             <button type="submit" className="button primary" disabled={paying || payState?.ok === true}>
@@ -214,7 +237,7 @@ function Problem({
   leaveLink,
 }: {
   title?: string;
-  message: string;
+  message: React.ReactNode;
   leaveLink: string;
 }) {
   return (

@@ -1,13 +1,13 @@
 import Link from "next/link";
 
-import { cartLineCount } from "@/lib/cart/cart";
+import { cartItemCount } from "@/lib/cart/cart";
 import { readCartId } from "@/lib/cart/cart-cookie";
 
 import "./cart.css";
 
-/** The header's way to the cart, with how many lines it holds. */
+/** The header's way to the cart, with how many items it holds (two jars and a mug: 3). */
 export async function CartLink() {
-  const count = await cartLineCount(await readCartId());
+  const count = await cartItemCount(await readCartId());
   return (
     <Link href="/cart" className="cart-link" aria-label={`Cart, ${count} ${count === 1 ? "item" : "items"}`}>
       Cart ({count})

@@ -1,27 +1,48 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { z } from "zod";
 
-import { readCart, type CartLine } from "@/lib/cart/cart";
+import { readCart } from "@/lib/cart/cart";
 import { readCartId } from "@/lib/cart/cart-cookie";
+import { openOrdersOfCart } from "@/lib/cart/open-orders";
 import { MAX_LINE_QUANTITY } from "@/lib/cart/quantities";
 import { formatMoney } from "@/lib/money";
+import { formatOrderNumber } from "@/lib/orders/order-number";
 
-import { checkoutAction, removeFromCartAction, updateCartLineAction } from "./actions";
-import { CartForm, SubmitButton } from "./cart-form";
+import { CartEditor, type CartEditorLine } from "./cart-editor";
 
 import "./cart.css";
 
 export const metadata: Metadata = { title: "Your cart" };
 
-export default async function CartPage() {
+type Props = { searchParams?: Promise<{ changed?: string | string[] }> };
+
+/** `?changed=1042`: the order the shopper has just withdrawn with "Change order" (only its short number). */
+const changedOrderNumber = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined);
+
+export default async function CartPage({ searchParams }: Props) {
   await connection(); // prices and stock are read when the cart is shown, never at build time
-  const cart = await readCart(await readCartId());
+  const cartId = await readCartId();
+  const cart = await readCart(cartId);
+  const changed = changedOrderNumber.parse((await searchParams)?.changed);
+  // An order just withdrawn whose invoice SEQR has canceled but not yet confirmed is not "waiting" for anyone.
+  const openOrders = (await openOrdersOfCart(cartId)).filter(
+    (order) => changed === undefined || order.number !== formatOrderNumber(changed),
+  );
+
+  const changedNotice =
+    changed !== undefined ? (
+      <p className="notice" role="status" data-testid="order-changed">
+        Order {formatOrderNumber(changed)} is withdrawn and nothing was charged. Change your cart, then check out again.
+      </p>
+    ) : null;
 
   if (cart.lines.length === 0) {
     return (
       <>
         <h1>Your cart</h1>
+        {changedNotice}
         <div className="empty-state">
           <p>Your cart is empty.</p>
           <p>
@@ -32,76 +53,35 @@ export default async function CartPage() {
     );
   }
 
+  const lines: CartEditorLine[] = cart.lines.map((line) => ({
+    sku: line.sku,
+    name: line.name,
+    active: line.active,
+    unitPrice: formatMoney(line.unitPrice),
+    quantity: line.quantity,
+    lineTotal: formatMoney(line.lineTotal),
+    problem: line.problem,
+  }));
+
   return (
     <>
       <h1>Your cart</h1>
-      <ul className="cart-lines" aria-label="Cart">
-        {cart.lines.map((line) => (
-          <CartLineItem key={line.sku} line={line} />
-        ))}
-      </ul>
-      <section className="cart-summary" aria-label="Order total">
-        {cart.totals ? (
-          <>
-            <p className="cart-total">
-              Total <strong className="price">{formatMoney(cart.totals.total)}</strong>
+      {changedNotice}
+      {openOrders.length > 0 ? (
+        <section className="notice cart-open-orders" aria-label="Orders waiting for payment">
+          {openOrders.map((order) => (
+            <p key={order.clientInvoiceId}>
+              Order {order.number} ({order.total}) is waiting for payment.{" "}
+              <Link href={`/checkout/${encodeURIComponent(order.clientInvoiceId)}`}>Go to order {order.number}</Link>
             </p>
-            <p className="cart-vat">including VAT {formatMoney(cart.totals.vat)}</p>
-          </>
-        ) : null}
-        <CartForm action={checkoutAction} className="cart-checkout">
-          <SubmitButton className="button primary">Checkout</SubmitButton>
-        </CartForm>
-      </section>
+          ))}
+        </section>
+      ) : null}
+      <CartEditor
+        lines={lines}
+        totals={cart.totals ? { total: formatMoney(cart.totals.total), vat: formatMoney(cart.totals.vat) } : null}
+        maxQuantity={MAX_LINE_QUANTITY}
+      />
     </>
-  );
-}
-
-function CartLineItem({ line }: { line: CartLine }) {
-  return (
-    <li className="cart-line">
-      <div className="cart-line-product">
-        {line.active ? (
-          <Link href={`/products/${encodeURIComponent(line.sku)}`} className="cart-line-name">
-            {line.name}
-          </Link>
-        ) : (
-          <span className="cart-line-name">{line.name}</span>
-        )}
-        <span className="cart-line-unit">{formatMoney(line.unitPrice)} each</span>
-        {line.problem ? <span className="cart-line-problem">{line.problem}</span> : null}
-      </div>
-      <div className="cart-line-actions">
-        <CartForm action={updateCartLineAction} className="cart-line-update">
-          <input type="hidden" name="sku" value={line.sku} />
-          <label className="cart-quantity">
-            <span className="visually-hidden">Quantity of {line.name}</span>
-            <input
-              type="number"
-              name="quantity"
-              inputMode="numeric"
-              min={0}
-              max={MAX_LINE_QUANTITY}
-              step={1}
-              defaultValue={line.quantity}
-              required
-            />
-          </label>
-          <SubmitButton>
-            Update<span className="visually-hidden"> {line.name}</span>
-          </SubmitButton>
-        </CartForm>
-        <CartForm action={removeFromCartAction} className="cart-line-remove">
-          <input type="hidden" name="sku" value={line.sku} />
-          <SubmitButton className="button secondary cart-button-quiet">
-            Remove<span className="visually-hidden"> {line.name}</span>
-          </SubmitButton>
-        </CartForm>
-      </div>
-      <p className="cart-line-total">
-        <span className="visually-hidden">Line total </span>
-        <span className="price">{formatMoney(line.lineTotal)}</span>
-      </p>
-    </li>
   );
 }

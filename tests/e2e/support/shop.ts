@@ -33,16 +33,25 @@ export function appLink(seqrCode: string): string {
 }
 
 /**
- * Product page → "Add to cart" → the header's cart link → "Checkout". Ends on the new order's checkout page and
- * returns its order number (clientInvoiceId).
+ * Product page → "Add to cart" (waits for its confirmation) → "View cart". The cart keeps its lines until an order
+ * of them is paid: a second add in the same browser adds to what is there.
  */
-export async function checkoutFromProductPage(page: Page, sku: string, quantity = 1): Promise<string> {
+export async function addToCartFromProductPage(page: Page, sku: string, quantity = 1): Promise<void> {
   const product = catalogProduct(sku);
   await page.goto(`/products/${sku}`);
   const addToCart = page.getByRole("form", { name: "Add to cart" });
   await addToCart.getByLabel("Quantity").fill(String(quantity));
   await addToCart.getByRole("button", { name: "Add to cart" }).click();
-  await expect(addToCart).toContainText(`Added to your cart, which now holds ${quantity} × ${product.name}.`);
+  await expect(page.getByRole("heading", { name: `Added ${quantity} × ${product.name} to your cart` })).toBeVisible();
+}
+
+/**
+ * Product page → "Add to cart" → the header's cart link → "Checkout". Ends on the new order's checkout page and
+ * returns its order id (clientInvoiceId).
+ */
+export async function checkoutFromProductPage(page: Page, sku: string, quantity = 1): Promise<string> {
+  const product = catalogProduct(sku);
+  await addToCartFromProductPage(page, sku, quantity);
 
   await page.getByRole("link", { name: /^Cart, \d+ items?$/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Your cart" })).toBeVisible();
@@ -137,7 +146,9 @@ export async function chooseInApp(page: Page, choice: "Pay" | "Decline" | "Cance
 /** The receipt on the success page or the paid checkout page. */
 export async function expectReceipt(page: Page, order: { clientInvoiceId: string; total: string }): Promise<void> {
   const receipt = page.getByRole("region", { name: "Receipt" });
-  await expect(receipt.getByTestId("order-number")).toHaveText(order.clientInvoiceId);
+  // The short number people read out (#1042), and the order's id that URLs and SEQR use.
+  await expect(receipt.getByTestId("order-number")).toHaveText(/^#\d+$/);
+  await expect(receipt.getByTestId("order-reference")).toHaveText(order.clientInvoiceId);
   await expect(receipt.getByTestId("amount-paid")).toHaveText(order.total);
   // SEQR's payment reference (ersReference): 25 digits.
   await expect(receipt.getByTestId("payment-reference")).toHaveText(/^\d{25}$/);

@@ -1,13 +1,17 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { deliveryFormState, saveOrExplain, type DeliveryFormState } from "@/app/_components/delivery-form-state";
 import { readCartId } from "@/lib/cart/cart-cookie";
+import { addressFromHeaders } from "@/lib/http/client-address";
 import { saveCheckoutDeliveryDetails } from "@/lib/orders/delivery";
 import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
-import { validatedAction } from "@/lib/validated-action";
+import { withdrawOrder, type WithdrawResult } from "@/lib/orders/withdraw-order";
+import { validatedAction, type ActionResult } from "@/lib/validated-action";
 
 // The checkout's delivery details form. Only the browser whose cart placed the order may give them (the cart
 // cookie); the details themselves are checked field by field in lib/orders/delivery.ts, and a refusal comes back
@@ -27,4 +31,27 @@ export async function saveCheckoutDeliveryAction(_previous: DeliveryFormState, f
   const result = await saveDetails(null, formData);
   if (result?.ok && result.data.saved) redirect(`/checkout/${encodeURIComponent(String(formData.get("order")))}`);
   return deliveryFormState(result, formData);
+}
+
+const withdraw = validatedAction(
+  z.object({ order: clientInvoiceIdSchema }),
+  async ({ order }) => {
+    const result = await withdrawOrder(order, await readCartId(), { sourceAddress: addressFromHeaders(await headers()) });
+    revalidatePath("/", "layout");
+    return result;
+  },
+  // It may cost a SEQR call (the cancel of a live invoice), like a checkout: the same limit.
+  { rateLimit: "checkout" },
+);
+
+export type ChangeOrderState = ActionResult<WithdrawResult>;
+
+/**
+ * "Change order": the order is withdrawn (lib/orders/withdraw-order.ts) and the cart opens with its items, saying
+ * which order was withdrawn. A refusal (the order is paid, or being paid right now) comes back to the button.
+ */
+export async function changeOrderAction(_previous: ChangeOrderState, formData: FormData): Promise<ChangeOrderState> {
+  const result = await withdraw(null, formData);
+  if (result?.ok) redirect(`/cart?changed=${result.data.number}`);
+  return result;
 }

@@ -1,53 +1,59 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { QRCodeSVG } from "qrcode.react";
 import { useEffect, useState } from "react";
 
+import { PaymentDeadline } from "@/app/_components/payment-deadline";
 import { useOrderStatus } from "@/app/_components/use-order-status";
-import { isFinalStage, stageOf } from "@/lib/orders/order-view";
+import { stageOf } from "@/lib/orders/order-view";
+import type { PaymentWindowView } from "@/lib/orders/payment-window";
 import type { OrderStatus } from "@/lib/orders/state-machine";
 
 type Props = {
   clientInvoiceId: string;
   initialStatus: OrderStatus;
+  /** The order's total as the shop prints it: "1 644,00 kr". */
+  total: string;
   /** `HTTP://SEQR.SE/000/<SERVICE_ID>?order=<clientInvoiceId>`: what the QR code encodes. */
   qrText: string;
   /** The same code as a link for the SEQR app on this phone. */
   appLink: string;
+  paymentWindow: PaymentWindowView;
 };
 
 /**
- * The checkout's payment panel: the SEQR code to scan (desktop) or to tap (phone), following the order's status
- * by itself. When the order can no longer be paid (paid, expired, canceled by the shop) the server page takes over
- * (router.refresh()).
+ * The checkout's payment panel, following the order's status by itself. On a phone (a narrow screen: checkout.css,
+ * no guessing from the browser's name) it reads as a phone's: "Tap Open in SEQR to pay …", the button, then the
+ * code for paying from another phone. On a desktop the code comes first, to scan with the phone. Whenever the order
+ * moves (an invoice is out, it is paid, it expired, the shop canceled it) the server page is made again
+ * (router.refresh()): it knows the invoice's deadline, and what to show once the order can no longer be paid.
  */
-export function CheckoutPayment({ clientInvoiceId, initialStatus, qrText, appLink }: Props) {
+export function CheckoutPayment({ clientInvoiceId, initialStatus, total, qrText, appLink, paymentWindow }: Props) {
   const router = useRouter();
   const [dismissed, setDismissed] = useState<string | null>(null);
   const status = (useOrderStatus(clientInvoiceId, initialStatus, true) ?? initialStatus) as OrderStatus;
   const stage = stageOf(status);
 
   useEffect(() => {
-    if (isFinalStage(stage)) router.refresh();
-  }, [stage, router]);
+    if (status !== initialStatus) router.refresh();
+  }, [status, initialStatus, router]);
 
   const showProblem = (stage === "failed" || stage === "canceled") && dismissed !== status;
 
   return (
     <section className="checkout-payment" aria-label="Pay with SEQR" data-status={status}>
-      <p className="checkout-status" role="status" aria-live="polite">
+      <p className="checkout-status" role="status">
         {stage === "paid"
           ? "Payment received. One moment…"
           : stage === "processing"
             ? "Waiting for your payment in the SEQR app…"
             : stage === "expired"
-              ? "This order has expired."
+              ? "This order expired before it was paid. Nothing was charged."
               : stage === "canceled-by-shop"
-                ? "The shop has canceled this order. Nothing was charged."
-                : showProblem
-                ? null
-                : "Scan the code with the SEQR app to pay."}
+                ? "The shop canceled this order. Nothing was charged."
+                : null}
       </p>
       {showProblem ? (
         <div className="notice" role="alert">
@@ -62,17 +68,26 @@ export function CheckoutPayment({ clientInvoiceId, initialStatus, qrText, appLin
         </div>
       ) : null}
       <div className="checkout-code">
+        <p className="checkout-instruction for-desktop">Scan the code with the SEQR app to pay.</p>
+        <p className="checkout-instruction for-phone" data-testid="tap-to-pay">
+          Tap Open in SEQR to pay <strong className="checkout-total">{total}</strong>
+        </p>
         <a className="button primary open-in-seqr" href={appLink}>
           Open in SEQR
         </a>
         <figure className="qr">
           <QRCodeSVG value={qrText} size={240} level="M" marginSize={4} title="SEQR code for this order" data-testid="seqr-qr" />
           <figcaption>
-            <span className="muted">Scan with the SEQR app, or type:</span>
+            <span className="muted for-desktop">Scan with the SEQR app, or type:</span>
+            <span className="muted for-phone">Paying with another phone? Scan this code with its SEQR app, or type:</span>
             <code data-testid="seqr-code-text">{qrText}</code>
           </figcaption>
         </figure>
       </div>
+      <PaymentDeadline window={paymentWindow} />
+      <p className="checkout-terms">
+        By paying you accept our <Link href="/terms">terms of purchase</Link>.
+      </p>
     </section>
   );
 }

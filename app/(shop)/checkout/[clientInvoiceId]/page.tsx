@@ -6,17 +6,21 @@ import { connection } from "next/server";
 import { DeliverySummary } from "@/app/_components/delivery-summary";
 import { OrderSummary, Receipt } from "@/app/_components/order-summary";
 import { PaidMessages } from "@/app/_components/paid-messages";
+import { readCart } from "@/lib/cart/cart";
 import { readCartId } from "@/lib/cart/cart-cookie";
 import { env } from "@/lib/env";
 import { DELIVERY_COUNTRIES, deliveryFormValues, loadDeliveryView } from "@/lib/orders/delivery";
 import { loadPaidMessages } from "@/lib/orders/paid-messages";
+import { loadPaymentWindow } from "@/lib/orders/payment-window";
 import type { OrderStatus } from "@/lib/orders/state-machine";
 import { readOrderStatus } from "@/lib/orders/order-status";
-import { loadCheckoutView, stageOf, type OrderStage } from "@/lib/orders/views";
+import { loadCheckoutView, stageOf, type OrderStage, type OrderView } from "@/lib/orders/views";
+import { wasWithdrawn } from "@/lib/orders/withdraw-order";
 import { seqrAppLink, serviceQrText } from "@/lib/seqr/links";
 
 import { reorderAction } from "../../cart/actions";
 import { CartForm, SubmitButton } from "../../cart/cart-form";
+import { ChangeOrder } from "./change-order";
 import { CheckoutDelivery } from "./checkout-delivery";
 import { CheckoutPayment } from "./checkout-payment";
 import "./checkout.css";
@@ -27,14 +31,16 @@ type Props = { params: Promise<{ clientInvoiceId: string }>; searchParams?: Prom
 
 // The checkout: first the delivery details, then the order's SEQR code. On a desktop the shopper scans it with the
 // phone; on the phone itself they tap "Open in SEQR". The page follows the order by itself and becomes the
-// confirmation once it is paid. `?change=delivery` opens the details again (a plain link: no script needed).
+// confirmation once it is paid. Until then "Change order" takes the shopper back to the cart (which still holds the
+// items) and withdraws this order. `?change=delivery` opens the details again (a plain link: no script needed).
 export default async function CheckoutPage({ params, searchParams }: Props) {
   await connection();
   const { clientInvoiceId } = await params;
   const { change } = (await searchParams) ?? {};
   const status = await readOrderStatus(clientInvoiceId);
   if (!status) notFound();
-  const view = await loadCheckoutView(clientInvoiceId, await readCartId());
+  const cartId = await readCartId();
+  const view = await loadCheckoutView(clientInvoiceId, cartId);
   if (!view) notFound();
   if (view.kind === "status-only") return <OrderStatusOnly clientInvoiceId={view.clientInvoiceId} status={view.status} />;
   const { order } = view;
@@ -47,7 +53,7 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
     return (
       <article className="checkout-done">
         <h1>Thank you! Your order is paid</h1>
-        <p>We have received your payment.</p>
+        <p>We have received your payment for order {order.number}.</p>
         <PaidMessages messages={messages} />
         <Receipt order={order} />
         {delivery?.complete ? <DeliverySummary delivery={delivery} /> : null}
@@ -58,29 +64,21 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
     );
   }
   if (stage === "expired") {
-    return (
-      <article className="checkout-done" role="alert">
-        <h1>This order has expired</h1>
-        <p>It was not paid in time, so it can no longer be paid. Nothing was charged.</p>
-        <OrderSummary order={order} />
-        <div className="pay-actions">
-          <CartForm action={reorderAction} aria-label="Try again">
-            <input type="hidden" name="order" value={order.clientInvoiceId} />
-            <SubmitButton className="button primary">Put these items back in my cart</SubmitButton>
-          </CartForm>
-          <Link href="/" className="button secondary">
-            Back to the shop
-          </Link>
-        </div>
-      </article>
-    );
+    const inCart = new Map((await readCart(cartId)).lines.map((line) => [line.sku, line.quantity]));
+    return expiredOrder(order, {
+      withdrawn: await wasWithdrawn({ clientInvoiceId: order.clientInvoiceId }),
+      cartHoldsOrder: order.lines.every((line) => (inCart.get(line.sku) ?? 0) >= line.quantity),
+    });
   }
   if (stage === "canceled-by-shop") {
-    // Ended by the shop for good: no code to scan, nothing to try again.
+    // Ended by the shop for good: no code to scan, nothing to try again, and no blame on the shopper.
     return (
       <article className="checkout-done" role="alert" data-stage="canceled-by-shop">
         <h1>The shop has canceled this order</h1>
-        <p>We canceled this order, so it can no longer be paid. Nothing was charged.</p>
+        <p className="checkout-order-number">
+          Order <strong data-testid="checkout-order-number">{order.number}</strong>
+        </p>
+        <p>The shop canceled this order. Nothing was charged.</p>
         <OrderSummary order={order} />
         <div className="pay-actions">
           <Link href="/" className="button secondary">
@@ -91,12 +89,19 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
     );
   }
 
+  const orderNumber = (
+    <p className="checkout-order-number">
+      Order <strong data-testid="checkout-order-number">{order.number}</strong>
+    </p>
+  );
+
   // Pay is refused until the shop knows where the order goes (lib/orders/delivery.ts): the code comes after.
   const changing = !!delivery?.complete && change === "delivery";
   if (!delivery?.complete || changing) {
     return (
       <article className="checkout">
         <h1>Pay with SEQR</h1>
+        {orderNumber}
         <div className="checkout-grid">
           <section aria-labelledby="delivery-heading">
             <h2 id="delivery-heading">{changing ? "Change your delivery details" : "Where should we send your order?"}</h2>
@@ -110,8 +115,8 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
             />
           </section>
           <div>
-            <p className="muted">Order {order.clientInvoiceId}</p>
             <OrderSummary order={order} />
+            <ChangeOrder clientInvoiceId={order.clientInvoiceId} />
           </div>
         </div>
       </article>
@@ -122,15 +127,17 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
   return (
     <article className="checkout">
       <h1>Pay with SEQR</h1>
+      {orderNumber}
       <div className="checkout-grid">
         <CheckoutPayment
           clientInvoiceId={order.clientInvoiceId}
           initialStatus={order.status}
+          total={order.total}
           qrText={qrText}
           appLink={seqrAppLink(qrText, env.seqr.appUrl)}
+          paymentWindow={await loadPaymentWindow({ clientInvoiceId: order.clientInvoiceId })}
         />
         <div>
-          <p className="muted">Order {order.clientInvoiceId}</p>
           <OrderSummary order={order} />
           <DeliverySummary
             delivery={delivery}
@@ -140,7 +147,49 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
               </Link>
             }
           />
+          <ChangeOrder clientInvoiceId={order.clientInvoiceId} />
         </div>
+      </div>
+    </article>
+  );
+}
+
+/**
+ * An order that can no longer be paid because time ran out, or because the shopper withdrew it ("Change order").
+ * The cart is kept until an order is paid, so it usually holds the items still: the way on is the cart. When it
+ * does not (emptied since), "Put these items back in my cart" refills it.
+ */
+function expiredOrder(order: OrderView, { withdrawn, cartHoldsOrder }: { withdrawn: boolean; cartHoldsOrder: boolean }) {
+  return (
+    <article className="checkout-done" role="alert" data-stage={withdrawn ? "withdrawn" : "expired"}>
+      {withdrawn ? (
+        <>
+          <h1>{`Order ${order.number} is withdrawn`}</h1>
+          <p>
+            You changed this order, so it can no longer be paid. Nothing was charged.{" "}
+            <Link href="/cart">Go back to your cart</Link> to order again.
+          </p>
+        </>
+      ) : (
+        <>
+          <h1>This order has expired</h1>
+          <p>
+            This order expired before it was paid. Nothing was charged. <Link href="/cart">Go back to your cart</Link> to
+            order again.
+          </p>
+        </>
+      )}
+      <OrderSummary order={order} />
+      <div className="pay-actions">
+        {cartHoldsOrder ? null : (
+          <CartForm action={reorderAction} aria-label="Try again">
+            <input type="hidden" name="order" value={order.clientInvoiceId} />
+            <SubmitButton className="button primary">Put these items back in my cart</SubmitButton>
+          </CartForm>
+        )}
+        <Link href="/" className="button secondary">
+          Back to the shop
+        </Link>
       </div>
     </article>
   );
