@@ -13,8 +13,10 @@ export async function SandboxBanner() {
   await connection();
   if (env.seqr.mode !== "sandbox") return null;
   return (
-    <p className="sandbox-banner" role="note" data-testid="sandbox-banner">
+    // A landmark of its own: it sits above the shop's header, and nothing on a page may be outside every landmark,
+    // where a screen reader moving by landmarks would never meet it.
+    <aside className="sandbox-banner" aria-label="Sandbox mode" data-testid="sandbox-banner">
       Sandbox: no real payments
-    </p>
+    </aside>
   );
 }

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { QRCodeSVG } from "qrcode.react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { PaymentDeadline } from "@/app/_components/payment-deadline";
 import { useOrderStatus } from "@/app/_components/use-order-status";
@@ -42,8 +42,20 @@ export function CheckoutPayment({ clientInvoiceId, initialStatus, total, qrText,
 
   const showProblem = (stage === "failed" || stage === "canceled") && dismissed !== status;
 
+  // Arriving from the delivery step, the page made again keeps the scroll where the form's button was (on a phone,
+  // past "Tap Open in SEQR to pay" and its button) and the keyboard's focus on nothing: the panel is brought into
+  // view and the focus to it, so that the next Tab reaches Open in SEQR. A page opened afresh starts at its top, with
+  // the panel in view, and is left alone.
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const element = panel.current;
+    if (!element || element.getBoundingClientRect().top >= 0) return;
+    element.scrollIntoView({ block: "start" });
+    if (!document.activeElement || document.activeElement === document.body) element.focus({ preventScroll: true });
+  }, []);
+
   return (
-    <section className="checkout-payment" aria-label="Pay with SEQR" data-status={status}>
+    <section className="checkout-payment" ref={panel} tabIndex={-1} aria-label="Pay with SEQR" data-status={status}>
       <p className="checkout-status" role="status">
         {stage === "paid"
           ? "Payment received. One moment…"

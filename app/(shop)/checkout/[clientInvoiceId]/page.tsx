@@ -71,9 +71,10 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
     });
   }
   if (stage === "canceled-by-shop") {
-    // Ended by the shop for good: no code to scan, nothing to try again, and no blame on the shopper.
+    // Ended by the shop for good: no code to scan, nothing to try again, and no blame on the shopper. A section, not
+    // an article: an article may not take the alert role that announces the change.
     return (
-      <article className="checkout-done" role="alert" data-stage="canceled-by-shop">
+      <section className="checkout-done" role="alert" data-stage="canceled-by-shop">
         <h1>The shop has canceled this order</h1>
         <p className="checkout-order-number">
           Order <strong data-testid="checkout-order-number">{order.number}</strong>
@@ -85,7 +86,7 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
             Back to the shop
           </Link>
         </div>
-      </article>
+      </section>
     );
   }
 
@@ -161,7 +162,7 @@ export default async function CheckoutPage({ params, searchParams }: Props) {
  */
 function expiredOrder(order: OrderView, { withdrawn, cartHoldsOrder }: { withdrawn: boolean; cartHoldsOrder: boolean }) {
   return (
-    <article className="checkout-done" role="alert" data-stage={withdrawn ? "withdrawn" : "expired"}>
+    <section className="checkout-done" role="alert" data-stage={withdrawn ? "withdrawn" : "expired"}>
       {withdrawn ? (
         <>
           <h1>{`Order ${order.number} is withdrawn`}</h1>
@@ -191,7 +192,7 @@ function expiredOrder(order: OrderView, { withdrawn, cartHoldsOrder }: { withdra
           Back to the shop
         </Link>
       </div>
-    </article>
+    </section>
   );
 }
 
