@@ -16,6 +16,10 @@
 // BENCH_DATABASE_POOL_SIZE (the reconcilers' RECONCILER_CONCURRENCY and DATABASE_POOL_SIZE; unset: the defaults),
 // BENCH_FIRST_LOAD (200), BENCH_MAX_STEPS (10), BENCH_LOOK_TIMES=1 (the reconcilers log every look, and the lines
 // say how long a look took), BENCH_RECONCILER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+//
+// Shortened, as `npm run bench` runs it for its "reconciler capacity" row (tests/bench/run.ts): BENCH_PROCESS_COUNTS
+// ("1,2": "1" searches for one process only), BENCH_SETTLE_MS (4500), BENCH_WATCH_MS (6000), BENCH_SEARCH_BUDGET_MS
+// (95000, per process count), BENCH_NARROWINGS (3), BENCH_RESULT_FILE (where the JSON goes).
 
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -38,17 +42,19 @@ const MAX_GAP_MS = 3_000;
  * After new invoices arrive, this long for the processes to reach their steady rhythm before the watch starts: two
  * rounds of looks. An invoice not looked at once by then counts as not kept.
  */
-const SETTLE_MS = 4_500;
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_500);
 /** How long each load is watched: close to three looks at every invoice. */
-const WATCH_MS = 6_000;
+const WATCH_MS = Number(process.env.BENCH_WATCH_MS ?? 6_000);
 /** The search: the first load tried, how much each step up multiplies it, how many halvings narrow it after. */
 const FIRST_LOAD = Number(process.env.BENCH_FIRST_LOAD ?? 200);
 const GROWTH = 1.4;
-const NARROWINGS = 3;
+const NARROWINGS = Number(process.env.BENCH_NARROWINGS ?? 3);
 /** Bounds: loads tried per process count, the largest load, and the time for each process count's search. */
 const MAX_STEPS = Number(process.env.BENCH_MAX_STEPS ?? 10);
 const MAX_LOAD = 6_000;
-const SEARCH_BUDGET_MS = 95_000;
+const SEARCH_BUDGET_MS = Number(process.env.BENCH_SEARCH_BUDGET_MS ?? 95_000);
+/** Which process counts are searched: one, then two, unless BENCH_PROCESS_COUNTS says "1". */
+const SEARCH_TWO = (process.env.BENCH_PROCESS_COUNTS ?? "1,2") !== "1";
 /**
  * BENCH_LOOK_TIMES=1: the reconcilers log every look (debug) and the table says how long a look took. Off by default:
  * a log line per look costs the processes measurably.
@@ -162,6 +168,9 @@ try {
   await db.paymentAttempt.update({ where: { id: templateAttempt.id }, data: { nextCheckAt: null } });
 
   const sql = new pg.Client({ connectionString: databaseUrl });
+  // PostgreSQL stopping at the end (or after a failure) ends this connection: not an error worth crashing over, and
+  // a crash here would hide the error that stopped the run.
+  sql.on("error", () => undefined);
   await sql.connect();
 
   async function columnsOf(table: string): Promise<string[]> {
@@ -198,32 +207,40 @@ try {
     const orderId = `'bench-${loadNumber}-' || g`;
     const now = new Date().toISOString();
     await sql.query("BEGIN");
-    await copyRow("SandboxInvoice", "reference", template.invoiceReference, count, {
-      reference,
-      clientInvoiceId: `'bench${loadNumber}x' || g`,
-      createdAt: utc("$1"),
-      updatedAt: utc("$1"),
-    }, [now]);
-    await copyRow("Order", "id", order.id, count, {
-      id: orderId,
-      clientInvoiceId: `'bench${loadNumber}x' || g`,
-      createdAt: utc("$1"),
-      updatedAt: utc("$1"),
-    }, [now]);
-    await copyRow("PaymentAttempt", "id", templateAttempt.id, count, {
-      id: `'bench-a-${loadNumber}-' || g`,
-      orderId,
-      invoiceReference: reference,
-      issuedAt: utc("$1"),
-      createdAt: utc("$1"),
-      updatedAt: utc("$1"),
-      nextCheckAt: `${utc("$1")} + make_interval(secs => 0.2 + g * 2.1 / ${count})`,
-      lastAskedAt: "NULL",
-      lastCheckedAt: "NULL",
-      leaseOwner: "NULL",
-      leaseUntil: "NULL",
-    }, [now]);
-    await sql.query("COMMIT");
+    try {
+      await copyRow("SandboxInvoice", "reference", template.invoiceReference, count, {
+        reference,
+        clientInvoiceId: `'bench${loadNumber}x' || g`,
+        createdAt: utc("$1"),
+        updatedAt: utc("$1"),
+      }, [now]);
+      await copyRow("Order", "id", order.id, count, {
+        id: orderId,
+        clientInvoiceId: `'bench${loadNumber}x' || g`,
+        // Order numbers are unique: each load's copies take a million of their own.
+        number: `${loadNumber * 1_000_000} + g`,
+        createdAt: utc("$1"),
+        updatedAt: utc("$1"),
+      }, [now]);
+      await copyRow("PaymentAttempt", "id", templateAttempt.id, count, {
+        id: `'bench-a-${loadNumber}-' || g`,
+        orderId,
+        invoiceReference: reference,
+        issuedAt: utc("$1"),
+        createdAt: utc("$1"),
+        updatedAt: utc("$1"),
+        nextCheckAt: `${utc("$1")} + make_interval(secs => 0.2 + g * 2.1 / ${count})`,
+        lastAskedAt: "NULL",
+        lastCheckedAt: "NULL",
+        leaseOwner: "NULL",
+        leaseUntil: "NULL",
+      }, [now]);
+      await sql.query("COMMIT");
+    } catch (error) {
+      // Otherwise the next statement on the connection fails too ("transaction is aborted"), hiding this error.
+      await sql.query("ROLLBACK");
+      throw error;
+    }
     return Array.from({ length: count }, (_unused, index) => `${prefix}${String(index + 1).padStart(6, "0")}`);
   }
 
@@ -470,17 +487,18 @@ try {
   say(`PostgreSQL 15 and the sandbox ready (answers ${ANSWER_DELAY_MS} ms late); ${os.cpus().length} cores`);
   const one = await capacity(1, FIRST_LOAD);
   // Two processes start a step above what one kept: if they do not keep even that, the search goes down from there.
-  const two = await capacity(2, Math.round(GROWTH * (one.kept?.invoices ?? FIRST_LOAD)));
+  const two = SEARCH_TWO ? await capacity(2, Math.round(GROWTH * (one.kept?.invoices ?? FIRST_LOAD))) : null;
+  const searched = two ? [one, two] : [one];
   await sql.end();
 
   // --- The table ------------------------------------------------------------------------------------------------
 
   const problems: string[] = [];
-  for (const row of [one, two]) {
+  for (const row of searched) {
     if (!row.kept) problems.push(`${row.processes} process(es): no load was kept`);
     if (!row.missed) problems.push(`${row.processes} process(es): no load was missed within the bounds, the capacity is a floor`);
   }
-  for (const row of [one, two]) {
+  for (const row of searched) {
     for (const bound of [row.kept, row.missed]) {
       if (bound && bound.otherBusyPercent > OTHER_WORK_LIMIT_PERCENT) {
         problems.push(
@@ -491,10 +509,10 @@ try {
     }
   }
   if (errorLines.length > 0) problems.push(`the reconcilers logged ${errorLines.length} errors, the first: ${errorLines[0]}`);
-  const ratio = one.kept && two.kept ? two.kept.invoices / one.kept.invoices : null;
+  const ratio = one.kept && two?.kept ? two.kept.invoices / one.kept.invoices : null;
   const goal = 1.6;
 
-  const rows = [one, two].map((row) => ({
+  const rows = searched.map((row) => ({
     processes: row.processes,
     invoicesKept: row.kept?.invoices ?? null,
     firstNotKept: row.missed?.invoices ?? null,
@@ -531,7 +549,8 @@ try {
 
   const resultsDir = path.resolve("tests/bench/results");
   fs.mkdirSync(resultsDir, { recursive: true });
-  const resultsFile = path.join(resultsDir, `reconciler-processes-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}.json`);
+  const resultsFile =
+    process.env.BENCH_RESULT_FILE ?? path.join(resultsDir, `reconciler-processes-${new Date().toISOString().replaceAll(":", "-").slice(0, 19)}.json`);
   fs.writeFileSync(
     resultsFile,
     `${JSON.stringify(
@@ -542,7 +561,7 @@ try {
         settings: { answerDelayMs: ANSWER_DELAY_MS, maxGapMs: MAX_GAP_MS, settleMs: SETTLE_MS, watchMs: WATCH_MS, reconcilerEnv: RECONCILER_ENV },
         ratio: { compares: "live invoices kept under the 3 s gap, 2 processes / 1 process", value: ratio, goal },
         rows,
-        tried: { oneProcess: one.tried, twoProcesses: two.tried },
+        tried: { oneProcess: one.tried, twoProcesses: two?.tried ?? null },
         problems,
       },
       null,
