@@ -15,12 +15,14 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string
 export function validatedAction<S extends z.ZodType, T>(
   schema: S,
   action: (input: z.output<S>) => Promise<T>,
-  options: { rateLimit?: RateLimitName } = {},
+  options: { rateLimit?: RateLimitName; issueText?: (issue: z.core.$ZodIssue) => string } = {},
 ): (previous: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>> {
   return async (_previous, formData) => {
     const parsed = schema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
+      // The admin words a refused value itself (lib/admin/wording.ts): the field's label, never its key.
+      if (issue && options.issueText) return { ok: false, error: options.issueText(issue) };
       const field = issue?.path.map(String).join(".");
       return { ok: false, error: `${field ? `${field}: ` : ""}${issue?.message ?? "invalid input"}` };
     }

@@ -105,7 +105,7 @@ export async function changeOwnPassword(input: {
   });
   if (!changed) throw new AppError("ACCOUNT_CHANGED", 409, "Your account changed while the password was being saved. Reload the page and try again.");
   accountLog.info({ accountId: input.accountId, passwordGeneration: generation }, "admin changed their own password");
-  const setting = account.passwordFromSetting && input.accountId === MERCHANT_ACCOUNT_ID ? " ADMIN_PASSWORD no longer applies to your account." : "";
+  const setting = account.passwordFromSetting && input.accountId === MERCHANT_ACCOUNT_ID ? " The password the shop was set up with no longer applies to your account." : "";
   return {
     token,
     message: `Your password is changed. You stay signed in here; every other browser signed in as you is signed out.${setting}`,

@@ -6,6 +6,7 @@ import { outboxKindText } from "../outbox/payloads.ts";
 import { LIVE_INVOICE_STATUSES, SETTLED_STATUSES } from "../orders/state-machine.ts";
 import { type Period } from "./periods.ts";
 import { STUCK_REFUND_MS } from "./refund-settlement.ts";
+import { attentionReasonText } from "./wording.ts";
 
 // The dashboard: money in for today and for a period, orders per status, everything needing the merchant, and the
 // messages (e-mails, SEQR receipts) that could not be delivered.
@@ -63,6 +64,8 @@ export async function statusCounts(
 
 export type AttentionItem = {
   clientInvoiceId: string;
+  /** The short number people read out (#1042). */
+  number: number;
   status: OrderStatus;
   reason: string;
   since: Date;
@@ -75,23 +78,15 @@ const ATTENTION_LIMIT = 100;
 /** The reconciliation page's list of refunds to settle from SEQR's reports. */
 export const SETTLE_REFUNDS_HREF = "/admin/reconciliation#refunds-to-settle";
 
-const LOST_INVOICE_REASON = "SEQR no longer knows an invoice the shop had sent (54): the order can be paid again";
+export { attentionReasonText } from "./wording.ts";
 
-const REASON_TEXT: Record<string, string> = {
-  AMOUNT_MISMATCH: "SEQR took a different amount than the order's",
-  PAID_AFTER_EXPIRY: "Paid after the shop had expired the order",
-  UNEXPECTED_RESERVATION: "SEQR reserved the money instead of taking it",
-  OUT_OF_STOCK_AT_PAYMENT: "Paid, but the stock was gone: refund or restock",
-  PAID_ON_REPLACED_INVOICE: "Paid on an invoice the order had replaced: the customer may have paid twice",
-  PAID_TWICE: "The customer paid two invoices of this order: refund one payment",
-  PAID_AFTER_MERCHANT_CANCEL: "Paid after you had canceled the order: refund or fulfil it",
-  RECEIPT_UNREADABLE: "Paid, but parts of SEQR's receipt could not be read: check the payment",
-  INVOICE_LOST: LOST_INVOICE_REASON,
-};
+/** The reconciler cancels an invoice unpaid past INVOICE_TIMEOUT_MS: one still open says it is not running. */
+export const STALE_INVOICE_TEXT =
+  "Invoice still open after the time allowed for payment: the shop's automatic payment checks may have stopped. Press Refresh from SEQR on the order, and tell whoever runs the shop's server";
 
-export function attentionReasonText(reason: string): string {
-  return REASON_TEXT[reason] ?? reason;
-}
+/** SEQR's commit rule (CONTRACT.md): a payment nobody confirms within 20 s is reversed. */
+export const REVERSED_PAYMENT_TEXT =
+  "Payment reversed: SEQR reported a payment, then took it back because the shop did not confirm it within 20 seconds. Nothing was charged; the customer can pay again";
 
 /**
  * Everything the merchant should look at: orders flagged by the payment sync (NEEDS_ATTENTION, or an attention
@@ -108,13 +103,13 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
       where: { OR: [{ status: "NEEDS_ATTENTION" }, { attentionReason: { not: null }, status: { not: "REFUNDED" } }] },
       orderBy: { updatedAt: "desc" },
       take: ATTENTION_LIMIT,
-      select: { clientInvoiceId: true, status: true, attentionReason: true, updatedAt: true },
+      select: { clientInvoiceId: true, number: true, status: true, attentionReason: true, updatedAt: true },
     }),
     db.paymentAttempt.findMany({
       where: { seqrStatus: { in: LIVE_INVOICE_STATUSES }, issuedAt: { lt: overdue } },
       orderBy: { issuedAt: "asc" },
       take: ATTENTION_LIMIT,
-      select: { issuedAt: true, order: { select: { clientInvoiceId: true, status: true } } },
+      select: { issuedAt: true, order: { select: { clientInvoiceId: true, number: true, status: true } } },
     }),
     db.paymentAttempt.findMany({
       where: {
@@ -125,13 +120,13 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
       },
       orderBy: { finalizedAt: "desc" },
       take: ATTENTION_LIMIT,
-      select: { finalizedAt: true, updatedAt: true, order: { select: { clientInvoiceId: true, status: true } } },
+      select: { finalizedAt: true, updatedAt: true, order: { select: { clientInvoiceId: true, number: true, status: true } } },
     }),
     db.paymentAttempt.findMany({
       where: { state: "LOST", order: { status: { notIn: [...PAID_STATUSES, "CANCELED_BY_MERCHANT"] } } },
       orderBy: { updatedAt: "desc" },
       take: ATTENTION_LIMIT,
-      select: { updatedAt: true, order: { select: { clientInvoiceId: true, status: true, attentionReason: true } } },
+      select: { updatedAt: true, order: { select: { clientInvoiceId: true, number: true, status: true, attentionReason: true } } },
     }),
     db.refund.findMany({
       // PENDING for longer than any SEQR call can take: the process died before the answer was recorded.
@@ -141,24 +136,25 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
       },
       orderBy: { createdAt: "desc" },
       take: ATTENTION_LIMIT,
-      select: { createdAt: true, order: { select: { clientInvoiceId: true, status: true } } },
+      select: { createdAt: true, order: { select: { clientInvoiceId: true, number: true, status: true } } },
     }),
   ]);
   return [
     ...flagged.map((order) => ({
       clientInvoiceId: order.clientInvoiceId,
+      number: order.number,
       status: order.status,
       reason: order.attentionReason ? attentionReasonText(order.attentionReason) : "Needs attention",
       since: order.updatedAt,
     })),
     ...stale.map((attempt) => ({
       ...attempt.order,
-      reason: "Invoice still open past the timeout: is the reconciler running?",
+      reason: STALE_INVOICE_TEXT,
       since: attempt.issuedAt,
     })),
     ...reversed.map((attempt) => ({
       ...attempt.order,
-      reason: "Payment reversed: SEQR notified a payment, then canceled it (not confirmed within 20 s)",
+      reason: REVERSED_PAYMENT_TEXT,
       since: attempt.finalizedAt ?? attempt.updatedAt,
     })),
     // An order the sync already flagged INVOICE_LOST is listed above.
@@ -166,8 +162,9 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
       .filter((attempt) => attempt.order.attentionReason !== "INVOICE_LOST")
       .map((attempt) => ({
         clientInvoiceId: attempt.order.clientInvoiceId,
+        number: attempt.order.number,
         status: attempt.order.status,
-        reason: LOST_INVOICE_REASON,
+        reason: attentionReasonText("INVOICE_LOST"),
         since: attempt.updatedAt,
       })),
     ...unanswered.map((refund) => ({
@@ -182,6 +179,7 @@ export async function needingAttention(now = new Date()): Promise<AttentionItem[
 export type UndeliveredMessage = {
   id: string;
   clientInvoiceId: string;
+  number: number;
   /** What it is, in words ("Order confirmation e-mail to the customer"). */
   kind: string;
   recipient: string | null;
@@ -199,11 +197,12 @@ export async function undeliveredMessages(): Promise<UndeliveredMessage[]> {
     where: { status: "DEAD" },
     orderBy: [{ lastAttemptAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
     take: ATTENTION_LIMIT,
-    include: { order: { select: { clientInvoiceId: true } } },
+    include: { order: { select: { clientInvoiceId: true, number: true } } },
   });
   return dead.map((message) => ({
     id: message.id,
     clientInvoiceId: message.order.clientInvoiceId,
+    number: message.order.number,
     kind: outboxKindText(message.kind),
     recipient: message.recipient,
     attempts: message.attempts,

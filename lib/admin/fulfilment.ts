@@ -10,6 +10,7 @@ import { enqueueShippedMessage } from "../outbox/enqueue.ts";
 import { actorFieldsOf } from "./actor.ts";
 import type { AdminContext } from "./guard.ts";
 import { formatShopTime } from "./periods.ts";
+import { issueText, lowerFirst, orderStatusText } from "./wording.ts";
 
 // What the merchant does with a paid order besides its payment: send it (carrier and tracking number, which sends
 // the customer the shipped e-mail) or hand it over at the shop. Each is one conditional update under the order's
@@ -134,7 +135,7 @@ export function fulfilmentRefusal(order: OrderFacts, wanted: DeliveryMethod): st
   if (!(FULFILLABLE_STATUSES as readonly string[]).includes(order.status)) {
     return order.status === "REFUNDED"
       ? "This order was refunded in full: there is nothing to send or hand over."
-      : `Only a paid order can be ${wanted === "SHIP" ? "shipped" : "handed over"}; this one is ${order.status}.`;
+      : `Only a paid order can be ${wanted === "SHIP" ? "shipped" : "handed over"}; this one is ${lowerFirst(orderStatusText(order.status))}.`;
   }
   if (wanted === "SHIP" && order.deliveryMethod === "PICKUP") {
     return "The customer chose to collect this order at the shop: mark it picked up when they do.";
@@ -155,7 +156,7 @@ async function fulfil(
 ): Promise<FulfilmentOutcome> {
   return db.$transaction(async (tx) => {
     // Lock first (lib/db-locks.ts): a refund, or the other admin's press, waits until this one has decided.
-    if (!(await lockOrder(tx, orderId))) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
+    if (!(await lockOrder(tx, orderId))) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order. Open it again from the orders list.");
     const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: orderFacts });
     const done = wanted === "SHIP" ? "SHIPPED" : "PICKED_UP";
     if (order.fulfilmentStatus === done) {
@@ -173,7 +174,7 @@ export async function markShipped(orderId: string, input: ShipmentInput, admin: 
   const parsed = shipmentSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError("INVALID_SHIPMENT", 422, `${issue?.path.map(String).join(".") ?? "shipment"}: ${issue?.message ?? "is not valid"}`);
+    throw new AppError("INVALID_SHIPMENT", 422, issue ? issueText(issue) : "The shipment's details are not valid.");
   }
   const { carrier, trackingNumber } = parsed.data;
   const trackingUrl = trackingUrlFor(carrier, trackingNumber, parsed.data.trackingUrl);

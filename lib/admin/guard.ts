@@ -9,6 +9,7 @@ import { validatedAction, type ActionResult } from "../validated-action.ts";
 import { actorOfSession, type AdminActor } from "./actor.ts";
 import { OWNER_ONLY_MESSAGE } from "./guard-messages.ts";
 import { merchantCredentials } from "./password.ts";
+import { issueText } from "./wording.ts";
 import { ADMIN_COOKIE_PATH, ADMIN_SESSION_COOKIE, findAdminSession, type AdminSessionInfo } from "./sessions.ts";
 
 // The one gate in front of everything under /admin: pages call requireAdminPage(), Server Actions are built with
@@ -144,7 +145,7 @@ export function adminAction<S extends z.ZodType, T>(
     const admin = { ...current, address: addressFromHeaders(requestHeaders) };
     // Checked before the input is even read: a staff member's refund changes nothing, whatever they sent.
     if (options.ownerOnly && admin.actor.role !== "OWNER") return { ok: false, error: OWNER_ONLY_MESSAGE };
-    return validatedAction(schema, (input) => action(input, admin))(previous, formData);
+    return validatedAction(schema, (input) => action(input, admin), { issueText })(previous, formData);
   };
   if (options.ownerOnly) ownerOnlyActions.add(guarded);
   return guarded;
@@ -170,6 +171,6 @@ export function secondFactorAction<S extends z.ZodType, T>(
     if (!current) redirect(LOGIN_PATH);
     if (!current.session.awaitingSecondFactor) redirect("/admin");
     const pending = { ...current, address: addressFromHeaders(requestHeaders) };
-    return validatedAction(schema, (input) => action(input, pending))(previous, formData);
+    return validatedAction(schema, (input) => action(input, pending), { issueText })(previous, formData);
   };
 }

@@ -8,6 +8,7 @@ import { syncPaymentStatus } from "../orders/sync-payment-status.ts";
 import { SeqrError } from "../seqr/index.ts";
 import { actorFieldsOf } from "./actor.ts";
 import type { AdminContext } from "./guard.ts";
+import { lowerFirst, orderStatusText, seqrProblemText } from "./wording.ts";
 
 // The merchant's actions on one order besides refunds (refunds.ts). Each asks SEQR, never assumes, and leaves an
 // ADMIN_ACTION event in the order's timeline saying who (the person, from which address) did what, when, and what
@@ -42,7 +43,7 @@ async function findOrder(orderId: string) {
     where: { id: orderId },
     include: { attempts: { orderBy: [{ createdAt: "desc" }, { id: "desc" }] }, items: true },
   });
-  if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
+  if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order. Open it again from the orders list.");
   return order;
 }
 
@@ -56,23 +57,27 @@ export async function refreshOrder(orderId: string, admin: Admin): Promise<Actio
     status: result.status,
     error: result.error?.resultName ?? null,
   });
-  if (result.error) return { message: `SEQR could not be asked (${result.error.resultName}); the order is unchanged. Try again in a moment.` };
+  if (result.error) {
+    return { message: `SEQR could not be asked: ${seqrProblemText(result.error)}. The order is unchanged; try again in a moment.` };
+  }
   if (!result.queried) {
-    return { message: `Nothing to ask SEQR: the order is ${result.status}, which SEQR's answer cannot change.` };
+    return {
+      message: `Nothing to ask SEQR: the order is ${lowerFirst(orderStatusText(result.status))}, and SEQR's answer cannot change that.`,
+    };
   }
   return {
     message: result.changed
-      ? `SEQR's answer moved the order from ${result.changed.from} to ${result.changed.to}.`
-      : `SEQR's answer agrees with the shop: the order is ${result.status}.`,
+      ? `SEQR's answer changed the order from ${lowerFirst(orderStatusText(result.changed.from))} to ${lowerFirst(orderStatusText(result.changed.to))}.`
+      : `SEQR's answer agrees with the shop: the order is ${lowerFirst(orderStatusText(result.status))}.`,
   };
 }
 
 /** cancelInvoice's answers (CONTRACT.md), in plain words for the merchant. */
 export const CANCEL_EXPLANATIONS: Record<CancelOutcome, string> = {
   canceled: "SEQR canceled the invoice; the customer can no longer pay it.",
-  "already-canceled": "SEQR had already canceled this invoice (95); the order now shows that.",
-  "already-paid": "The customer has already paid this invoice (50), so it cannot be canceled. The payment is now recorded; refund it if the customer should get the money back.",
-  "being-paid": "The customer is paying this invoice right now (51), so it cannot be canceled. Refresh in a moment to see how it ended.",
+  "already-canceled": "SEQR had already canceled this invoice; the order now shows that.",
+  "already-paid": "The customer has already paid this invoice, so it cannot be canceled. The payment is now recorded; refund it if the customer should get the money back.",
+  "being-paid": "The customer is paying this invoice right now, so it cannot be canceled. Press Refresh from SEQR in a moment to see how it ended.",
   failed: "SEQR did not cancel the invoice.",
 };
 
@@ -101,7 +106,7 @@ export async function cancelOrderInvoice(orderId: string, admin: Admin): Promise
     return { message: "SEQR accepted the cancel but still reports the invoice as open, so the customer may still pay it. Refresh, or cancel again in a moment." };
   }
   if (result.outcome === "failed") {
-    const why = result.error ? ` SEQR answered ${result.error.resultName}.` : "";
+    const why = result.error ? ` SEQR answered: ${seqrProblemText(result.error)}.` : "";
     return { message: `${explanation}${why} The invoice may still be paid; try again in a moment.` };
   }
   return { message: explanation };
@@ -152,7 +157,7 @@ export async function sendOrderReceipt(orderId: string, admin: Admin): Promise<A
       { action: "send-receipt", ersReference, outcome: "failed", error: error.resultName },
       { paymentAttemptId, seqrResultCode: error.resultCode },
     );
-    return { message: `SEQR did not take the receipt (${error.resultName}). Try again in a moment.` };
+    return { message: `SEQR did not take the receipt: ${seqrProblemText(error)}. Try again in a moment.` };
   }
   await recordAdminAction(
     orderId,

@@ -7,10 +7,11 @@ import { SHOP_NAME } from "../shop/brand.ts";
 import { deliveryAddressLines, fulfilmentRefusal, fulfilmentText } from "./fulfilment.ts";
 import { refundLedgerOf } from "./refunds.ts";
 import { refundableMinor } from "./refund-amounts.ts";
+import { technicalLog, timelineSteps } from "./timeline.ts";
 
-// Everything the merchant sees about one order: items, customer and delivery, what was done to send it, every
-// invoice with what can still be refunded of it, the refunds, the messages the shop owes about it, and the full
-// PaymentEvent timeline, oldest first.
+// Everything the merchant sees about one order: what happened to it (the timeline's steps, and every PaymentEvent
+// in words for the details), items, customer and delivery, what was done to send it, every invoice with what can
+// still be refunded of it, the refunds, and the messages the shop owes about it.
 
 export async function loadAdminOrder(clientInvoiceId: string) {
   const order = await db.order.findUnique({
@@ -18,7 +19,7 @@ export async function loadAdminOrder(clientInvoiceId: string) {
     include: {
       items: { orderBy: { id: "asc" } },
       attempts: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
-      refunds: { orderBy: { createdAt: "asc" } },
+      refunds: { orderBy: { createdAt: "asc" }, include: { lines: { select: { orderItemId: true, quantity: true, restock: true } } } },
       events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       sessions: { orderBy: { createdAt: "asc" }, select: { msisdn: true, subscriberKey: true, createdAt: true } },
       outbox: {
@@ -48,6 +49,7 @@ export async function loadAdminOrder(clientInvoiceId: string) {
     order,
     payments,
     liveInvoice: order.attempts.findLast(isLiveAttempt) ?? null,
+    timeline: { steps: timelineSteps(order), log: technicalLog(order) },
     fulfilment: {
       text: fulfilmentText(order),
       /** The address lines of the parcel; null when it is collected at the shop or no details were given. */

@@ -11,6 +11,7 @@ import { readStoredReceipt } from "../orders/stored-receipt.ts";
 import { seqr, SeqrError } from "../seqr/index.ts";
 import { formatShopTime } from "./periods.ts";
 import { paidAmountOf } from "./refunds.ts";
+import { seqrProblemText } from "./wording.ts";
 
 // Reconciliation: close a SEQR transaction period (markTransactionPeriod), fetch its report (executeReport, which
 // the client asks again while SEQR answers 2, not ready), and compare it with the shop's own books for the same
@@ -54,7 +55,7 @@ export function parseTransactionReport(content: string): ReportLedger {
   try {
     records = parse(content, { columns: true, skip_empty_lines: true, trim: true });
   } catch (error) {
-    throw new AppError("REPORT_FORMAT", 502, "SEQR's report is not a CSV the shop can read.", { cause: error });
+    throw new AppError("REPORT_FORMAT", 502, "SEQR's report is not in a form the shop can read. Fetch the report again; if it stays so, contact SEQR support.", { cause: error });
   }
   const entries: ReportEntry[] = [];
   const totals = new Map<string, { currency: string; paidMinor: number; refundedMinor: number }>();
@@ -67,14 +68,24 @@ export function parseTransactionReport(content: string): ReportLedger {
     const row = reportRowSchema.safeParse(record);
     if (!row.success) {
       const issue = row.error.issues[0];
-      throw new AppError("REPORT_FORMAT", 502, `SEQR's report, row ${index + 1} after the header, is not as expected (${issue?.path.join(".")}: ${issue?.message}).`);
+      const column = issue?.path[0];
+      throw new AppError(
+        "REPORT_FORMAT",
+        502,
+        `SEQR's report has a row the shop cannot read (row ${index + 1} after the header${typeof column === "string" ? `, column “${column}”` : ""}). Fetch the report again; if it stays so, contact SEQR support.`,
+      );
     }
     const { type, currency } = row.data;
     let amountMinor: number;
     try {
       amountMinor = Math.abs(fromSeqrAmount(row.data.amount, currency));
     } catch (error) {
-      throw new AppError("REPORT_FORMAT", 502, `SEQR's report, row ${index + 1} after the header, has an amount the shop cannot read.`, { cause: error });
+      throw new AppError(
+        "REPORT_FORMAT",
+        502,
+        `SEQR's report has an amount the shop cannot read (row ${index + 1} after the header). Fetch the report again; if it stays so, contact SEQR support.`,
+        { cause: error },
+      );
     }
     if (type === "TOTAL_PAID") totalFor(currency).paidMinor = amountMinor;
     else if (type === "TOTAL_REFUNDED") totalFor(currency).refundedMinor = amountMinor;
@@ -252,10 +263,16 @@ export async function loadShopLedger(period: { start: Date; end: Date }, report:
   };
 }
 
-function explainSeqrError(operation: string, error: SeqrError): string {
-  if (error.is(2)) return "SEQR's report was still not ready after several tries. Fetch it again in a minute.";
-  if (error.transient) return `SEQR could not be reached for ${operation} (${error.resultName}). Try again in a moment.`;
-  return `SEQR refused ${operation} (${error.resultName}).`;
+/** What SEQR's failure to close the period or to give its report means, and what to do, in the merchant's words. */
+function explainSeqrError(operation: "close the period" | "send the report", error: SeqrError): string {
+  if (error.is(2)) return "SEQR's report was still not ready after several tries. Press Fetch the report again in a minute.";
+  const problem = seqrProblemText(error);
+  const state =
+    operation === "close the period"
+      ? "Nothing was closed: the period stays open"
+      : "The period stays closed at SEQR: press Fetch the report again";
+  if (error.transient) return `SEQR did not ${operation}: ${problem}. ${state}; try again in a moment.`;
+  return `SEQR did not ${operation}: ${problem}. ${state}; if it happens again, contact SEQR support.`;
 }
 
 export const RUN_STATUS = {
@@ -283,7 +300,7 @@ const ALREADY_RUNNING =
   "A reconciliation is already running: this period is already being closed. Wait a moment, then reload this page.";
 
 function markUnansweredMessage(error: SeqrError | null): string {
-  const what = error ? ` (${error.resultName})` : "";
+  const what = error ? ` (${seqrProblemText(error)})` : "";
   return `The shop got no answer from SEQR when it asked to close this period${what}, so SEQR may or may not have closed it, and its report cannot be fetched. The next reconciliation starts where this period ends, so nothing is counted twice. If the next report's totals differ, ask SEQR support for the transactions of this period.`;
 }
 
@@ -344,7 +361,7 @@ export async function reconcileNewPeriod(now = new Date()): Promise<string> {
     if (error.kind === "result") {
       // SEQR answered and closed nothing: the period is still open, so the run gives it back.
       await db.reconciliationRun.deleteMany({ where: { id: runId, status: RUN_STATUS.STARTED, transactionPeriodId: null } });
-      throw new AppError("SEQR_UNAVAILABLE", 502, explainSeqrError("markTransactionPeriod", error));
+      throw new AppError("SEQR_UNAVAILABLE", 502, explainSeqrError("close the period", error));
     }
     await db.reconciliationRun.updateMany({
       where: { id: runId, status: RUN_STATUS.STARTED, transactionPeriodId: null },
@@ -365,7 +382,7 @@ export async function reconcileNewPeriod(now = new Date()): Promise<string> {
 /** Fetches (again) the report of a period already closed and compares it. */
 export async function fetchAndCompare(runId: string): Promise<void> {
   const run = await db.reconciliationRun.findUnique({ where: { id: runId } });
-  if (!run?.transactionPeriodId) throw new AppError("RUN_NOT_FOUND", 404, "There is no such reconciliation.");
+  if (!run?.transactionPeriodId) throw new AppError("RUN_NOT_FOUND", 404, "There is no such reconciliation. Reload the Reconciliation page and try again.");
   try {
     const report = await seqr.executeReport({
       reportId: env.seqr.reportId,
@@ -391,7 +408,7 @@ export async function fetchAndCompare(runId: string): Promise<void> {
   } catch (error) {
     const message =
       error instanceof SeqrError
-        ? explainSeqrError("executeReport", error)
+        ? explainSeqrError("send the report", error)
         : error instanceof AppError
           ? error.message
           : "Something went wrong while comparing the report.";

@@ -5,10 +5,10 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { log } from "../log.ts";
 import { formatMoney } from "../money.ts";
 import { actorFields } from "./actor.ts";
-import { formatShopTime } from "./periods.ts";
 import { parseTransactionReport, RUN_STATUS, type ReportEntry } from "./reconciliation.ts";
 import { releaseRefundLines } from "./refund-lines.ts";
 import { applySucceededRefund, type RefundAdmin, type RefundEventBase } from "./refunds.ts";
+import { periodInSentence } from "./wording.ts";
 
 // Settling a refund SEQR never confirmed (UNKNOWN, or PENDING left by a process that died) from SEQR's
 // reconciliation reports, one click for the merchant:
@@ -116,10 +116,13 @@ export function settlementFrom(
       return { kind: "none", why: "The reconciled periods since the refund was made have a gap, so the shop cannot tell whether SEQR made it." };
     }
     if (link.status !== RUN_STATUS.COMPLETED || !link.entries) {
-      return { kind: "none", why: `The reconciliation of ${periodText(link)} has no report (${link.status}); fetch it first, or ask SEQR whether the refund was made.` };
+      return {
+        kind: "none",
+        why: `The reconciliation of ${periodInSentence(link)} has no report: press Fetch the report again for it on this page first, or ask SEQR whether the refund was made.`,
+      };
     }
     if (link.id !== run.id && matchingEntry(link.entries, refund, claimed)) {
-      return { kind: "none", why: `The report of ${periodText(link)} lists this refund: settle it from there.` };
+      return { kind: "none", why: `The report of ${periodInSentence(link)} lists this refund: settle it from there.` };
     }
   }
   return { kind: "release", run };
@@ -143,11 +146,6 @@ export function bestSettlement(refund: SettlementRefund, runs: readonly Settleme
     kind: "none",
     why: "No reconciliation report decides it yet. Close the period and reconcile (after the refund was made); the report then settles it.",
   };
-}
-
-export function periodText(run: { periodStart: Date; periodEnd: Date }): string {
-  const start = run.periodStart.getTime() === 0 ? "the beginning" : formatShopTime(run.periodStart);
-  return `${start} – ${formatShopTime(run.periodEnd)}`;
 }
 
 /** The runs that can decide refunds made since `since`, with their reports read. */
@@ -199,7 +197,7 @@ const refundSelect = {
   ersReference: true,
   reason: true,
   paymentAttempt: { select: { invoiceReference: true } },
-  order: { select: { clientInvoiceId: true } },
+  order: { select: { clientInvoiceId: true, number: true } },
 } satisfies Prisma.RefundSelect;
 
 type RefundRow = Prisma.RefundGetPayload<{ select: typeof refundSelect }>;
@@ -218,6 +216,8 @@ function settlementRefund(row: RefundRow): SettlementRefund {
 export type UnsettledRefund = {
   id: string;
   clientInvoiceId: string;
+  /** The order's short number (#1042). */
+  number: number;
   status: string;
   amountMinor: number;
   currency: string;
@@ -239,6 +239,7 @@ export async function listUnsettledRefunds(now = new Date(), take = 100): Promis
     return {
       id: row.id,
       clientInvoiceId: row.order.clientInvoiceId,
+      number: row.order.number,
       status: row.status,
       amountMinor: row.amountMinor,
       currency: row.currency,
@@ -255,7 +256,7 @@ export async function settleRefund(
   now = new Date(),
 ): Promise<{ outcome: "SUCCEEDED" | "FAILED"; message: string; clientInvoiceId: string }> {
   const row = await db.refund.findUnique({ where: { id: input.refundId }, select: { ...refundSelect, settledAt: true } });
-  if (!row) throw new AppError("REFUND_NOT_FOUND", 404, "There is no such refund.");
+  if (!row) throw new AppError("REFUND_NOT_FOUND", 404, "There is no such refund. Reload the Reconciliation page and try again.");
   const amount = formatMoney({ amountMinor: row.amountMinor, currency: row.currency });
   if (row.settledAt !== null || !(UNSETTLED_REFUND_STATUSES as readonly string[]).includes(row.status)) {
     throw new AppError("REFUND_SETTLED", 409, alreadySettled(row.status, amount));
@@ -317,11 +318,11 @@ export async function settleRefund(
     return {
       outcome: "SUCCEEDED",
       clientInvoiceId: row.order.clientInvoiceId,
-      message: `Settled as done: SEQR's report of ${periodText(run)} lists this refund of ${amount} (SEQR's reference ${decision.entry.ersReference}). The order's refunds are updated.`,
+      message: `Settled as done: SEQR's report of ${periodInSentence(run)} lists this refund of ${amount} (SEQR's reference ${decision.entry.ersReference}). The order's refunds are updated.`,
     };
   }
 
-  const released = `Released from SEQR's report of ${periodText(run)}: SEQR made no such refund.`;
+  const released = `Released from SEQR's report of ${periodInSentence(run)}: SEQR made no such refund.`;
   const moved = await db.$transaction(async (tx) => {
     const changed = await tx.refund.updateMany({
       where: { id: row.id, status: { in: [...UNSETTLED_REFUND_STATUSES] }, settledAt: null },

@@ -21,6 +21,7 @@ import {
   type RefundableItem,
   type RequestedLine,
 } from "./refund-lines.ts";
+import { seqrProblemText } from "./wording.ts";
 
 // Refunds (refundPayment: an amount; refundLines: items and quantities, lib/admin/refund-lines.ts). The amount is
 // reserved by writing the Refund row before SEQR is asked, inside the transaction that checks it against what is
@@ -387,7 +388,7 @@ export function explainRefundError(error: SeqrError): string {
   const refusal = error.resultCode === null ? undefined : REFUND_REFUSALS[error.resultCode];
   if (refusal) return refusal;
   if (error.kind === "result") {
-    return `SEQR answered ${error.resultName} without saying whether the refund went through. Its amount stays held: check SEQR's report (Reconciliation) before refunding again.`;
+    return `SEQR answered “${seqrProblemText(error)}” without saying whether the refund went through. Its amount stays held: check SEQR's report (Reconciliation) before refunding again.`;
   }
   return UNKNOWN_REFUND_MESSAGE;
 }

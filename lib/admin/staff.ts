@@ -97,7 +97,7 @@ export async function changeRole(accountId: string, role: AdminRole, by: AdminAc
   const message = await db.$transaction(async (tx) => {
     await lockOwners(tx);
     const account = await tx.adminAccount.findUnique({ where: { id: accountId }, select: { name: true, role: true, disabledAt: true } });
-    if (!account) throw new AppError("ACCOUNT_NOT_FOUND", 404, "There is no such account.");
+    if (!account) throw new AppError("ACCOUNT_NOT_FOUND", 404, "There is no such account. Reload the Staff page and try again.");
     if (account.role === role) return `${account.name} is already ${roleName(role).toLowerCase()}. Nothing changed.`;
     if (account.role === "OWNER" && account.disabledAt === null) await assertAnotherActiveOwner(tx, accountId, account.name, "made staff");
     await tx.adminAccount.update({ where: { id: accountId }, data: { role } });
@@ -116,7 +116,7 @@ export async function switchOff(accountId: string, by: AdminActor, now = new Dat
   const message = await db.$transaction(async (tx) => {
     await lockOwners(tx);
     const account = await tx.adminAccount.findUnique({ where: { id: accountId }, select: { name: true, role: true, disabledAt: true } });
-    if (!account) throw new AppError("ACCOUNT_NOT_FOUND", 404, "There is no such account.");
+    if (!account) throw new AppError("ACCOUNT_NOT_FOUND", 404, "There is no such account. Reload the Staff page and try again.");
     if (account.disabledAt !== null) return `${account.name} is already switched off. Nothing changed.`;
     if (account.role === "OWNER") await assertAnotherActiveOwner(tx, accountId, account.name, "switched off");
     await tx.adminAccount.update({ where: { id: accountId }, data: { disabledAt: now, passwordGeneration: { increment: 1 } } });
@@ -131,7 +131,7 @@ export async function switchOff(accountId: string, by: AdminActor, now = new Dat
 /** Lets a person switched off sign in again (with the password they had; no old session comes back). */
 export async function switchOn(accountId: string, by: AdminActor): Promise<{ message: string }> {
   const account = await db.adminAccount.findUnique({ where: { id: accountId }, select: { name: true } });
-  if (!account) throw new AppError("ACCOUNT_NOT_FOUND", 404, "There is no such account.");
+  if (!account) throw new AppError("ACCOUNT_NOT_FOUND", 404, "There is no such account. Reload the Staff page and try again.");
   const moved = await db.adminAccount.updateMany({ where: { id: accountId, disabledAt: { not: null } }, data: { disabledAt: null } });
   if (moved.count === 0) return { message: `${account.name} can already sign in. Nothing changed.` };
   staffLog.info({ accountId, by: by.accountId }, "admin account switched on");

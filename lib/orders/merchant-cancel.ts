@@ -138,14 +138,13 @@ async function endWithLiveInvoice(
         409,
         "The customer is paying this order right now (SEQR answered 51), so it was not ended. Try again in a minute.",
       );
-    case "failed": {
-      const answered = result.error?.resultName ? ` (${result.error.resultName})` : "";
+    case "failed":
+      // SEQR's own name for its answer stays in the log and the order's technical log: the merchant needs what to do.
       throw new AppError(
         "SEQR_UNAVAILABLE",
         503,
-        `SEQR did not cancel the order's invoice${answered}, so the order was not ended: the customer could still pay it. Try again in a moment.`,
+        "SEQR did not cancel the order's invoice, so the order was not ended: the customer could still pay it. Try again in a moment.",
       );
-    }
     case "canceled":
     case "already-canceled":
       break;

@@ -46,7 +46,7 @@ test("the merchant marks a paid order shipped: the shipped e-mail with the track
   await expect(page).toHaveURL((url) => url.searchParams.get("fulfilment") === "to-ship");
   const row = page.getByRole("table", { name: "Orders" }).locator(`tr[data-order="${clientInvoiceId}"]`);
   await expect(row.getByTestId("row-fulfilment")).toHaveText("To ship");
-  await row.getByRole("link", { name: /^#\d+$/ }).click();
+  await row.getByRole("link", { name: /^Order #\d+$/ }).click();
 
   // The order page: where it goes, to whom, and that it is still to be sent.
   await expect(page).toHaveURL((url) => url.pathname === adminOrderPath(clientInvoiceId));

@@ -500,11 +500,11 @@ describe("signInAction (the sign-in form)", () => {
 
     expect(await submit(WRONG, address)).toEqual({ kind: "returned", value: { ok: false, error: WRONG_CREDENTIALS_MESSAGE } });
     expect(requestEffects().cookieWrites).toEqual([]);
-    expect(await submit(PASSWORD, address, null)).toEqual({ kind: "returned", value: { ok: false, error: "email: is required" } });
-    expect(await submit(PASSWORD, address, " ")).toEqual({ kind: "returned", value: { ok: false, error: "email: is required" } });
-    expect(await submit(undefined, address)).toEqual({ kind: "returned", value: { ok: false, error: "password: is required" } });
-    expect(await submit("", address)).toEqual({ kind: "returned", value: { ok: false, error: "password: is required" } });
-    expect(await submit("x".repeat(201), address)).toEqual({ kind: "returned", value: { ok: false, error: "password: is too long" } });
+    expect(await submit(PASSWORD, address, null)).toEqual({ kind: "returned", value: { ok: false, error: "Type your e-mail address." } });
+    expect(await submit(PASSWORD, address, " ")).toEqual({ kind: "returned", value: { ok: false, error: "Type your e-mail address." } });
+    expect(await submit(undefined, address)).toEqual({ kind: "returned", value: { ok: false, error: "Type your password." } });
+    expect(await submit("", address)).toEqual({ kind: "returned", value: { ok: false, error: "Type your password." } });
+    expect(await submit("x".repeat(201), address)).toEqual({ kind: "returned", value: { ok: false, error: "That password is too long." } });
     // Invalid input never reaches signIn: only the wrong password counted.
     expect(await outcomesFrom(address)).toEqual({ FAILED: 1 });
 

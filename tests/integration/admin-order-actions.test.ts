@@ -80,7 +80,7 @@ describe("cancel invoice", () => {
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: "The customer has already paid this invoice (50), so it cannot be canceled. The payment is now recorded; refund it if the customer should get the money back." });
+    expect(outcome).toEqual({ message: "The customer has already paid this invoice, so it cannot be canceled. The payment is now recorded; refund it if the customer should get the money back." });
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("PAID");
     expect(effects.toPaid).toEqual([expect.objectContaining({ fromStatus: "INVOICED", source: "admin" })]);
@@ -110,7 +110,7 @@ describe("cancel invoice", () => {
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: "The customer is paying this invoice right now (51), so it cannot be canceled. Refresh in a moment to see how it ended." });
+    expect(outcome).toEqual({ message: "The customer is paying this invoice right now, so it cannot be canceled. Press Refresh from SEQR in a moment to see how it ended." });
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("INVOICED");
     expect(effects.attempt).toMatchObject({ seqrStatus: "ISSUED", cancelReason: null });
@@ -136,7 +136,7 @@ describe("cancel invoice", () => {
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: "SEQR had already canceled this invoice (95); the order now shows that." });
+    expect(outcome).toEqual({ message: "SEQR had already canceled this invoice; the order now shows that." });
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("CANCELED");
     expect(effects.canceled).toEqual([
@@ -166,7 +166,7 @@ describe("cancel invoice", () => {
 
     const outcome = await cancelOrderInvoice(order.orderId, ADMIN);
 
-    expect(outcome.message).toBe("SEQR did not cancel the invoice. SEQR answered SYSTEM_BUSY. The invoice may still be paid; try again in a moment.");
+    expect(outcome.message).toBe("SEQR did not cancel the invoice. SEQR answered: SEQR is busy (SEQR's code 93). The invoice may still be paid; try again in a moment.");
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("INVOICED");
     expect(effects.attempt).toMatchObject({ seqrStatus: "ISSUED", cancelReason: null });
@@ -256,7 +256,7 @@ describe("refresh from SEQR", () => {
 
     const outcome = await refreshOrder(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: "SEQR's answer moved the order from INVOICED to PAID." });
+    expect(outcome).toEqual({ message: "SEQR's answer changed the order from waiting for payment to paid." });
     const effects = await effectsOf(order.orderId);
     expect(effects.order.status).toBe("PAID");
     expect(effects.toPaid).toEqual([expect.objectContaining({ fromStatus: "INVOICED", source: "admin" })]);
@@ -273,18 +273,18 @@ describe("refresh from SEQR", () => {
 
   test("SEQR agrees, a settled order, and SEQR unreachable: each answered in words and recorded; only SEQR's answer changes anything", async () => {
     const order = await invoicedOrder(shop.server);
-    expect(await refreshOrder(order.orderId, ADMIN)).toEqual({ message: "SEQR's answer agrees with the shop: the order is INVOICED." });
+    expect(await refreshOrder(order.orderId, ADMIN)).toEqual({ message: "SEQR's answer agrees with the shop: the order is waiting for payment." });
 
     // getPaymentStatus is a read: the client asks 3 times before giving up.
     await shop.sandbox.arm({ kind: "soap-http-status", operation: "getPaymentStatus", httpStatus: 503, count: 3 });
     expect(await refreshOrder(order.orderId, ADMIN)).toEqual({
-      message: "SEQR could not be asked (HTTP_503); the order is unchanged. Try again in a moment.",
+      message: "SEQR could not be asked: SEQR's server answered with an error (HTTP 503). The order is unchanged; try again in a moment.",
     });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.orderId } })).status).toBe("INVOICED");
 
     await payInApp(shop.server, order);
     expect(await refreshOrder(order.orderId, ADMIN)).toEqual({
-      message: "Nothing to ask SEQR: the order is PAID, which SEQR's answer cannot change.",
+      message: "Nothing to ask SEQR: the order is paid, and SEQR's answer cannot change that.",
     });
 
     expect((await adminActionsOf(order.orderId)).map((event) => event.detail)).toEqual([
@@ -328,7 +328,7 @@ describe("send receipt", () => {
 
     const outcome = await sendOrderReceipt(order.orderId, ADMIN);
 
-    expect(outcome).toEqual({ message: "SEQR did not take the receipt (SYSTEM_ERROR). Try again in a moment." });
+    expect(outcome).toEqual({ message: "SEQR did not take the receipt: SEQR system error (SEQR's code 90). Try again in a moment." });
     expect(await db.sandboxReceiptDocument.count({ where: { ersReference: order.ersReference } })).toBe(0);
     expect(await adminActionsOf(order.orderId)).toEqual([
       expect.objectContaining({ seqrResultCode: 90, detail: expect.objectContaining({ action: "send-receipt", outcome: "failed", error: "SYSTEM_ERROR" }) }),

@@ -243,7 +243,7 @@ describe("differences", () => {
 
     // The merchant refreshes the unnoticed order: the shop learns of the payment in a later period, but the payment
     // belongs to the period SEQR took it in, so the next period does not list it as missing.
-    expect((await refreshOrder(unnoticed.orderId, ADMIN)).message).toBe("SEQR's answer moved the order from INVOICED to PAID.");
+    expect((await refreshOrder(unnoticed.orderId, ADMIN)).message).toBe("SEQR's answer changed the order from waiting for payment to paid.");
     const next = await flush();
     expect(next).toMatchObject({ status: "COMPLETED", mismatchCount: 0, mismatches: [] });
     expect(paymentRefs(next)).toEqual([]);
@@ -292,7 +292,7 @@ describe("fetching SEQR's report", () => {
     const failed = await runOf(runId);
     expect(failed).toMatchObject({
       status: "FAILED",
-      error: "SEQR's report was still not ready after several tries. Fetch it again in a minute.",
+      error: "SEQR's report was still not ready after several tries. Press Fetch the report again in a minute.",
       mismatchCount: 0,
       mismatches: null,
       reportContent: null,
@@ -316,7 +316,7 @@ describe("fetching SEQR's report", () => {
     const runId = await reconcileNewPeriod();
 
     const failed = await runOf(runId);
-    expect(failed).toMatchObject({ status: "FAILED", error: "SEQR refused executeReport (UNSUPPORTED_OPERATION).", reportContent: null });
+    expect(failed).toMatchObject({ status: "FAILED", error: "SEQR did not send the report: operation not supported (SEQR's code 91). The period stays closed at SEQR: press Fetch the report again; if it happens again, contact SEQR support.", reportContent: null });
     await fetchAndCompare(runId);
     const completed = await runOf(runId);
     expect(completed).toMatchObject({ status: "COMPLETED", error: null, mismatchCount: 0 });
@@ -334,7 +334,7 @@ describe("fetching SEQR's report", () => {
     expect(error).toMatchObject({
       code: "SEQR_UNAVAILABLE",
       status: 502,
-      message: "SEQR could not be reached for markTransactionPeriod (SYSTEM_BUSY). Try again in a moment.",
+      message: "SEQR did not close the period: SEQR is busy (SEQR's code 93). Nothing was closed: the period stays open; try again in a moment.",
     });
     expect(await db.reconciliationRun.count()).toBe(runsBefore);
     // The next period is still the one after the last closed.
@@ -552,13 +552,13 @@ describe("parseTransactionReport", () => {
   });
 
   test.each([
-    ["an unclosed quote", `${header}\nPAYMENT,t,"INV1,ORD-1,ERS1,69.00,SEK`, "SEQR's report is not a CSV the shop can read."],
-    ["a line with too few fields", `${header}\nPAYMENT,t,INV1,ORD-1,69.00,SEK`, "SEQR's report is not a CSV the shop can read."],
-    ["an unknown row type", `${header}\nPAYMENT,t,INV1,ORD-1,ERS1,69.00,SEK\nPAYOUT,t,INV2,ORD-2,ERS2,1.00,SEK`, /^SEQR's report, row 2 after the header, is not as expected \(type: /],
-    ["a currency that is not a code", `${header}\nPAYMENT,t,INV1,ORD-1,ERS1,69.00,kr`, /^SEQR's report, row 1 after the header, is not as expected \(currency: /],
-    ["a missing column", "type,time,invoiceReference,clientInvoiceId,amount,currency\nPAYMENT,t,INV1,ORD-1,69.00,SEK", /^SEQR's report, row 1 after the header, is not as expected \(ersReference: /],
-    ["an amount that is not a number", `${header}\nPAYMENT,t,INV1,ORD-1,ERS1,69 kr,SEK`, "SEQR's report, row 1 after the header, has an amount the shop cannot read."],
-    ["more decimals than the currency has", `${header}\nPAYMENT,t,INV1,ORD-1,ERS1,69.001,SEK`, "SEQR's report, row 1 after the header, has an amount the shop cannot read."],
+    ["an unclosed quote", `${header}\nPAYMENT,t,"INV1,ORD-1,ERS1,69.00,SEK`, "SEQR's report is not in a form the shop can read. Fetch the report again; if it stays so, contact SEQR support."],
+    ["a line with too few fields", `${header}\nPAYMENT,t,INV1,ORD-1,69.00,SEK`, "SEQR's report is not in a form the shop can read. Fetch the report again; if it stays so, contact SEQR support."],
+    ["an unknown row type", `${header}\nPAYMENT,t,INV1,ORD-1,ERS1,69.00,SEK\nPAYOUT,t,INV2,ORD-2,ERS2,1.00,SEK`, /^SEQR's report has a row the shop cannot read \(row 2 after the header, column “type”\)\. /],
+    ["a currency that is not a code", `${header}\nPAYMENT,t,INV1,ORD-1,ERS1,69.00,kr`, /^SEQR's report has a row the shop cannot read \(row 1 after the header, column “currency”\)\. /],
+    ["a missing column", "type,time,invoiceReference,clientInvoiceId,amount,currency\nPAYMENT,t,INV1,ORD-1,69.00,SEK", /^SEQR's report has a row the shop cannot read \(row 1 after the header, column “ersReference”\)\. /],
+    ["an amount that is not a number", `${header}\nPAYMENT,t,INV1,ORD-1,ERS1,69 kr,SEK`, "SEQR's report has an amount the shop cannot read (row 1 after the header). Fetch the report again; if it stays so, contact SEQR support."],
+    ["more decimals than the currency has", `${header}\nPAYMENT,t,INV1,ORD-1,ERS1,69.001,SEK`, "SEQR's report has an amount the shop cannot read (row 1 after the header). Fetch the report again; if it stays so, contact SEQR support."],
   ])("refuses %s with an AppError in plain words", (_what, content, message) => {
     let thrown: unknown;
     try {

@@ -190,7 +190,7 @@ describe("ADMIN_PASSWORD is the first owner's initial password", () => {
     });
     const owner = await db.adminAccount.findUniqueOrThrow({ where: { id: MERCHANT_ACCOUNT_ID } });
     expect(owner.passwordFromSetting).toBe(false);
-    expect(changed.message).toContain("ADMIN_PASSWORD no longer applies");
+    expect(changed.message).toContain("The password the shop was set up with no longer applies to your account.");
 
     // Another process started with yet another ADMIN_PASSWORD: nothing changes, the owner stays signed in.
     expect(await otherProcessWithPassword("the-setting-password-3")).toBe(owner.passwordGeneration);

@@ -162,7 +162,7 @@ describe("Mark shipped", () => {
 
     const error = await expectAppError(markShipped(order.orderId, { carrier: "DHL", trackingNumber: "JJD01" }, ADMIN), "NOT_FULFILLABLE", 409);
 
-    expect(error.message).toBe("Only a paid order can be shipped; this one is INVOICED.");
+    expect(error.message).toBe("Only a paid order can be shipped; this one is waiting for payment.");
     expect(await fulfilmentOf(order.orderId)).toEqual(before);
     expect(await db.outboxMessage.count({ where: { orderId: order.orderId } })).toBe(0);
     expect(await adminActionsOf(order.orderId)).toHaveLength(0);
@@ -232,13 +232,13 @@ describe("tracking links", () => {
       expect(error.message).toMatch(message);
     };
 
-    await refused({ carrier: "Other", trackingNumber: "K-1", trackingUrl: "http://kurir.example.se/K-1" }, /^trackingUrl: must be an https:\/\/ link/);
-    await refused({ carrier: "Other", trackingNumber: "K-1", trackingUrl: "javascript:alert(1)" }, /^trackingUrl: must be an https:\/\/ link/);
-    await refused({ carrier: "DHL", trackingNumber: "K-1", trackingUrl: "https://evil.example/K-1" }, /^trackingUrl: leave it empty for DHL/);
-    await refused({ carrier: "Pigeon" as Carrier, trackingNumber: "K-1" }, /^carrier: choose a carrier from the list$/);
-    await refused({ carrier: "DHL", trackingNumber: "   " }, /^trackingNumber: enter the tracking number$/);
-    await refused({ carrier: "DHL", trackingNumber: "<script>" }, /^trackingNumber: may hold only letters, digits and hyphens$/);
-    await refused({ carrier: "DHL", trackingNumber: "1".repeat(65) }, /^trackingNumber: must be at most 64 characters$/);
+    await refused({ carrier: "Other", trackingNumber: "K-1", trackingUrl: "http://kurir.example.se/K-1" }, /^Tracking link: must be an https:\/\/ link/);
+    await refused({ carrier: "Other", trackingNumber: "K-1", trackingUrl: "javascript:alert(1)" }, /^Tracking link: must be an https:\/\/ link/);
+    await refused({ carrier: "DHL", trackingNumber: "K-1", trackingUrl: "https://evil.example/K-1" }, /^Tracking link: leave it empty for DHL/);
+    await refused({ carrier: "Pigeon" as Carrier, trackingNumber: "K-1" }, /^Carrier: choose a carrier from the list\.$/);
+    await refused({ carrier: "DHL", trackingNumber: "   " }, /^Tracking number: enter the tracking number\.$/);
+    await refused({ carrier: "DHL", trackingNumber: "<script>" }, /^Tracking number: may hold only letters, digits and hyphens\.$/);
+    await refused({ carrier: "DHL", trackingNumber: "1".repeat(65) }, /^Tracking number: must be at most 64 characters\.$/);
 
     expect((await fulfilmentOf(order.orderId)).fulfilmentStatus).toBe("UNFULFILLED");
     expect(await adminActionsOf(order.orderId)).toHaveLength(0);

@@ -300,6 +300,7 @@ describe("failures", () => {
     expect(listed).toEqual({
       id: dead.id,
       clientInvoiceId: order.clientInvoiceId,
+      number: expect.any(Number),
       kind: "Order confirmation e-mail to the customer",
       recipient: customer,
       attempts: 3,

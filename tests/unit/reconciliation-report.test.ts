@@ -113,7 +113,7 @@ describe("parseTransactionReport", () => {
     const error = thrown(() => parseTransactionReport(`${HEADER}\nPAYMENT,t,"INV-1,o,E,1.00,SEK`));
     expect(error.code).toBe("REPORT_FORMAT");
     expect(error.status).toBe(502);
-    expect(error.message).toBe("SEQR's report is not a CSV the shop can read.");
+    expect(error.message).toBe("SEQR's report is not in a form the shop can read. Fetch the report again; if it stays so, contact SEQR support.");
   });
 
   test("a row with more or fewer fields than the header is refused", () => {
@@ -123,11 +123,11 @@ describe("parseTransactionReport", () => {
 
   test.each([
     // [row, the line's problem]
-    ["SALE,t,INV-1,o,E,1.00,SEK", /^SEQR's report, row 2 after the header, is not as expected \(type: /],
-    ["payment,t,INV-1,o,E,1.00,SEK", /^SEQR's report, row 2 after the header, is not as expected \(type: /],
-    ["PAYMENT,t,INV-1,o,E,1.00,sek", /^SEQR's report, row 2 after the header, is not as expected \(currency: /],
-    ["PAYMENT,t,INV-1,o,E,1.00,", /^SEQR's report, row 2 after the header, is not as expected \(currency: /],
-    ["PAYMENT,t,INV-1,o,E,1.00,SEKR", /^SEQR's report, row 2 after the header, is not as expected \(currency: /],
+    ["SALE,t,INV-1,o,E,1.00,SEK", /^SEQR's report has a row the shop cannot read \(row 2 after the header, column “type”\)\. /],
+    ["payment,t,INV-1,o,E,1.00,SEK", /^SEQR's report has a row the shop cannot read \(row 2 after the header, column “type”\)\. /],
+    ["PAYMENT,t,INV-1,o,E,1.00,sek", /^SEQR's report has a row the shop cannot read \(row 2 after the header, column “currency”\)\. /],
+    ["PAYMENT,t,INV-1,o,E,1.00,", /^SEQR's report has a row the shop cannot read \(row 2 after the header, column “currency”\)\. /],
+    ["PAYMENT,t,INV-1,o,E,1.00,SEKR", /^SEQR's report has a row the shop cannot read \(row 2 after the header, column “currency”\)\. /],
   ])("a line that is not as expected names its line: %s", (row, message) => {
     const error = thrown(() => parseTransactionReport(`${HEADER}\nPAYMENT,t,INV-0,o,E0,1.00,SEK\n${row}`));
     expect(error.code).toBe("REPORT_FORMAT");
@@ -138,7 +138,7 @@ describe("parseTransactionReport", () => {
   test("a header without a column the shop needs is refused", () => {
     const error = thrown(() => parseTransactionReport("type,time,invoiceReference,clientInvoiceId,ersReference,amount\nPAYMENT,t,INV-1,o,E,1.00"));
     expect(error.code).toBe("REPORT_FORMAT");
-    expect(error.message).toMatch(/^SEQR's report, row 1 after the header, is not as expected \(currency: /);
+    expect(error.message).toMatch(/^SEQR's report has a row the shop cannot read \(row 1 after the header, column “currency”\)\. /);
   });
 
   test.each([
@@ -152,7 +152,7 @@ describe("parseTransactionReport", () => {
   ])("an amount the shop cannot read (%j %s) is refused with its line", (amount, currency) => {
     const error = thrown(() => parseTransactionReport(`${HEADER}\nPAYMENT,t,INV-1,o,E,"${amount}",${currency}`));
     expect(error.code).toBe("REPORT_FORMAT");
-    expect(error.message).toBe("SEQR's report, row 1 after the header, has an amount the shop cannot read.");
+    expect(error.message).toBe("SEQR's report has an amount the shop cannot read (row 1 after the header). Fetch the report again; if it stays so, contact SEQR support.");
   });
 });
 

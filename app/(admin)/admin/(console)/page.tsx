@@ -5,11 +5,14 @@ import { z } from "zod";
 import { needingAttention, statusCounts, takings, undeliveredMessages, type Takings, type UndeliveredMessage } from "@/lib/admin/dashboard";
 import { requireAdminPage } from "@/lib/admin/guard";
 import { formatShopTime, isoDate, lastDays, shopDays, today } from "@/lib/admin/periods";
+import { issuesText, orderBadge } from "@/lib/admin/wording";
 import { formatMoney } from "@/lib/money";
+import { formatOrderNumber } from "@/lib/orders/order-number";
 import { ORDER_STATUSES } from "@/lib/orders/state-machine";
 
 import { AdminActionForm } from "./admin-action-form";
 import { resendMessageAction } from "./outbox-actions";
+import { StatusBadge } from "./status-badge";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -21,26 +24,40 @@ function TakingsTable({ rows, label }: { rows: Takings; label: string }) {
   if (rows.length === 0) return <p className="muted">No payments or refunds {label}.</p>;
   return (
     <>
-      <table className="admin-table compact" aria-label={`Takings ${label}`}>
+      <table className="admin-table compact stack" aria-label={`Takings ${label}`}>
         <thead>
           <tr>
-            <th>Currency</th>
-            <th className="num">Orders paid</th>
-            <th className="num">Payments received</th>
-            <th className="num">Refunds confirmed</th>
-            <th className="num">Money taken (paid − refunded)</th>
+            <th scope="col">Currency</th>
+            <th scope="col" className="num">
+              Orders paid
+            </th>
+            <th scope="col" className="num">
+              Payments received
+            </th>
+            <th scope="col" className="num">
+              Refunds confirmed
+            </th>
+            <th scope="col" className="num">
+              Money taken (paid − refunded)
+            </th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
             <tr key={row.currency}>
-              <td>{row.currency}</td>
-              <td className="num">{row.paidOrders}</td>
-              <td className="num" data-testid={`paid-${label === "today" ? "today" : "period"}`}>
+              <td data-label="Currency">{row.currency}</td>
+              <td className="num" data-label="Orders paid">
+                {row.paidOrders}
+              </td>
+              <td className="num" data-label="Payments received" data-testid={`paid-${label === "today" ? "today" : "period"}`}>
                 {formatMoney({ amountMinor: row.paidMinor, currency: row.currency })}
               </td>
-              <td className="num">{formatMoney({ amountMinor: row.refundedMinor, currency: row.currency })}</td>
-              <td className="num">{formatMoney({ amountMinor: row.paidMinor - row.refundedMinor, currency: row.currency })}</td>
+              <td className="num" data-label="Refunds confirmed">
+                {formatMoney({ amountMinor: row.refundedMinor, currency: row.currency })}
+              </td>
+              <td className="num" data-label="Money taken (paid − refunded)">
+                {formatMoney({ amountMinor: row.paidMinor - row.refundedMinor, currency: row.currency })}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -64,41 +81,39 @@ function UndeliveredMessages({ messages }: { messages: UndeliveredMessage[] }) {
             The shop stopped trying these after repeated failures. Fix the cause (the mail server, an address), then
             send them again.
           </p>
-          <table className="admin-table" aria-label="Messages not delivered">
+          <table className="admin-table stack" aria-label="Messages not delivered">
             <thead>
               <tr>
-                <th>Order</th>
-                <th>Message</th>
-                <th>To</th>
-                <th>Last error</th>
-                <th>Last try</th>
-                <th>Action</th>
+                <th scope="col">Order</th>
+                <th scope="col">Message</th>
+                <th scope="col">To</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Last try</th>
+                <th scope="col">Action</th>
               </tr>
             </thead>
             <tbody>
               {messages.map((message) => (
                 <tr key={message.id} data-testid={`undelivered-${message.id}`}>
-                  <td>
-                    <Link href={`/admin/orders/${message.clientInvoiceId}`} className="mono">
-                      {message.clientInvoiceId}
-                    </Link>
+                  <td data-label="Order">
+                    <Link href={`/admin/orders/${message.clientInvoiceId}`}>{formatOrderNumber(message.number)}</Link>
                   </td>
-                  <td>{message.kind}</td>
-                  <td>{message.recipient ?? "—"}</td>
-                  <td>
+                  <td data-label="Message">{message.kind}</td>
+                  <td data-label="To">{message.recipient ?? "—"}</td>
+                  <td data-label="Last error">
                     {message.lastError ?? "—"}
                     <span className="muted">
                       {" "}
                       ({message.attempts} {message.attempts === 1 ? "try" : "tries"})
                     </span>
                   </td>
-                  <td>{message.lastAttemptAt ? formatShopTime(message.lastAttemptAt) : "—"}</td>
-                  <td>
+                  <td data-label="Last try">{message.lastAttemptAt ? formatShopTime(message.lastAttemptAt) : "—"}</td>
+                  <td data-label="Action">
                     <AdminActionForm
                       action={resendMessageAction}
                       submitLabel="Send again"
                       buttonClass="button secondary"
-                      aria-label={`Send again: ${message.kind}, order ${message.clientInvoiceId}`}
+                      aria-label={`Send again: ${message.kind}, order ${formatOrderNumber(message.number)}`}
                     >
                       <input type="hidden" name="messageId" value={message.id} />
                     </AdminActionForm>
@@ -153,7 +168,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </form>
         {!asked.success ? (
           <p role="alert" className="form-error">
-            That period is not valid ({asked.error.issues[0]?.message}); showing the last 7 days.
+            That period is not valid: {issuesText(asked.error.issues)} Showing the last 7 days instead.
           </p>
         ) : null}
         <TakingsTable rows={periodTakings} label="in the period" />
@@ -162,7 +177,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           {ORDER_STATUSES.map((status) => (
             <li key={status}>
               <Link href={{ pathname: "/admin/orders", query: { status, from: period.from, to: period.to } }}>
-                <span className={`admin-status status-${status.toLowerCase()}`}>{status}</span>{" "}
+                <StatusBadge badge={orderBadge({ status })} />{" "}
                 <strong data-testid={`count-${status}`}>{counts.byStatus[status] ?? 0}</strong>
               </Link>
             </li>
@@ -184,27 +199,25 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         {attention.length === 0 ? (
           <p className="muted">Nothing needs you right now.</p>
         ) : (
-          <table className="admin-table" aria-label="Orders needing attention">
+          <table className="admin-table stack" aria-label="Orders needing attention">
             <thead>
               <tr>
-                <th>Order</th>
-                <th>Status</th>
-                <th>Why</th>
-                <th>Since</th>
+                <th scope="col">Order</th>
+                <th scope="col">Status</th>
+                <th scope="col">Why</th>
+                <th scope="col">Since</th>
               </tr>
             </thead>
             <tbody>
               {attention.map((item, index) => (
-                <tr key={`${item.clientInvoiceId}-${index}`}>
-                  <td>
-                    <Link href={`/admin/orders/${item.clientInvoiceId}`} className="mono">
-                      {item.clientInvoiceId}
-                    </Link>
+                <tr key={`${item.clientInvoiceId}-${index}`} data-order={item.clientInvoiceId}>
+                  <td data-label="Order">
+                    <Link href={`/admin/orders/${item.clientInvoiceId}`}>{formatOrderNumber(item.number)}</Link>
                   </td>
-                  <td>
-                    <span className={`admin-status status-${item.status.toLowerCase()}`}>{item.status}</span>
+                  <td data-label="Status">
+                    <StatusBadge badge={orderBadge({ status: item.status })} />
                   </td>
-                  <td>
+                  <td data-label="Why">
                     {item.reason}
                     {item.action ? (
                       <>
@@ -213,7 +226,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                       </>
                     ) : null}
                   </td>
-                  <td>{formatShopTime(item.since)}</td>
+                  <td data-label="Since">{formatShopTime(item.since)}</td>
                 </tr>
               ))}
             </tbody>

@@ -26,7 +26,7 @@ export default async function LoginPage() {
       {env.seqr.mode === "sandbox" && (await firstOwnerUsesDefaultPassword()) ? (
         <p className="muted admin-login-hint" data-testid="default-password-hint">
           Sandbox mode: sign in as <code>{env.admin.email}</code> with the password <code>{SANDBOX_DEFAULTS.adminPassword}</code>{" "}
-          (set ADMIN_EMAIL and ADMIN_PASSWORD to change them).
+          (the shop&apos;s settings change them).
         </p>
       ) : null}
     </main>

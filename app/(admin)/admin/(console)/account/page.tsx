@@ -52,8 +52,8 @@ export default async function AccountPage() {
         <h2 id="password-heading">Password</h2>
         {account.passwordFromSetting ? (
           <p className="muted">
-            Your password is still the one the shop was set up with (the ADMIN_PASSWORD setting). Once you choose your
-            own here, that setting no longer changes it.
+            Your password is still the one the shop was set up with (in the shop&apos;s settings). Once you choose your
+            own here, a change of those settings no longer changes it.
           </p>
         ) : null}
         <p className="muted">Changing it signs you out everywhere else; you stay signed in here.</p>

@@ -6,9 +6,12 @@ import { fulfilmentText } from "@/lib/admin/fulfilment";
 import { FULFILMENT_FILTER_LABELS, FULFILMENT_FILTERS, listOrders, parseOrderFilter, type OrderFilter } from "@/lib/admin/order-list";
 import { formatPhoneNumber } from "@/lib/admin/order-search";
 import { formatShopTime } from "@/lib/admin/periods";
+import { attentionFlag, issuesText, orderBadge, orderStatusText } from "@/lib/admin/wording";
 import { formatMoney } from "@/lib/money";
 import { formatOrderNumber } from "@/lib/orders/order-number";
 import { ORDER_STATUSES } from "@/lib/orders/state-machine";
+
+import { StatusBadge } from "../status-badge";
 
 export const metadata: Metadata = { title: "Orders" };
 
@@ -43,7 +46,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
             <option value="">Any</option>
             {ORDER_STATUSES.map((status) => (
               <option key={status} value={status}>
-                {status}
+                {orderStatusText(status)}
               </option>
             ))}
           </select>
@@ -93,7 +96,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
 
       {!parsed.success ? (
         <p role="alert" className="form-error">
-          {parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}. Nothing was searched.
+          {issuesText(parsed.error.issues)} Nothing was searched: correct it and press Filter again.
         </p>
       ) : null}
 
@@ -138,34 +141,40 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         ) : null}
       </div>
 
-      <table className="admin-table" aria-label="Orders">
+      <table className="admin-table stack" aria-label="Orders">
         <thead>
           <tr>
-            <th>Order</th>
-            <th>Placed</th>
-            <th>Status</th>
-            <th>Fulfilment</th>
-            <th className="num">Total</th>
-            <th>Customer</th>
-            <th>Invoice</th>
+            <th scope="col">Order</th>
+            <th scope="col">Placed</th>
+            <th scope="col">Status</th>
+            <th scope="col">Fulfilment</th>
+            <th scope="col" className="num">
+              Total
+            </th>
+            <th scope="col">Customer</th>
+            <th scope="col">Invoice</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
             <tr key={row.id} data-order={row.clientInvoiceId}>
-              <td>
+              <td data-label="Order">
                 <Link href={`/admin/orders/${row.clientInvoiceId}`} aria-label={`Order ${formatOrderNumber(row.number)}`}>
                   {formatOrderNumber(row.number)}
                 </Link>
               </td>
-              <td>{formatShopTime(row.createdAt)}</td>
-              <td>
-                <span className={`admin-status status-${row.status.toLowerCase()}`}>{row.status}</span>
-                {row.attentionReason ? <span className="admin-flag"> {row.attentionReason}</span> : null}
+              <td data-label="Placed">{formatShopTime(row.createdAt)}</td>
+              <td data-label="Status">
+                <StatusBadge badge={orderBadge(row)} />
+                {attentionFlag(row) ? <span className="admin-flag"> {attentionFlag(row)}</span> : null}
               </td>
-              <td data-testid="row-fulfilment">{fulfilmentText(row)}</td>
-              <td className="num">{formatMoney({ amountMinor: row.totalMinor, currency: row.currency })}</td>
-              <td>
+              <td data-label="Fulfilment" data-testid="row-fulfilment">
+                {fulfilmentText(row)}
+              </td>
+              <td className="num" data-label="Total">
+                {formatMoney({ amountMinor: row.totalMinor, currency: row.currency })}
+              </td>
+              <td data-label="Customer">
                 {row.customerMsisdn || row.customerEmail ? (
                   <>
                     {row.customerMsisdn ? <span>{formatPhoneNumber(row.customerMsisdn)}</span> : null}
@@ -176,7 +185,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                   "–"
                 )}
               </td>
-              <td className="mono">{row.invoiceReference ?? "–"}</td>
+              <td className="mono" data-label="Invoice">
+                {row.invoiceReference ?? "–"}
+              </td>
             </tr>
           ))}
           {rows.length === 0 ? (

@@ -26,15 +26,21 @@ export default async function ProductsPage() {
         Changes show in the shop at once. A product is never deleted: retire it and it leaves the shop for good, keeping
         its orders, its history and its SKU.
       </p>
-      <table className="admin-table catalog-table" aria-label="Products">
+      <table className="admin-table stack catalog-table" aria-label="Products">
         <thead>
           <tr>
-            <th>Product</th>
-            <th>SKU</th>
-            <th className="num">Price</th>
-            <th className="num">VAT</th>
-            <th className="num">Stock</th>
-            <th>Status</th>
+            <th scope="col">Product</th>
+            <th scope="col">SKU</th>
+            <th scope="col" className="num">
+              Price
+            </th>
+            <th scope="col" className="num">
+              VAT
+            </th>
+            <th scope="col" className="num">
+              Stock
+            </th>
+            <th scope="col">Status</th>
           </tr>
         </thead>
         <tbody>

@@ -9,8 +9,8 @@ import { settleRefund } from "@/lib/admin/refund-settlement";
 import { AppError } from "@/lib/errors";
 
 function summary(run: { status: string; mismatchCount: number; error: string | null } | null): { message: string } {
-  if (!run) throw new AppError("RUN_NOT_FOUND", 404, "There is no such reconciliation.");
-  if (run.status !== "COMPLETED") throw new AppError("RECONCILIATION_FAILED", 502, run.error ?? "The report could not be fetched.");
+  if (!run) throw new AppError("RUN_NOT_FOUND", 404, "There is no such reconciliation. Reload the Reconciliation page and try again.");
+  if (run.status !== "COMPLETED") throw new AppError("RECONCILIATION_FAILED", 502, run.error ?? "SEQR's report could not be fetched. Press Fetch the report again in a moment.");
   return {
     message:
       run.mismatchCount === 0

@@ -4,8 +4,10 @@ import Link from "next/link";
 import { requireAdminPage } from "@/lib/admin/guard";
 import { formatShopTime } from "@/lib/admin/periods";
 import { findReconciliationRun, listReconciliationRuns, type Mismatch, type TotalsComparison } from "@/lib/admin/reconciliation";
-import { listUnsettledRefunds, periodText, type UnsettledRefund } from "@/lib/admin/refund-settlement";
+import { listUnsettledRefunds, type UnsettledRefund } from "@/lib/admin/refund-settlement";
+import { mismatchText, periodInSentence, periodText, refundStatusText, runStatusText } from "@/lib/admin/wording";
 import { formatMoney } from "@/lib/money";
+import { formatOrderNumber } from "@/lib/orders/order-number";
 
 import { AdminActionForm } from "../admin-action-form";
 import { reconcileAction, refetchReportAction, settleRefundAction } from "./actions";
@@ -14,6 +16,8 @@ export const metadata: Metadata = { title: "Reconciliation" };
 
 /** The first period runs from the beginning of the terminal's history (SEQR's first period has no start). */
 const periodLabel = periodText;
+
+const money = (amountMinor: number | null, currency: string) => (amountMinor === null ? "–" : formatMoney({ amountMinor, currency }));
 
 /** What the reports say about one refund SEQR never confirmed, with the one button that applies. */
 function SettlementOffer({ refund }: { refund: UnsettledRefund }) {
@@ -26,11 +30,11 @@ function SettlementOffer({ refund }: { refund: UnsettledRefund }) {
       submitLabel={done ? "Settle as done" : "Release the amount"}
       confirm={
         done
-          ? `SEQR's report of ${periodLabel(settlement.run)} lists this refund (SEQR's reference ${settlement.entry.ersReference}). Record it as refunded?`
+          ? `SEQR's report of ${periodInSentence(settlement.run)} lists this refund (SEQR's reference ${settlement.entry.ersReference}). Record it as refunded?`
           : `No report from the refund's time to ${formatShopTime(settlement.run.periodEnd)} lists it: SEQR made no such refund. Release its amount?`
       }
       buttonClass="button secondary"
-      aria-label={`Settle the refund of ${refund.clientInvoiceId}`}
+      aria-label={`Settle the refund of order ${formatOrderNumber(refund.number)}`}
     >
       <input type="hidden" name="refundId" value={refund.id} />
       <input type="hidden" name="runId" value={settlement.run.id} />
@@ -45,15 +49,14 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   const selected = typeof runParam === "string" ? await findReconciliationRun(runParam) : (runs[0] ?? null);
   const totals = (selected?.totals ?? []) as TotalsComparison[];
   const mismatches = (selected?.mismatches ?? []) as Mismatch[];
-  const money = (amountMinor: number | null, currency: string) =>
-    amountMinor === null ? "–" : formatMoney({ amountMinor, currency });
 
   return (
     <div>
       <h1>Reconciliation</h1>
       <p className="muted">
-        Closes the current SEQR transaction period (markTransactionPeriod), fetches SEQR&apos;s report for it (executeReport) and
-        compares it, payment by payment and refund by refund, with the shop&apos;s own books for the same period.
+        Closes the current period of payments at SEQR, fetches SEQR&apos;s report of it and compares it, payment by payment
+        and refund by refund, with the shop&apos;s own books for the same period. Every difference is listed with what it
+        means.
       </p>
       <AdminActionForm
         action={reconcileAction}
@@ -68,29 +71,45 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
             {periodLabel(selected)}
           </h2>
           <p>
-            SEQR period <span className="mono">{selected.transactionPeriodId ?? "–"}</span>
+            SEQR&apos;s number for the period: <span className="mono">{selected.transactionPeriodId ?? "none yet"}</span>
             {selected.reportTitle ? <> · report “{selected.reportTitle}”</> : null}
           </p>
           {selected.status === "COMPLETED" ? (
             <>
-              <table className="admin-table compact" aria-label="Totals">
+              <table className="admin-table compact stack" aria-label="Totals">
                 <thead>
                   <tr>
-                    <th>Currency</th>
-                    <th className="num">Paid (SEQR)</th>
-                    <th className="num">Paid (shop)</th>
-                    <th className="num">Refunded (SEQR)</th>
-                    <th className="num">Refunded (shop)</th>
+                    <th scope="col">Currency</th>
+                    <th scope="col" className="num">
+                      Paid (SEQR)
+                    </th>
+                    <th scope="col" className="num">
+                      Paid (shop)
+                    </th>
+                    <th scope="col" className="num">
+                      Refunded (SEQR)
+                    </th>
+                    <th scope="col" className="num">
+                      Refunded (shop)
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {totals.map((total) => (
                     <tr key={total.currency}>
-                      <td>{total.currency}</td>
-                      <td className="num">{money(total.seqrPaidMinor, total.currency)}</td>
-                      <td className="num">{money(total.shopPaidMinor, total.currency)}</td>
-                      <td className="num">{money(total.seqrRefundedMinor, total.currency)}</td>
-                      <td className="num">{money(total.shopRefundedMinor, total.currency)}</td>
+                      <td data-label="Currency">{total.currency}</td>
+                      <td className="num" data-label="Paid (SEQR)">
+                        {money(total.seqrPaidMinor, total.currency)}
+                      </td>
+                      <td className="num" data-label="Paid (shop)">
+                        {money(total.shopPaidMinor, total.currency)}
+                      </td>
+                      <td className="num" data-label="Refunded (SEQR)">
+                        {money(total.seqrRefundedMinor, total.currency)}
+                      </td>
+                      <td className="num" data-label="Refunded (shop)">
+                        {money(total.shopRefundedMinor, total.currency)}
+                      </td>
                     </tr>
                   ))}
                   {totals.length === 0 ? (
@@ -106,32 +125,42 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                 {mismatches.length === 0 ? "No differences: SEQR's report and the shop agree." : `${mismatches.length} differences`}
               </h3>
               {mismatches.length > 0 ? (
-                <table className="admin-table compact" aria-label="Differences">
+                <table className="admin-table compact stack" aria-label="Differences">
                   <thead>
                     <tr>
-                      <th>Difference</th>
-                      <th>Reference</th>
-                      <th>Order</th>
-                      <th className="num">SEQR</th>
-                      <th className="num">Shop</th>
-                      <th>What it means</th>
+                      <th scope="col">Difference</th>
+                      <th scope="col">Reference</th>
+                      <th scope="col">Order</th>
+                      <th scope="col" className="num">
+                        SEQR
+                      </th>
+                      <th scope="col" className="num">
+                        Shop
+                      </th>
+                      <th scope="col">What it means</th>
                     </tr>
                   </thead>
                   <tbody>
                     {mismatches.map((mismatch, index) => (
                       <tr key={index} data-kind={mismatch.kind}>
-                        <td>{mismatch.kind}</td>
-                        <td className="mono">{mismatch.reference ?? "–"}</td>
-                        <td className="mono">
+                        <td data-label="Difference">{mismatchText(mismatch.kind)}</td>
+                        <td className="mono" data-label="Reference">
+                          {mismatch.reference ?? "–"}
+                        </td>
+                        <td className="mono" data-label="Order">
                           {mismatch.clientInvoiceId ? (
                             <Link href={`/admin/orders/${mismatch.clientInvoiceId}`}>{mismatch.clientInvoiceId}</Link>
                           ) : (
                             "–"
                           )}
                         </td>
-                        <td className="num">{money(mismatch.seqrMinor, mismatch.currency)}</td>
-                        <td className="num">{money(mismatch.shopMinor, mismatch.shopCurrency ?? mismatch.currency)}</td>
-                        <td>{mismatch.explanation}</td>
+                        <td className="num" data-label="SEQR">
+                          {money(mismatch.seqrMinor, mismatch.currency)}
+                        </td>
+                        <td className="num" data-label="Shop">
+                          {money(mismatch.shopMinor, mismatch.shopCurrency ?? mismatch.currency)}
+                        </td>
+                        <td data-label="What it means">{mismatch.explanation}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -148,7 +177,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                 {selected.error ??
                   (selected.status === "STARTED" && !selected.transactionPeriodId
                     ? "SEQR is being asked to close this period. Reload in a moment; if it stays like this, the next reconciliation takes it as interrupted and starts after it."
-                    : "The report has not been fetched yet.")}
+                    : "SEQR's report of this period has not been fetched yet: press Fetch the report again.")}
               </p>
               {selected.transactionPeriodId ? (
                 <AdminActionForm action={refetchReportAction} submitLabel="Fetch the report again" buttonClass="button secondary">
@@ -169,26 +198,30 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
             SEQR never confirmed these refunds, so their amounts stay held. A report that lists one settles it as done; when the
             reports of every period since it was made are in and none lists it, its amount can be released.
           </p>
-          <table className="admin-table compact" aria-label="Unsettled refunds">
+          <table className="admin-table compact stack" aria-label="Unsettled refunds">
             <thead>
               <tr>
-                <th>Order</th>
-                <th>Status</th>
-                <th className="num">Amount</th>
-                <th>Asked for</th>
-                <th>What the reports say</th>
+                <th scope="col">Order</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">Asked for</th>
+                <th scope="col">What the reports say</th>
               </tr>
             </thead>
             <tbody>
               {unsettled.map((refund) => (
-                <tr key={refund.id} data-settlement={refund.settlement.kind}>
-                  <td className="mono">
-                    <Link href={`/admin/orders/${refund.clientInvoiceId}`}>{refund.clientInvoiceId}</Link>
+                <tr key={refund.id} data-settlement={refund.settlement.kind} data-order={refund.clientInvoiceId}>
+                  <td data-label="Order">
+                    <Link href={`/admin/orders/${refund.clientInvoiceId}`}>{formatOrderNumber(refund.number)}</Link>
                   </td>
-                  <td>{refund.status}</td>
-                  <td className="num">{formatMoney({ amountMinor: refund.amountMinor, currency: refund.currency })}</td>
-                  <td>{formatShopTime(refund.createdAt)}</td>
-                  <td>
+                  <td data-label="Status">{refundStatusText(refund.status)}</td>
+                  <td className="num" data-label="Amount">
+                    {formatMoney({ amountMinor: refund.amountMinor, currency: refund.currency })}
+                  </td>
+                  <td data-label="Asked for">{formatShopTime(refund.createdAt)}</td>
+                  <td data-label="What the reports say">
                     <SettlementOffer refund={refund} />
                   </td>
                 </tr>
@@ -207,7 +240,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                 <Link href={{ pathname: "/admin/reconciliation", query: { run: run.id } }}>
                   {periodLabel(run)}
                 </Link>{" "}
-                {run.status === "COMPLETED" ? `${run.mismatchCount} differences` : run.status}
+                {run.status === "COMPLETED" ? `${run.mismatchCount} differences` : runStatusText(run.status)}
               </li>
             ))}
           </ul>

@@ -14,6 +14,7 @@ import {
 } from "@/lib/admin/books";
 import { requireAdminPage } from "@/lib/admin/guard";
 import { shopDate } from "@/lib/admin/periods";
+import { issuesText } from "@/lib/admin/wording";
 import { formatMoney } from "@/lib/money";
 
 import { PrintButton } from "./print-button";
@@ -48,8 +49,8 @@ function BooksTable({ book }: { book: CurrencyBooks }) {
         {rows.map((row) => (
           <tr key={row.label} className={row.sum ? "admin-books-sum" : undefined}>
             <th scope="row">{row.label}</th>
-            {REPORT_LINES.map(([key]) => (
-              <td key={key} className="num">
+            {REPORT_LINES.map(([key, label]) => (
+              <td key={key} className="num" data-label={label}>
                 {row.value(book[key])}
               </td>
             ))}
@@ -91,7 +92,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
       </form>
       {!parsed.success ? (
         <p role="alert" className="form-error">
-          {parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; ")}. Showing today instead.
+          {issuesText(parsed.error.issues)} Showing today instead: choose a period and a date, then press Show.
         </p>
       ) : null}
 

@@ -27,20 +27,22 @@ export default async function StaffPage() {
 
       <section className="admin-card" aria-labelledby="people-heading">
         <h2 id="people-heading">People ({people.length})</h2>
-        <table className="admin-table admin-people" aria-label="People">
+        <table className="admin-table stack admin-people" aria-label="People">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>E-mail address</th>
-              <th>Role</th>
-              <th>Two-factor sign-in</th>
-              <th>Status</th>
-              <th>Change</th>
+              <th scope="col">Name</th>
+              <th scope="col">E-mail address</th>
+              <th scope="col">Role</th>
+              <th scope="col">Two-factor sign-in</th>
+              <th scope="col">Status</th>
+              <th scope="col">Change</th>
             </tr>
           </thead>
           <tbody>
             {people.map((person) => {
               const you = person.id === admin.actor.accountId;
+              // Two people may share a name: the e-mail address tells their forms apart for screen readers.
+              const who = person.email ? `${person.name} (${person.email})` : person.name;
               return (
                 <tr key={person.id} data-testid="person" data-email={person.email ?? ""}>
                   <td data-label="Name">
@@ -61,11 +63,11 @@ export default async function StaffPage() {
                         <AdminActionForm
                           action={changeRoleAction}
                           submitLabel="Change role"
-                          aria-label={`Change the role of ${person.name}`}
+                          aria-label={`Change the role of ${who}`}
                           buttonClass="button secondary"
                         >
                           <input type="hidden" name="accountId" value={person.id} />
-                          <select name="role" defaultValue={person.role} aria-label={`Role of ${person.name}`}>
+                          <select name="role" defaultValue={person.role} aria-label={`Role of ${who}`}>
                             <option value="STAFF">Staff</option>
                             <option value="OWNER">Owner</option>
                           </select>
@@ -74,7 +76,7 @@ export default async function StaffPage() {
                           <AdminActionForm
                             action={switchOnAction}
                             submitLabel="Switch on"
-                            aria-label={`Switch on ${person.name}`}
+                            aria-label={`Switch on ${who}`}
                             buttonClass="button secondary"
                           >
                             <input type="hidden" name="accountId" value={person.id} />
@@ -84,7 +86,7 @@ export default async function StaffPage() {
                             action={switchOffAction}
                             submitLabel="Switch off"
                             confirm={`Switch off ${person.name}? They are signed out everywhere and cannot sign in.`}
-                            aria-label={`Switch off ${person.name}`}
+                            aria-label={`Switch off ${who}`}
                             buttonClass="button secondary"
                           >
                             <input type="hidden" name="accountId" value={person.id} />

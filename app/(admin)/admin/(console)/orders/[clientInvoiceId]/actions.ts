@@ -19,7 +19,7 @@ const orderInput = z.object({ clientInvoiceId: clientInvoiceIdSchema });
 
 async function orderIdOf(clientInvoiceId: string): Promise<string> {
   const order = await db.order.findUnique({ where: { clientInvoiceId }, select: { id: true } });
-  if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order.");
+  if (!order) throw new AppError("ORDER_NOT_FOUND", 404, "There is no such order. Open it again from the orders list.");
   return order.id;
 }
 

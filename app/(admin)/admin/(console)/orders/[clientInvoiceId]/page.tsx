@@ -2,45 +2,37 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
-import { attentionReasonText, SETTLE_REFUNDS_HREF } from "@/lib/admin/dashboard";
+import { SETTLE_REFUNDS_HREF } from "@/lib/admin/dashboard";
 import { requireAdminPage } from "@/lib/admin/guard";
 import { loadAdminOrder } from "@/lib/admin/order-detail";
+import { formatPhoneNumber } from "@/lib/admin/order-search";
 import { formatShopTime } from "@/lib/admin/periods";
+import {
+  attentionFlag,
+  attentionReasonText,
+  fulfilmentTone,
+  invoiceStatusText,
+  messageStatusText,
+  orderBadge,
+  refundStatusText,
+} from "@/lib/admin/wording";
 import { formatMoney } from "@/lib/money";
+import { formatOrderNumber } from "@/lib/orders/order-number";
 import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
+import { outboxKindText } from "@/lib/outbox/payloads";
 
 import { AdminActionForm } from "../../admin-action-form";
+import { StatusBadge } from "../../status-badge";
 import { cancelInvoiceAction, endOrderAction, refreshOrderAction, sendReceiptAction } from "./actions";
 import { FulfilmentCard } from "./fulfilment-card";
+import { OrderTimeline } from "./order-timeline";
 import { RefundCard } from "./refund-card";
 
 export const metadata: Metadata = { title: "Order" };
 
-/** What each outbox message is, for the merchant. */
-const MESSAGE_NAMES: Record<string, string> = {
-  ORDER_CONFIRMATION: "Order confirmation e-mail",
-  MERCHANT_NEW_ORDER: "New-order e-mail to the shop",
-  REFUND_CONFIRMATION: "Refund confirmation e-mail",
-  SHIPPED: "Shipped e-mail",
-  SEQR_RECEIPT: "Receipt in the SEQR app",
-};
-
-function Detail({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return null;
-  const entries = typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [["", value] as const];
-  return (
-    <dl className="admin-event-detail">
-      {entries
-        .filter(([, item]) => item !== null && item !== undefined)
-        .map(([key, item]) => (
-          <div key={key}>
-            {key ? <dt>{key}</dt> : null}
-            <dd className="mono">{typeof item === "object" ? JSON.stringify(item) : String(item)}</dd>
-          </div>
-        ))}
-    </dl>
-  );
-}
+// One order, led by what happened to it (the timeline, technical detail folded away), then what can be done about it,
+// what was bought, by whom, where it goes, its refunds, the messages the shop owes about it and its invoices. On a
+// phone every table is a stack of labelled rows (admin.css: .admin-table.stack).
 
 export default async function AdminOrderPage({ params }: { params: Promise<{ clientInvoiceId: string }> }) {
   const admin = await requireAdminPage();
@@ -55,27 +47,26 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
     order.events.some((event) => event.type === "ADMIN_ACTION" && (event.detail as { action?: unknown } | null)?.action === action);
   const cancelAsked = asked("cancel-invoice");
   const endAsked = asked("end-order");
+  const flag = attentionFlag(order);
 
   return (
     <div className="admin-order" data-status={order.status}>
       <p>
         <Link href="/admin/orders">← Orders</Link>
       </p>
-      <h1>
-        Order <span className="mono">{order.clientInvoiceId}</span>
-      </h1>
-      <p>
-        <span className={`admin-status status-${order.status.toLowerCase()}`} data-testid="order-status">
-          {order.status}
-        </span>
-        {order.attentionReason ? (
-          <span className="admin-flag" data-testid="attention-reason">
-            {" "}
-            {attentionReasonText(order.attentionReason)}
-          </span>
-        ) : null}{" "}
-        <span className={`admin-status fulfilment-${order.fulfilmentStatus.toLowerCase()}`}>{fulfilment.text}</span>
+      <h1>Order {formatOrderNumber(order.number)}</h1>
+      <p className="admin-badges">
+        <StatusBadge badge={orderBadge(order)} testId="order-status" />
+        {flag ? <span className="admin-flag">{flag}</span> : null}
+        <StatusBadge badge={{ text: fulfilment.text, tone: fulfilmentTone(order.fulfilmentStatus) }} />
       </p>
+      {order.attentionReason ? (
+        <p className="admin-flag" data-testid="attention-reason">
+          {attentionReasonText(order.attentionReason)}
+        </p>
+      ) : null}
+
+      <OrderTimeline loaded={loaded} />
 
       <section className="admin-card admin-actions" aria-label="Actions">
         <AdminActionForm action={refreshOrderAction} submitLabel="Refresh from SEQR" buttonClass="button secondary">
@@ -113,7 +104,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
           <AdminActionForm
             action={sendReceiptAction}
             submitLabel="Send receipt"
-            confirm="Send the shop's receipt for this payment to SEQR?"
+            confirm="Send the shop's receipt for this payment to the customer's SEQR app?"
             buttonClass="button secondary"
           >
             {hidden}
@@ -124,38 +115,58 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
       <div className="admin-columns">
         <section className="admin-card" aria-labelledby="items-heading">
           <h2 id="items-heading">Items</h2>
-          <table className="admin-table compact">
+          <table className="admin-table compact stack" aria-labelledby="items-heading">
             <thead>
               <tr>
-                <th>Item</th>
-                <th className="num">Qty</th>
-                <th className="num">Unit price</th>
-                <th className="num">VAT</th>
-                <th className="num">Total</th>
+                <th scope="col">Item</th>
+                <th scope="col" className="num">
+                  Qty
+                </th>
+                <th scope="col" className="num">
+                  Unit price
+                </th>
+                <th scope="col" className="num">
+                  VAT
+                </th>
+                <th scope="col" className="num">
+                  Total
+                </th>
               </tr>
             </thead>
             <tbody>
               {order.items.map((item) => (
                 <tr key={item.id}>
-                  <td>
+                  <td data-label="Item">
                     {item.name} <span className="muted mono">{item.sku}</span>
                   </td>
-                  <td className="num">{item.quantity}</td>
-                  <td className="num">{money(item.unitPriceMinor)}</td>
-                  <td className="num">{item.taxRateBps / 100} %</td>
-                  <td className="num">{money(item.lineTotalMinor)}</td>
+                  <td className="num" data-label="Qty">
+                    {item.quantity}
+                  </td>
+                  <td className="num" data-label="Unit price">
+                    {money(item.unitPriceMinor)}
+                  </td>
+                  <td className="num" data-label="VAT">
+                    {item.taxRateBps / 100} %
+                  </td>
+                  <td className="num" data-label="Total">
+                    {money(item.lineTotalMinor)}
+                  </td>
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr>
-                <th colSpan={4}>Total (VAT {money(order.taxMinor)})</th>
+                <th scope="row" colSpan={4}>
+                  Total (VAT {money(order.taxMinor)})
+                </th>
                 <td className="num" data-testid="order-total">
                   {money(order.totalMinor)}
                 </td>
               </tr>
               <tr>
-                <th colSpan={4}>Refunded</th>
+                <th scope="row" colSpan={4}>
+                  Refunded
+                </th>
                 <td className="num" data-testid="order-refunded">
                   {money(order.refundedMinor)}
                 </td>
@@ -165,58 +176,102 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
         </section>
 
         <section className="admin-card" aria-labelledby="customer-heading">
-          <h2 id="customer-heading">Customer and order</h2>
+          <h2 id="customer-heading">Customer</h2>
           <dl className="admin-facts">
-            <dt>Phone (msisdn)</dt>
-            <dd className="mono" data-testid="customer-msisdn">
-              {order.customerMsisdn ?? "not known yet"}
-            </dd>
-            <dt>SEQR subscriberKey</dt>
-            <dd className="mono">{order.customerSubscriberKey ?? "not known yet"}</dd>
+            <dt>Phone</dt>
+            <dd data-testid="customer-msisdn">{order.customerMsisdn ? formatPhoneNumber(order.customerMsisdn) : "not known yet"}</dd>
             <dt>Placed</dt>
             <dd>{formatShopTime(order.createdAt)}</dd>
             <dt>From</dt>
-            <dd>{order.source === "PRODUCT_QR" ? "A product QR code" : "The cart"}</dd>
+            <dd>{order.source === "PRODUCT_QR" ? "A product's QR code" : "The web shop's cart"}</dd>
             <dt>Paid</dt>
-            <dd>{order.paidAt ? formatShopTime(order.paidAt) : "–"}</dd>
+            <dd>{order.paidAt ? formatShopTime(order.paidAt) : "Not paid"}</dd>
             {order.canceledAt ? (
               <>
                 <dt>Canceled by the shop</dt>
                 <dd>{formatShopTime(order.canceledAt)}</dd>
               </>
             ) : null}
-            <dt>Stock taken</dt>
-            <dd>{order.fulfilledAt ? formatShopTime(order.fulfilledAt) : "–"}</dd>
           </dl>
         </section>
       </div>
 
       <FulfilmentCard loaded={loaded} />
 
+      <RefundCard loaded={loaded} canRefund={admin.actor.role === "OWNER"} />
+
+      {order.refunds.length > 0 ? (
+        <section className="admin-card" aria-labelledby="refunds-heading">
+          <h2 id="refunds-heading">Refunds</h2>
+          <table className="admin-table compact stack" aria-label="Refunds">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">Outcome</th>
+                <th scope="col">SEQR&apos;s refund reference</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.refunds.map((refund) => (
+                <tr key={refund.id}>
+                  <td data-label="When">{formatShopTime(refund.createdAt)}</td>
+                  <td className="num" data-label="Amount">
+                    {money(refund.amountMinor, refund.currency)}
+                  </td>
+                  <td data-label="Outcome">
+                    {refundStatusText(refund.status)}
+                    {(refund.status === "UNKNOWN" || refund.status === "PENDING") && !refund.settledAt ? (
+                      <>
+                        {" "}
+                        <Link href={SETTLE_REFUNDS_HREF}>Settle it from SEQR&apos;s report</Link>
+                      </>
+                    ) : null}
+                  </td>
+                  <td className="mono" data-label="SEQR's refund reference">
+                    {refund.ersReference ?? "–"}
+                  </td>
+                  <td data-label="Reason">{refund.reason ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
       {order.outbox.length > 0 ? (
         <section className="admin-card" aria-labelledby="messages-heading">
           <h2 id="messages-heading">Messages</h2>
-          <table className="admin-table compact" aria-label="Messages">
+          <table className="admin-table compact stack" aria-label="Messages">
             <thead>
               <tr>
-                <th>Message</th>
-                <th>To</th>
-                <th>Status</th>
-                <th className="num">Tries</th>
-                <th>Sent</th>
+                <th scope="col">Message</th>
+                <th scope="col">To</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Tries
+                </th>
+                <th scope="col">Sent</th>
               </tr>
             </thead>
             <tbody>
               {order.outbox.map((message) => (
                 <tr key={message.id} data-kind={message.kind}>
-                  <td>{MESSAGE_NAMES[message.kind] ?? message.kind}</td>
-                  <td className="mono">{message.recipient ?? "–"}</td>
-                  <td>
-                    {message.status}
-                    {message.lastError && message.status !== "SENT" ? <span className="muted"> ({message.lastError})</span> : null}
+                  <td data-label="Message">{outboxKindText(message.kind)}</td>
+                  <td className="mono" data-label="To">
+                    {message.recipient ? (message.channel === "SEQR_RECEIPT" ? formatPhoneNumber(message.recipient) : message.recipient) : "–"}
                   </td>
-                  <td className="num">{message.attempts}</td>
-                  <td>{message.sentAt ? formatShopTime(message.sentAt) : "–"}</td>
+                  <td data-label="Status">
+                    {messageStatusText(message.status)}
+                    {message.lastError && message.status !== "SENT" ? <span className="muted"> (last try: {message.lastError})</span> : null}
+                  </td>
+                  <td className="num" data-label="Tries">
+                    {message.attempts}
+                  </td>
+                  <td data-label="Sent">{message.sentAt ? formatShopTime(message.sentAt) : "–"}</td>
                 </tr>
               ))}
             </tbody>
@@ -225,30 +280,35 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
       ) : null}
 
       <section className="admin-card" aria-labelledby="attempts-heading">
-        <h2 id="attempts-heading">Payment attempts</h2>
-        <table className="admin-table compact" aria-label="Payment attempts">
+        <h2 id="attempts-heading">Invoices</h2>
+        <table className="admin-table compact stack" aria-label="Invoices">
           <thead>
             <tr>
-              <th>Invoice reference</th>
-              <th>SEQR status</th>
-              <th className="num">Amount</th>
-              <th>Issued</th>
-              <th>Last checked</th>
-              <th>Payment reference</th>
+              <th scope="col">Invoice reference</th>
+              <th scope="col">Where it stands</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+              <th scope="col">Sent</th>
+              <th scope="col">Last checked with SEQR</th>
+              <th scope="col">Payment reference</th>
             </tr>
           </thead>
           <tbody>
             {order.attempts.map((attempt) => (
               <tr key={attempt.id}>
-                <td className="mono">{attempt.invoiceReference ?? "–"}</td>
-                <td>
-                  {attempt.seqrStatus ?? attempt.state}
-                  {attempt.cancelReason ? <span className="muted"> (canceled by the shop: {attempt.cancelReason})</span> : null}
+                <td className="mono" data-label="Invoice reference">
+                  {attempt.invoiceReference ?? "–"}
                 </td>
-                <td className="num">{money(attempt.amountMinor, attempt.currency)}</td>
-                <td>{formatShopTime(attempt.issuedAt)}</td>
-                <td>{attempt.lastCheckedAt ? formatShopTime(attempt.lastCheckedAt) : "–"}</td>
-                <td className="mono">{attempt.ersReference ?? "–"}</td>
+                <td data-label="Where it stands">{invoiceStatusText(attempt)}</td>
+                <td className="num" data-label="Amount">
+                  {money(attempt.amountMinor, attempt.currency)}
+                </td>
+                <td data-label="Sent">{formatShopTime(attempt.issuedAt)}</td>
+                <td data-label="Last checked with SEQR">{attempt.lastCheckedAt ? formatShopTime(attempt.lastCheckedAt) : "–"}</td>
+                <td className="mono" data-label="Payment reference">
+                  {attempt.ersReference ?? "–"}
+                </td>
               </tr>
             ))}
             {order.attempts.length === 0 ? (
@@ -260,68 +320,6 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ cli
             ) : null}
           </tbody>
         </table>
-      </section>
-
-      <RefundCard loaded={loaded} canRefund={admin.actor.role === "OWNER"} />
-
-      {order.refunds.length > 0 ? (
-        <section className="admin-card" aria-labelledby="refunds-heading">
-          <h2 id="refunds-heading">Refunds</h2>
-          <table className="admin-table compact" aria-label="Refunds">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th className="num">Amount</th>
-                <th>Outcome</th>
-                <th>SEQR refund reference</th>
-                <th>Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {order.refunds.map((refund) => (
-                <tr key={refund.id}>
-                  <td>{formatShopTime(refund.createdAt)}</td>
-                  <td className="num">{money(refund.amountMinor, refund.currency)}</td>
-                  <td>
-                    {refund.status}
-                    {refund.seqrResultCode ? ` (${refund.seqrResultCode})` : ""}
-                    {(refund.status === "UNKNOWN" || refund.status === "PENDING") && !refund.settledAt ? (
-                      <>
-                        {" "}
-                        <Link href={SETTLE_REFUNDS_HREF}>Settle it from SEQR&apos;s report</Link>
-                      </>
-                    ) : null}
-                  </td>
-                  <td className="mono">{refund.ersReference ?? "–"}</td>
-                  <td>{refund.reason ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      ) : null}
-
-      <section className="admin-card" aria-labelledby="timeline-heading">
-        <h2 id="timeline-heading">Payment timeline</h2>
-        <ol className="admin-timeline" aria-label="Payment timeline">
-          {order.events.map((event) => (
-            <li key={event.id} data-type={event.type}>
-              <div className="admin-timeline-head">
-                <time dateTime={event.createdAt.toISOString()}>{formatShopTime(event.createdAt)}</time>
-                <strong>{event.type}</strong>
-                <span className="muted" data-testid="event-actor">by {event.actorName ?? event.source}</span>
-                {event.sourceAddress ? <span className="muted mono">from {event.sourceAddress}</span> : null}
-                {event.fromStatus || event.toStatus ? (
-                  <span>
-                    {event.fromStatus ?? "–"} → {event.toStatus ?? "–"}
-                  </span>
-                ) : null}
-                {event.seqrResultCode !== null ? <span className="muted">SEQR result {event.seqrResultCode}</span> : null}
-              </div>
-              <Detail value={event.detail} />
-            </li>
-          ))}
-        </ol>
       </section>
     </div>
   );

@@ -6,6 +6,7 @@ import { requireAdminPage } from "@/lib/admin/guard";
 import { loadPackingSlip } from "@/lib/admin/order-detail";
 import { formatShopTime } from "@/lib/admin/periods";
 import { formatMoney } from "@/lib/money";
+import { formatOrderNumber } from "@/lib/orders/order-number";
 import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
 
 import { PrintButton } from "./print-button";
@@ -44,7 +45,7 @@ export default async function PackingSlipPage({ params }: { params: Promise<{ cl
           <div>
             <h1>Packing slip</h1>
             <p>
-              Order <span className="mono">{order.clientInvoiceId}</span>
+              Order {formatOrderNumber(order.number)}
               <br />
               Paid {order.paidAt ? formatShopTime(order.paidAt) : "–"}
             </p>
@@ -71,34 +72,52 @@ export default async function PackingSlipPage({ params }: { params: Promise<{ cl
           )}
         </section>
 
-        <table className="admin-table" aria-label="Items">
+        <table className="admin-table stack" aria-label="Items">
           <thead>
             <tr>
-              <th className="num">Qty</th>
-              <th>Item</th>
-              <th>Article no.</th>
+              <th scope="col" className="num">
+                Qty
+              </th>
+              <th scope="col">Item</th>
+              <th scope="col">Article no.</th>
               {showPrices ? (
                 <>
-                  <th className="num">Unit price</th>
-                  <th className="num">Total</th>
+                  <th scope="col" className="num">
+                    Unit price
+                  </th>
+                  <th scope="col" className="num">
+                    Total
+                  </th>
                 </>
               ) : null}
-              <th className="admin-slip-check">Packed</th>
+              <th scope="col" className="admin-slip-check">
+                Packed
+              </th>
             </tr>
           </thead>
           <tbody>
             {order.items.map((item) => (
               <tr key={item.id}>
-                <td className="num">{item.quantity}</td>
-                <td>{item.name}</td>
-                <td className="mono">{item.sku}</td>
+                <td className="num" data-label="Qty">
+                  {item.quantity}
+                </td>
+                <td data-label="Item">{item.name}</td>
+                <td className="mono" data-label="Article no.">
+                  {item.sku}
+                </td>
                 {showPrices ? (
                   <>
-                    <td className="num">{money(item.unitPriceMinor)}</td>
-                    <td className="num">{money(item.lineTotalMinor)}</td>
+                    <td className="num" data-label="Unit price">
+                      {money(item.unitPriceMinor)}
+                    </td>
+                    <td className="num" data-label="Total">
+                      {money(item.lineTotalMinor)}
+                    </td>
                   </>
                 ) : null}
-                <td className="admin-slip-check">☐</td>
+                <td className="admin-slip-check" data-label="Packed">
+                  ☐
+                </td>
               </tr>
             ))}
           </tbody>
