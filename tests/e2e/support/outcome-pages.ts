@@ -9,6 +9,9 @@ const WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22a
 
 /** axe-core on the page as it is now: fails with each violation's rule and the elements it found. */
 export async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
+  // After a client-side navigation Next writes the new page's <title> a moment after its content: axe must see the
+  // page as it settles, not in between (its document-title rule failed once on a loaded machine).
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).withTags(WCAG_AA).analyze();
   const found = results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
   expect(found, `axe on ${where}`).toEqual([]);
