@@ -36,9 +36,18 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: true,
-  // Product pictures (at most 2 MiB, lib/admin/product-images.ts) are uploaded with their form to a Server Action:
-  // Next's default 1 MB would refuse them with an error before the form's own check could explain the limit.
-  experimental: { serverActions: { bodySizeLimit: "3mb" } },
+  experimental: {
+    // Product pictures (at most 2 MiB, lib/admin/product-images.ts) are uploaded with their form to a Server Action:
+    // Next's default 1 MB would refuse them with an error before the form's own check could explain the limit.
+    serverActions: { bodySizeLimit: "3mb" },
+    // `'use cache'` with cacheTag, cacheLife and revalidateTag, for the catalog the home page and product pages show
+    // (lib/catalog/cached.ts: each server keeps it in memory for at most CATALOG_CACHE_SECONDS, 2 s unless set).
+    // Without `cacheComponents`, on purpose (docs/performance.md, "The catalog cache"): every page here is rendered
+    // per request anyway (its scripts carry the request's CSP nonce, proxy.ts), and Cache Components' prerendered
+    // shell would start every answer with 200 before a page could say 404 or redirect: a missing product would be a
+    // "soft 404", and forms sent without JavaScript would lose their redirects.
+    useCache: true,
+  },
   // A request has a body when it says how long it is or that it comes in chunks (proxy.ts's matcher skips exactly these).
   async headers() {
     return ["content-length", "transfer-encoding"].map((key) => ({

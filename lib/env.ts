@@ -176,6 +176,15 @@ const rawSchema = runtimeSchema.extend({
       .optional(),
   ),
   PENDING_ORDER_TIMEOUT_MS: optionalString.pipe(milliseconds(60_000, 30 * 24 * 3_600_000).optional()),
+  CATALOG_CACHE_SECONDS: optionalString.pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a whole number of seconds")
+      .transform(Number)
+      .pipe(z.number().min(1, "must be at least 1").max(300, "must be at most 300"))
+      .optional(),
+  ),
   NOTIFICATION_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (it signs notification URLs)").optional(),
   ),
@@ -324,6 +333,8 @@ const envSchema = rawSchema
         /** A PENDING order that never got an invoice this long after it was placed is EXPIRED. */
         pendingTimeoutMs: raw.PENDING_ORDER_TIMEOUT_MS ?? 24 * 3_600_000,
       },
+      /** How old, at most, the catalog a server shows may be (lib/catalog/cached.ts). */
+      catalogCacheSeconds: raw.CATALOG_CACHE_SECONDS ?? 2,
       reconciler: {
         /** Whether `next start` runs the reconciler in-process; `npm run reconcile` runs it on its own. */
         inProcess: (raw.RECONCILER ?? "on") === "on",

@@ -2,14 +2,16 @@ import Image from "next/image";
 import Link from "next/link";
 import { connection } from "next/server";
 
-import { listProducts } from "@/lib/catalog/queries";
+import { cachedProducts } from "@/lib/catalog/cached";
 import { formatMoney } from "@/lib/money";
 
 import { StockNote } from "./stock-note";
 
 export default async function HomePage() {
-  await connection(); // stock and prices change: always render from the database, never from the build
-  const products = await listProducts();
+  // Rendered per request, never at the build (app/layout.tsx); the products come from the catalog cache, at most
+  // CATALOG_CACHE_SECONDS old (lib/catalog/cached.ts).
+  await connection();
+  const products = await cachedProducts();
 
   return (
     <>

@@ -12,7 +12,7 @@ import type { PrismaClient } from "@/lib/db";
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 import type { faultInput } from "@/lib/sandbox/faults";
 
-import { ASTRID } from "./support/admin";
+import { ASTRID, formStatus, signInAsAdmin } from "./support/admin";
 import { E2E_ON_POSTGRESQL, e2eServerDatabaseUrl } from "./support/e2e-database";
 import { eventsOfType, loadOrder, openShopDatabase, transitionsToPaid } from "./support/shop-db";
 import {
@@ -24,6 +24,7 @@ import {
   giveDeliveryDetails,
   payOnOrderPage,
   priceOf,
+  productStockNote,
   scanInApp,
   serviceCode,
 } from "./support/shop";
@@ -51,6 +52,9 @@ const COMMIT_WINDOW_MS = 20_000;
  * timeout (lib/seqr/index.ts), so the look is one call that is still waiting when its process is killed.
  */
 const HELD_LOOK_MS = 2_500;
+
+/** Each process keeps the catalog this long (the setting; the shop's default is 2 s). */
+const CATALOG_CACHE_SECONDS = 10;
 
 const execFileAsync = promisify(execFile);
 
@@ -317,6 +321,8 @@ test.beforeAll(async ({ playwright }) => {
     RECONCILER: "on",
     // Info: each reconciler's "reconciler started" line names its lease owner.
     LOG_LEVEL: "info",
+    // Longer than the default 2 s, so that the catalog test below can see one server's cache outlive another's change.
+    CATALOG_CACHE_SECONDS: String(CATALOG_CACHE_SECONDS),
   };
   await maintenanceQuery(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
   await maintenanceQuery(`CREATE DATABASE "${DATABASE}"`);
@@ -394,6 +400,57 @@ test("a shopper's requests alternate between the two servers; copies of one noti
     const order = await loadOrder(db, invoice.clientInvoiceId);
     expect(eventsOfType(order, "NOTIFICATION_RECEIVED")).toHaveLength(4);
     expectFulfilledOnce(order);
+  }
+});
+
+test("each process keeps the catalog for at most CATALOG_CACHE_SECONDS: a stock change made on one shows there at once and on the other within the bound", async ({
+  browser,
+  playwright,
+}) => {
+  const [first, second] = instances.map((instance) => `http://127.0.0.1:${instance.port}`);
+  if (!first || !second) throw new Error("two processes were started");
+  const suffix = Date.now().toString(36).toUpperCase();
+  const product = await db.product.create({
+    data: {
+      sku: `MULTI-CACHE-${suffix}`,
+      name: `Birch bread board ${suffix}`,
+      description: "A product of the multi-instance catalog test only.",
+      imagePath: "/products/dala-horse.svg",
+      priceMinor: 24_900,
+      currency: "SEK",
+      taxRateBps: 2500,
+      stock: 12,
+    },
+  });
+  const path = `/products/${product.sku}`;
+  const direct = await playwright.request.newContext();
+  try {
+    // Both processes have the page in their caches.
+    expect(await productStockNote(direct, `${first}${path}`)).toBe("12 in stock");
+    expect(await productStockNote(direct, `${second}${path}`)).toBe("12 in stock");
+
+    // The merchant takes 3 away on the first process (straight to it, not through the balancer).
+    const context = await browser.newContext({ baseURL: first, extraHTTPHeaders: { "X-Forwarded-For": "203.0.113.118" } });
+    const page = await context.newPage();
+    await signInAsAdmin(page);
+    await page.goto(`/admin/products/${product.sku}`);
+    const adjust = page.getByRole("form", { name: "Adjust stock" });
+    await adjust.getByLabel("Add or take away").fill("-3");
+    await adjust.getByLabel("Reason").fill("Three went to the shop window");
+    await adjust.getByRole("button", { name: "Adjust stock" }).click();
+    await expect(formStatus(adjust)).toHaveText("Took away 3: the stock is now 9.");
+    const changedAt = Date.now();
+    await context.close();
+
+    // The process that made the change shows it at once; the other still shows its own copy, until it runs out.
+    expect(await productStockNote(direct, `${first}${path}`)).toBe("9 in stock");
+    expect(await productStockNote(direct, `${second}${path}`), "the other process's cache is its own").toBe("12 in stock");
+    await expect
+      .poll(() => productStockNote(direct, `${second}${path}`), { timeout: CATALOG_CACHE_SECONDS * 1000 + 5_000, intervals: [250] })
+      .toBe("9 in stock");
+    expect(Date.now() - changedAt).toBeLessThan(CATALOG_CACHE_SECONDS * 1000 + 1_500);
+  } finally {
+    await direct.dispose();
   }
 });
 

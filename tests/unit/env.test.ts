@@ -73,6 +73,16 @@ describe("safety-net settings", () => {
   });
 });
 
+describe("CATALOG_CACHE_SECONDS", () => {
+  test("is 2 s unless set, a whole number of seconds from 1 to 300", () => {
+    expect(parseEnv({}).catalogCacheSeconds).toBe(2);
+    expect(parseEnv({ CATALOG_CACHE_SECONDS: "10" }).catalogCacheSeconds).toBe(10);
+    expect(() => parseEnv({ CATALOG_CACHE_SECONDS: "0" })).toThrow("CATALOG_CACHE_SECONDS must be at least 1");
+    expect(() => parseEnv({ CATALOG_CACHE_SECONDS: "301" })).toThrow("CATALOG_CACHE_SECONDS must be at most 300");
+    expect(() => parseEnv({ CATALOG_CACHE_SECONDS: "1.5" })).toThrow("CATALOG_CACHE_SECONDS must be a whole number of seconds");
+  });
+});
+
 describe("sandbox settings", () => {
   test("follow PUBLIC_BASE_URL, without a trailing slash", () => {
     const env = parseEnv({ PUBLIC_BASE_URL: "http://127.0.0.1:3100/" });

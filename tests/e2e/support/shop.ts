@@ -185,3 +185,16 @@ export async function decodeQrCode(code: Locator): Promise<string | null> {
   }, png.toString("base64"));
   return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data ?? null;
 }
+
+/**
+ * The stock note of a product's page as a server sends it ("12 in stock", "Only 3 left", "Sold out"), read from the
+ * HTML without a browser: a look that fills or reads the server's catalog cache and nothing else.
+ */
+export async function productStockNote(request: APIRequestContext, productUrl: string): Promise<string> {
+  const response = await request.get(productUrl, FRESH_CONNECTION);
+  expect(response.status(), productUrl).toBe(200);
+  // React separates a text's parts with <!-- --> in server-rendered HTML ("Only <!-- -->3<!-- --> left").
+  const note = /<span class="stock[^"]*">(.*?)<\/span>/.exec(await response.text());
+  if (!note) throw new Error(`${productUrl} has no stock note`);
+  return (note[1] ?? "").replaceAll("<!-- -->", "");
+}

@@ -7,6 +7,7 @@ import { z } from "zod";
 
 import { deliveryFormState, saveOrExplain, type DeliveryFormState } from "@/app/_components/delivery-form-state";
 import { readCartId } from "@/lib/cart/cart-cookie";
+import { catalogChanged } from "@/lib/catalog/cached";
 import { addressFromHeaders } from "@/lib/http/client-address";
 import { saveCheckoutDeliveryDetails } from "@/lib/orders/delivery";
 import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
@@ -37,6 +38,7 @@ const withdraw = validatedAction(
   z.object({ order: clientInvoiceIdSchema }),
   async ({ order }) => {
     const result = await withdrawOrder(order, await readCartId(), { sourceAddress: addressFromHeaders(await headers()) });
+    catalogChanged(); // its stock is back on sale
     revalidatePath("/", "layout");
     return result;
   },

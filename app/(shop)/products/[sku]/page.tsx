@@ -4,7 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 
-import { findProductBySku, findProductNotForSale } from "@/lib/catalog/queries";
+import { cachedProductPage } from "@/lib/catalog/cached";
 import { formatMoney } from "@/lib/money";
 
 import { AddToCart } from "../../cart/add-to-cart";
@@ -14,18 +14,20 @@ type Props = { params: Promise<{ sku: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { sku } = await params;
-  const product = (await findProductBySku(sku)) ?? (await findProductNotForSale(sku));
-  return { title: product?.name ?? "Product not found" };
+  const found = await cachedProductPage(sku);
+  return { title: found?.forSale?.name ?? found?.notForSale?.name ?? "Product not found" };
 }
 
 export default async function ProductPage({ params }: Props) {
   await connection();
   const { sku } = await params;
-  const product = await findProductBySku(sku);
-  if (!product) {
+  // From the catalog cache, at most CATALOG_CACHE_SECONDS old (lib/catalog/cached.ts); Add to cart checks the
+  // database itself.
+  const found = await cachedProductPage(sku);
+  if (!found) notFound();
+  if (found.forSale === null) {
     // A product the merchant retired (or took off sale) is not "not found": an old link or a bookmark says so.
-    const unsold = await findProductNotForSale(sku);
-    if (!unsold) notFound();
+    const unsold = found.notForSale;
     return (
       <>
         <Link href="/" className="back-link">
@@ -37,6 +39,7 @@ export default async function ProductPage({ params }: Props) {
     );
   }
 
+  const product = found.forSale;
   const vatPercent = product.taxRateBps / 100;
 
   return (

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { checkShipment, markPickedUp, markShipped, shipmentFields } from "@/lib/admin/fulfilment";
 import { adminAction } from "@/lib/admin/guard";
+import { catalogChanged } from "@/lib/catalog/cached";
 import { cancelOrderInvoice, endOrder, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
 import { refundFormInput } from "@/lib/admin/refund-lines";
 import { refundLines, refundPayment } from "@/lib/admin/refunds";
@@ -27,22 +28,28 @@ function refreshPage(clientInvoiceId: string) {
   revalidatePath(`/admin/orders/${clientInvoiceId}`);
 }
 
+/** After an action that can give stock back (a canceled order's, a refund's restock): the shop shows it at once. */
+function refreshPageAndStock(clientInvoiceId: string) {
+  refreshPage(clientInvoiceId);
+  catalogChanged();
+}
+
 export const refreshOrderAction = adminAction(orderInput, async ({ clientInvoiceId }, admin) => {
   const outcome = await refreshOrder(await orderIdOf(clientInvoiceId), admin);
-  refreshPage(clientInvoiceId);
+  refreshPageAndStock(clientInvoiceId);
   return outcome;
 });
 
 export const cancelInvoiceAction = adminAction(orderInput, async ({ clientInvoiceId }, admin) => {
   const outcome = await cancelOrderInvoice(await orderIdOf(clientInvoiceId), admin);
-  refreshPage(clientInvoiceId);
+  refreshPageAndStock(clientInvoiceId);
   return outcome;
 });
 
 /** Cancel order: ends an unpaid order for good (its live invoice canceled at SEQR first). */
 export const endOrderAction = adminAction(orderInput, async ({ clientInvoiceId }, admin) => {
   const outcome = await endOrder(await orderIdOf(clientInvoiceId), admin);
-  refreshPage(clientInvoiceId);
+  refreshPageAndStock(clientInvoiceId);
   return outcome;
 });
 
@@ -69,7 +76,7 @@ export const refundAction = adminAction(
       input.mode === "lines"
         ? await refundLines({ ...common, lines: input.lines, restock: input.restock }, admin)
         : await refundPayment({ ...common, amount: input.amount ?? "" }, admin);
-    refreshPage(input.clientInvoiceId);
+    refreshPageAndStock(input.clientInvoiceId);
     if (outcome.status !== "SUCCEEDED" && !outcome.repeated) throw new AppError("REFUND_NOT_MADE", 422, outcome.message);
     return outcome;
   },
