@@ -5,6 +5,7 @@ import { expect, test } from "@playwright/test";
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 
 import { E2E_DATABASE_URL } from "./support/e2e-database";
+import { serverErrorLines } from "./support/server-output";
 import { catalogProduct, checkoutFromProductPage } from "./support/shop";
 
 // Issue 13: /checkout/<id> shows what was bought only to the browser that bought it; a production server runs
@@ -63,7 +64,7 @@ test("a production server without SEQR_MODE refuses to start, with one line sayi
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   clearTimeout(timer);
   expect(code).toBe(1);
-  expect(stderr.split("\n").filter((line) => line.trim() !== "")).toEqual([
+  expect(serverErrorLines(stderr)).toEqual([
     "Invalid settings: SEQR_MODE must be set in production (NODE_ENV=production): SEQR_MODE=live for real payments, or SEQR_MODE=sandbox on purpose",
   ]);
 });

@@ -4,6 +4,8 @@ import { expect, test } from "@playwright/test";
 
 import { LIVE_SETTINGS } from "@/tests/support/live-settings";
 
+import { serverErrorLines } from "./support/server-output";
+
 // These tests start servers of their own on fixed ports: one at a time.
 test.describe.configure({ mode: "serial" });
 
@@ -33,7 +35,7 @@ async function startServer(env: Record<string, string>) {
   const timer = setTimeout(() => killProcessGroup(child, "SIGKILL"), 20_000);
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   clearTimeout(timer);
-  return { code, stderrLines: stderr.split("\n").filter((line) => line.trim() !== "") };
+  return { code, stderrLines: serverErrorLines(stderr) };
 }
 
 test.describe("start-up with bad settings", () => {
