@@ -64,7 +64,7 @@ const SIZES = QUICK
       notificationToPaid: { count: 30 },
       notificationThroughput: { connections: 32, orders: 2_500, maxSeconds: 8, minimumResponses: 100 },
       lostNotification: { payments: 60, payWindowMs: 8_000, settleMs: 3_000, waitMs: 25_000 },
-      memory: { requests: 10_000, connections: 10, maxSeconds: 90, restSeconds: 30 },
+      memory: { requests: 10_000, connections: 10, maxSeconds: 90, restSeconds: 60 },
       history: { orders: 10_000, repeats: 41 },
       capacity: { firstLoad: 500, maxSteps: 4, settleMs: 4_500, watchMs: 4_500, budgetMs: 45_000, narrowings: 1 },
     };
