@@ -3,15 +3,20 @@ import "./support/shop-address";
 import { describe, expect, test } from "vitest";
 
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { installClientAddressStamp } from "@/lib/http/client-address";
 import { ORDER_CONFIRMATION } from "@/lib/orders/fulfil-order";
 import { newClientInvoiceId } from "@/lib/orders/ids";
 import { notificationUrlFor, signOrderId } from "@/lib/orders/notification-url";
 import { requestPayment } from "@/lib/orders/request-payment";
+import { openOrderSession } from "@/lib/orders/seqr-sessions";
+import { TEST_SUBSCRIBERS } from "@/lib/sandbox/registry";
+import { serviceQrText } from "@/lib/seqr/links";
 
 import { shopBaseUrl } from "./support/shop-address";
 import {
   ASTRID,
+  BERTIL,
   eventsOfType,
   expectNoInternals,
   orderFor,
@@ -185,6 +190,36 @@ describe("a genuine notification", () => {
     expect(state.outbox).toHaveLength(0);
     expect(await stockOf(product.id)).toBe(stockBefore);
     expect((await shop.sandbox.invoice(invoiceReference)).status).toBe("ISSUED");
+  });
+
+  test("paid from another SEQR account than the customer's: the payer becomes the customer as the order becomes PAID, once", async () => {
+    // Bertil opened the order in his app (the customer of record); Astrid, who scanned it too, pays.
+    const { order } = await orderFor("LINGON-JAM-400");
+    for (const msisdn of [BERTIL, ASTRID]) {
+      const scanned = await shop.sandbox.scan(serviceQrText(env.seqr.serviceId, { order: order.clientInvoiceId }), { msisdn });
+      await openOrderSession(scanned.sessionToken as string);
+    }
+    expect(await orderState(order.id)).toMatchObject({ customerMsisdn: BERTIL });
+    const { invoiceReference } = await requestPayment(order.id);
+    await shop.sandbox.arm({ kind: "drop-notifications", count: 1 });
+    await shop.sandbox.pay(invoiceReference, { msisdn: ASTRID });
+    const dropped: { url: string; body: string } = (await shop.sandbox.invoice(invoiceReference)).notifications[0];
+
+    const response = await postNotification(dropped.url, dropped.body);
+    const again = await postNotification(dropped.url, dropped.body);
+
+    expect([response.status, again.status]).toEqual([200, 200]);
+    const state = await orderState(order.id);
+    const astrid = TEST_SUBSCRIBERS.find((subscriber) => subscriber.msisdn === ASTRID);
+    expect(state).toMatchObject({ status: "PAID", customerMsisdn: ASTRID, customerSubscriberKey: astrid?.subscriberKey });
+    expect(eventsOfType(state, "CUSTOMER_CHANGED")).toEqual([
+      expect.objectContaining({ source: "notification", detail: { payer: ASTRID, previousMsisdn: BERTIL } }),
+    ]);
+    expect(eventsOfType(state, "STATUS_CHANGED").filter((event) => event.toStatus === "PAID")).toEqual([
+      expect.objectContaining({ fromStatus: "INVOICED", source: "notification" }),
+    ]);
+    // Fulfilment, in the same transaction, already saw the payer: the receipt goes to the app that paid.
+    expect(state.outbox.find((message) => message.kind === "SEQR_RECEIPT")).toMatchObject({ recipient: ASTRID });
   });
 });
 
