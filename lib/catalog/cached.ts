@@ -11,11 +11,11 @@ import { findProductBySku, findProductNotForSale, listProducts } from "./queries
 //   CATALOG_CACHE_SECONDS (the setting, 2 s unless set): the cacheLife's `revalidate`, which that handler treats as
 //   the entry's end in production (it serves nothing older: next/dist/server/lib/cache-handlers/default.js). With
 //   several app servers, a change made through one shows on the others within that time.
-// - The Server Actions that change products or stock (the admin's catalog, refunds and cancellations, checkout and
-//   Change order) call catalogChanged(): the process that made the change drops the tag's entries at once, so the
-//   person who made it sees it on their next page.
-// - Stock the reconciler or a notification gives back (an order expired or failed) changes outside any Server
-//   Action: it shows within CATALOG_CACHE_SECONDS.
+// - The Server Actions that change products or give stock back (the admin's catalog forms, refunds, Cancel invoice,
+//   Cancel order and Refresh, the shopper's Change order) call catalogChanged(): the process that made the change
+//   drops the tag's entries at once, so the person who made it sees it on their next page.
+// - Stock that changes outside those (held when the app pays, given back when the reconciler or a notification ends
+//   an order) shows within CATALOG_CACHE_SECONDS.
 //
 // Only what is shown is cached. Adding to the cart, the cart, checkout and every stock reservation read the
 // database itself (lib/catalog/queries.ts, lib/orders/stock-reservation.ts), so a stale page can never sell what is

@@ -5,8 +5,9 @@ import { skuSchema } from "./product-schema.ts";
 
 // The shop's view of the catalog. Every query reads the database as it is now: the cart, checkout and Add to cart
 // use them so; the home page and product pages use them through the catalog cache (cached.ts), at most
-// CATALOG_CACHE_SECONDS old. What the shop sells: on sale (Product.active) and not retired. Retiring also switches `active` off (lib/admin/catalog.ts);
-// both are checked, so that neither alone can put a retired product back in the shop.
+// CATALOG_CACHE_SECONDS old. What the shop sells: on sale (Product.active) and not retired. Retiring also switches
+// `active` off (lib/admin/catalog.ts); both are checked, so that neither alone can put a retired product back in the
+// shop.
 
 const productFields = {
   id: true,

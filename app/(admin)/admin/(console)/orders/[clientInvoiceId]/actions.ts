@@ -5,10 +5,10 @@ import { z } from "zod";
 
 import { checkShipment, markPickedUp, markShipped, shipmentFields } from "@/lib/admin/fulfilment";
 import { adminAction } from "@/lib/admin/guard";
-import { catalogChanged } from "@/lib/catalog/cached";
 import { cancelOrderInvoice, endOrder, refreshOrder, sendOrderReceipt } from "@/lib/admin/order-actions";
 import { refundFormInput } from "@/lib/admin/refund-lines";
 import { refundLines, refundPayment } from "@/lib/admin/refunds";
+import { catalogChanged } from "@/lib/catalog/cached";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { clientInvoiceIdSchema } from "@/lib/orders/schemas";
