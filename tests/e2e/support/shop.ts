@@ -198,3 +198,23 @@ export async function productStockNote(request: APIRequestContext, productUrl: s
   if (!note) throw new Error(`${productUrl} has no stock note`);
   return (note[1] ?? "").replaceAll("<!-- -->", "");
 }
+
+export type StockNoteLook = { startedAt: number; note: string };
+
+/**
+ * Looks at a product page's stock note every 100 ms until it reads `expected` (or `timeoutMs` passes), and returns
+ * every look with when it started: a look that started after a cache entry's end must not show what the entry held,
+ * however long the server then took to answer.
+ */
+export async function lookUntilStockNote(request: APIRequestContext, productUrl: string, expected: string, timeoutMs: number): Promise<StockNoteLook[]> {
+  const looks: StockNoteLook[] = [];
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const startedAt = Date.now();
+    const note = await productStockNote(request, productUrl);
+    looks.push({ startedAt, note });
+    if (note === expected) return looks;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${productUrl} did not show "${expected}" within ${timeoutMs} ms: ${looks.map((look) => look.note).join(", ")}`);
+}
