@@ -716,7 +716,7 @@ describe("positive control: signed in, on the shop's own pages", () => {
     expect(await db.adminAccount.findUniqueOrThrow({ where: { id: TARGET.id } })).toMatchObject({ disabledAt: null });
   });
 
-  test("refreshOrderAction on the shop's own page: ok, recorded in the order's timeline, the order page revalidated", async () => {
+  test("refreshOrderAction on the shop's own page: ok, recorded in the order's timeline, the order page and the shop's catalog revalidated", async () => {
     const cookie = await liveSession();
     const action = guardedActions.find((candidate) => candidate.name === "refreshOrderAction");
     if (!action) throw new Error("refreshOrderAction was not found");
@@ -727,7 +727,8 @@ describe("positive control: signed in, on the shop's own pages", () => {
 
     expect(outcome).toEqual({ kind: "returned", value: { ok: true, data: { message: expect.any(String) } } });
     expect(await db.paymentEvent.count({ where: { orderId: paid.orderId, type: "ADMIN_ACTION" } })).toBe(events + 1);
-    expect(requestEffects().revalidated).toEqual([`/admin/orders/${paid.clientInvoiceId}`]);
+    // The catalog too: a refresh that learns the order expired or failed gives its stock back (lib/catalog/cached.ts).
+    expect(requestEffects().revalidated).toEqual([`/admin/orders/${paid.clientInvoiceId}`, "tag:catalog"]);
   });
 
   test("behind a proxy, a form from the public host the proxy forwards (X-Forwarded-Host) is the shop's own", async () => {
