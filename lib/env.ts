@@ -94,14 +94,17 @@ const serviceId = z
   .trim()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '_' or '-' (it is part of the SEQR QR code's URL)");
 
-/** A whole number of milliseconds within [min, max], given as text. */
-const milliseconds = (min: number, max: number) =>
+/** A whole number within [min, max], given as text; `unit` ("seconds") names what it counts in the refusal. */
+const wholeNumber = (min: number, max: number, unit?: string) =>
   z
     .string()
     .trim()
-    .regex(/^\d+$/, "must be a whole number of milliseconds")
+    .regex(/^\d+$/, unit ? `must be a whole number of ${unit}` : "must be a whole number")
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** A whole number of milliseconds within [min, max], given as text. */
+const milliseconds = (min: number, max: number) => wholeNumber(min, max, "milliseconds");
 
 function isTimeZone(value: string): boolean {
   try {
@@ -142,15 +145,7 @@ const mailbox = z
 
 const rawSchema = runtimeSchema.extend({
   DATABASE_URL: optionalString.pipe(databaseUrl.optional()),
-  DATABASE_POOL_SIZE: optionalString.pipe(
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, "must be a whole number")
-      .transform(Number)
-      .pipe(z.number().min(2, "must be at least 2").max(200, "must be at most 200"))
-      .optional(),
-  ),
+  DATABASE_POOL_SIZE: optionalString.pipe(wholeNumber(2, 200).optional()),
   DATABASE_STATEMENT_TIMEOUT_MS: optionalString.pipe(milliseconds(1_000, 600_000).optional()),
   PUBLIC_BASE_URL: optionalString.pipe(httpUrl("the address shoppers and SEQR reach the shop at").optional()),
   SEQR_MODE: optionalString.pipe(z.enum(["sandbox", "live"], { error: 'must be "sandbox" or "live"' }).optional()),
@@ -166,25 +161,9 @@ const rawSchema = runtimeSchema.extend({
   INVOICE_TIMEOUT_MS: optionalString.pipe(milliseconds(5_000, 7 * 24 * 3_600_000).optional()),
   RECONCILER: optionalString.pipe(z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional()),
   RECONCILER_INTERVAL_MS: optionalString.pipe(milliseconds(100, 60_000).optional()),
-  RECONCILER_CONCURRENCY: optionalString.pipe(
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, "must be a whole number")
-      .transform(Number)
-      .pipe(z.number().min(1, "must be at least 1").max(256, "must be at most 256"))
-      .optional(),
-  ),
+  RECONCILER_CONCURRENCY: optionalString.pipe(wholeNumber(1, 256).optional()),
   PENDING_ORDER_TIMEOUT_MS: optionalString.pipe(milliseconds(60_000, 30 * 24 * 3_600_000).optional()),
-  CATALOG_CACHE_SECONDS: optionalString.pipe(
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, "must be a whole number of seconds")
-      .transform(Number)
-      .pipe(z.number().min(1, "must be at least 1").max(300, "must be at most 300"))
-      .optional(),
-  ),
+  CATALOG_CACHE_SECONDS: optionalString.pipe(wholeNumber(1, 300, "seconds").optional()),
   NOTIFICATION_SECRET: optionalString.pipe(
     z.string().min(32, "must be at least 32 characters (it signs notification URLs)").optional(),
   ),
