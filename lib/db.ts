@@ -201,6 +201,72 @@ class LockHoldingTransaction implements SqlTransaction {
   }
 }
 
+/** How many distinct SQL texts the connection keeps compiled (the shop's queries come in a few hundred shapes). */
+export const SQLITE_STATEMENT_CACHE_SIZE = 500;
+
+type CompiledStatement = Database.Statement<unknown[]>;
+
+/**
+ * The statement Prisma's adapter asks for, run on a compiled statement kept from an earlier call of the same SQL.
+ * The adapter prepares every query anew (`prepare(sql).bind(args)`, then `run()`, or `columns()` and
+ * `raw().all()`): SQLite parsed and planned the same few hundred texts on every call, about 8 % of a busy server's
+ * time (docs/performance.md, "Notification throughput"). A compiled statement can be bound only once, so the arguments are kept here
+ * and given to each run instead; SQLite recompiles a kept statement by itself when the schema changes.
+ */
+class ReusedStatement {
+  readonly #statement: CompiledStatement;
+  #args: unknown[] = [];
+
+  constructor(statement: CompiledStatement) {
+    this.#statement = statement;
+  }
+
+  get reader(): boolean {
+    return this.#statement.reader;
+  }
+
+  bind(args: unknown[]): this {
+    this.#args = args;
+    return this;
+  }
+
+  run(): Database.RunResult {
+    return this.#statement.run(...this.#args);
+  }
+
+  columns(): Database.ColumnDefinition[] {
+    return this.#statement.columns();
+  }
+
+  raw(): { all: () => unknown[] } {
+    this.#statement.raw(true);
+    return { all: () => this.#statement.all(...this.#args) };
+  }
+}
+
+/**
+ * Makes `connection.prepare` hand out kept statements, the least recently used forgotten past `limit`. Only
+ * Prisma's adapter uses this connection, and only in the ways ReusedStatement serves
+ * (tests/integration/sqlite-statement-cache.test.ts): better-sqlite3 runs a statement to its end inside one
+ * synchronous call, so one kept statement is never used by two queries at once.
+ */
+export function keepCompiledStatements(connection: Database.Database, limit = SQLITE_STATEMENT_CACHE_SIZE): void {
+  const compile = connection.prepare.bind(connection) as (sql: string) => CompiledStatement;
+  const kept = new Map<string, CompiledStatement>();
+  const prepare = (sql: string) => {
+    let statement = kept.get(sql);
+    if (statement) {
+      kept.delete(sql);
+    } else {
+      statement = compile(sql);
+      if (kept.size >= limit) kept.delete(kept.keys().next().value as string);
+    }
+    kept.set(sql, statement);
+    return new ReusedStatement(statement);
+  };
+  Object.defineProperty(connection, "prepare", { value: prepare, configurable: true });
+}
+
 class WalSqliteAdapterFactory extends PrismaBetterSqlite3 {
   readonly #filePath: string;
 
@@ -212,7 +278,10 @@ class WalSqliteAdapterFactory extends PrismaBetterSqlite3 {
   // Prisma connects lazily, on the first query: building the app never opens the database.
   override async connect(): Promise<SqlDriverAdapter> {
     prepareDatabaseFile(this.#filePath);
-    return new OneTransactionAtATimeAdapter(await super.connect());
+    const connection = await super.connect();
+    // The adapter's better-sqlite3 connection (a public field of the adapter, not part of its typed interface).
+    keepCompiledStatements((connection as unknown as { client: Database.Database }).client);
+    return new OneTransactionAtATimeAdapter(connection);
   }
 }
 
