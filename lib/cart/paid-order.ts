@@ -4,19 +4,19 @@ import type { Prisma } from "../generated/prisma/client.ts";
 // order is paid. Once it is paid, what it bought leaves the cart that placed it.
 
 /**
- * Takes a paid order's items out of the cart that placed it (Order.cartId), inside the transaction that moved the
- * order to PAID: each line loses the quantity the order bought, and goes when nothing is left. What the shopper
- * added after checking out (more of a product, another product) stays. Only the order's products are touched, in
- * the order's own cart; an order no cart placed (a product's SEQR code) changes no cart.
+ * Takes a paid order's items out of the cart that placed it (`order`: its cartId and items, as the caller read them),
+ * inside the transaction that moved the order to PAID: each line loses the quantity the order bought, and goes when
+ * nothing is left. What the shopper added after checking out (more of a product, another product) stays. Only the
+ * order's products are touched, in the order's own cart; an order no cart placed (a product's SEQR code) changes no
+ * cart.
  *
  * Not idempotent by itself (a second call would take the units again): the caller runs it once per order, under
  * the conditional update that claims the order's fulfilment (fulfil-order.ts).
  */
-export async function takePaidOrderOutOfCart(tx: Prisma.TransactionClient, orderId: string): Promise<{ linesChanged: number }> {
-  const order = await tx.order.findUniqueOrThrow({
-    where: { id: orderId },
-    select: { cartId: true, items: { select: { productId: true, quantity: true } } },
-  });
+export async function takePaidOrderOutOfCart(
+  tx: Prisma.TransactionClient,
+  order: { cartId: string | null; items: readonly { productId: string | null; quantity: number }[] },
+): Promise<{ linesChanged: number }> {
   const cartId = order.cartId;
   if (cartId === null) return { linesChanged: 0 };
   let linesChanged = 0;

@@ -31,7 +31,18 @@ export async function fulfilOrder(
   // The cart kept the items until now, so that the shopper could go back to it (lib/cart/checkout-cart.ts); paid,
   // they leave it. Here, under the claim, it happens once per order (the order enters PAID once: state-machine.ts),
   // however many triggers confirm the payment; also when the units turn out to be short below: the shopper has paid.
-  await takePaidOrderOutOfCart(tx, orderId);
+  // Read once for the cart, the event and the messages below (each statement here holds up every other request on
+  // SQLite's one connection): what the order bought and whom to tell.
+  const order = await tx.order.findUniqueOrThrow({
+    where: { id: orderId },
+    select: {
+      cartId: true,
+      customerEmail: true,
+      customerMsisdn: true,
+      items: { select: { sku: true, quantity: true, productId: true }, orderBy: { id: "asc" } },
+    },
+  });
+  await takePaidOrderOutOfCart(tx, order);
 
   const { short } = await takeStockForPaidOrder(tx, orderId);
   if (short.length > 0) {
@@ -50,9 +61,8 @@ export async function fulfilOrder(
     return { fulfilled: false };
   }
 
-  const items = await tx.orderItem.findMany({ where: { orderId }, select: { sku: true, quantity: true, productId: true } });
-  const needed = items.filter((item) => item.productId !== null);
-  await enqueueOrderPaidMessages(tx, orderId);
+  const needed = order.items.filter((item) => item.productId !== null);
+  await enqueueOrderPaidMessages(tx, orderId, order);
   await tx.paymentEvent.create({
     data: {
       orderId,

@@ -65,13 +65,14 @@ async function enqueue<K extends OutboxKind>(tx: Tx, message: NewMessage<K>): Pr
  * An order without an e-mail address (paid before the shop asked for delivery details, or a product-code order
  * whose shopper never gave one) gets no confirmation row: there is nobody to send it to, and a message that can
  * never be delivered would only wait on the dashboard with a *Send again* that cannot work. The merchant's e-mail
- * and the SEQR receipt still go. Returns the kinds queued.
+ * and the SEQR receipt still go. `order` is the order's contact as fulfilOrder read it in that transaction, after
+ * the payer was recorded (the receipt goes to the app that paid). Returns the kinds queued.
  */
-export async function enqueueOrderPaidMessages(tx: Tx, orderId: string): Promise<OutboxKind[]> {
-  const order = await tx.order.findUniqueOrThrow({
-    where: { id: orderId },
-    select: { customerEmail: true, customerMsisdn: true },
-  });
+export async function enqueueOrderPaidMessages(
+  tx: Tx,
+  orderId: string,
+  order: { customerEmail: string | null; customerMsisdn: string | null },
+): Promise<OutboxKind[]> {
   const queued: OutboxKind[] = [];
   if (order.customerEmail) {
     const message = { orderId, kind: ORDER_CONFIRMATION, eventId: orderId, channel: "EMAIL", recipient: order.customerEmail, payload: {} } as const;
