@@ -1,9 +1,7 @@
-import { randomBytes } from "node:crypto";
-
 import type { APIRequestContext, Page } from "@playwright/test";
 
 import { expect, formStatus, signInAsAdmin, test } from "./support/admin";
-import { openShopDatabase } from "./support/shop-db";
+import { openShopDatabase, plantProduct } from "./support/shop-db";
 import { lookUntilStockNote, productStockNote } from "./support/shop";
 
 // Issue 18: the home page and product pages read the catalog from each server's cache (lib/catalog/cached.ts), at
@@ -20,20 +18,13 @@ const CLOCK_SLACK_MS = 100;
 const db = openShopDatabase();
 test.afterAll(() => db.$disconnect());
 
-async function plantProduct(stock: number): Promise<{ sku: string; name: string }> {
-  const suffix = randomBytes(4).toString("hex").toUpperCase();
-  return db.product.create({
-    data: {
-      sku: `CACHE-${suffix}`,
-      name: `Linen tea towel ${suffix}`,
-      description: "A product of the catalog cache spec: only it looks at this one.",
-      imagePath: "/products/dala-horse.svg",
-      priceMinor: 9_900,
-      currency: "SEK",
-      taxRateBps: 2500,
-      stock,
-    },
-    select: { sku: true, name: true },
+function plantTeaTowel(stock: number) {
+  return plantProduct(db, {
+    skuPrefix: "CACHE",
+    name: "Linen tea towel",
+    description: "A product of the catalog cache spec: only it looks at this one.",
+    priceMinor: 9_900,
+    stock,
   });
 }
 
@@ -43,7 +34,7 @@ function stockNote(request: APIRequestContext, sku: string): Promise<string> {
 
 test("a product page is served from the server's cache, and a change behind its back shows within CATALOG_CACHE_SECONDS", async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "one server, one cache: once is enough");
-  const product = await plantProduct(12);
+  const product = await plantTeaTowel(12);
   const request = page.request;
 
   // A page view fills the cache (its entry is made between fillStartedAt and cachedAt); then the database changes as
@@ -75,7 +66,7 @@ async function adjustStock(page: Page, by: string, reason: string): Promise<void
 
 test("a stock change made in the admin shows on the shop's next page at once, however freshly the page was cached", async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "one server, one cache: once is enough");
-  const product = await plantProduct(12);
+  const product = await plantTeaTowel(12);
   await signInAsAdmin(page);
   await page.goto(`/admin/products/${product.sku}`);
 

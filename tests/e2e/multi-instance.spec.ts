@@ -14,7 +14,7 @@ import type { faultInput } from "@/lib/sandbox/faults";
 
 import { ASTRID, formStatus, signInAsAdmin } from "./support/admin";
 import { E2E_ON_POSTGRESQL, e2eServerDatabaseUrl } from "./support/e2e-database";
-import { eventsOfType, loadOrder, openShopDatabase, transitionsToPaid } from "./support/shop-db";
+import { eventsOfType, loadOrder, openShopDatabase, plantProduct, transitionsToPaid } from "./support/shop-db";
 import {
   catalogProduct,
   checkoutFromProductPage,
@@ -410,18 +410,12 @@ test("each process keeps the catalog for at most CATALOG_CACHE_SECONDS: a stock 
 }) => {
   const [first, second] = instances.map((instance) => `http://127.0.0.1:${instance.port}`);
   if (!first || !second) throw new Error("two processes were started");
-  const suffix = Date.now().toString(36).toUpperCase();
-  const product = await db.product.create({
-    data: {
-      sku: `MULTI-CACHE-${suffix}`,
-      name: `Birch bread board ${suffix}`,
-      description: "A product of the multi-instance catalog test only.",
-      imagePath: "/products/dala-horse.svg",
-      priceMinor: 24_900,
-      currency: "SEK",
-      taxRateBps: 2500,
-      stock: 12,
-    },
+  const product = await plantProduct(db, {
+    skuPrefix: "MULTI-CACHE",
+    name: "Birch bread board",
+    description: "A product of the multi-instance catalog test only.",
+    priceMinor: 24_900,
+    stock: 12,
   });
   const path = `/products/${product.sku}`;
   const direct = await playwright.request.newContext();

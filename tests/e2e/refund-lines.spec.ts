@@ -4,7 +4,7 @@ import { formatMoney } from "@/lib/money";
 import { formatOrderNumber } from "@/lib/orders/order-number";
 
 import { adminOrderPath, buyWithProductCode, expect, formStatus, signInAsAdmin, submitConfirmed, test } from "./support/admin";
-import { buyPlanted, plantProduct, shopStock } from "./support/refunds";
+import { buyPlanted, plantRefundProduct, shopStock } from "./support/refunds";
 import { openShopDatabase } from "./support/shop-db";
 import { catalogProduct } from "./support/shop";
 
@@ -36,7 +36,7 @@ test("a line refund with the items back in stock: the amount follows the quantit
   page,
   context,
 }, testInfo) => {
-  const product = await plantProduct(db, testInfo.project.name);
+  const product = await plantRefundProduct(db, testInfo.project.name);
   const shopper = await context.newPage();
   const order = await buyPlanted(shopper, product, 3);
   const stockBefore = await shopStock(shopper, product.sku);

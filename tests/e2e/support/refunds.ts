@@ -1,33 +1,23 @@
-import { randomBytes } from "node:crypto";
-
 import { expect, type Page } from "@playwright/test";
 
 import type { PrismaClient } from "@/lib/db";
 import { formatMoney } from "@/lib/money";
 
+import { plantProduct, type PlantedProduct } from "./shop-db";
 import { chooseInApp, expectReceipt, giveDeliveryDetails, payOnOrderPage, scanInApp, serviceCode } from "./shop";
 
 // Refund specs count stock on the shop's own product page, so each test buys a product of its own that no other
 // spec (nor the same spec in the other project) buys or counts: planted here, on sale like any other.
 
-export type PlantedProduct = { id: string; sku: string; name: string; priceMinor: number; stock: number };
-
 /** A product on sale with `stock` units, an awkward price (whole öre) and a name and SKU no other test uses. */
-export async function plantProduct(db: PrismaClient, label: string, stock = 20): Promise<PlantedProduct> {
-  const suffix = randomBytes(4).toString("hex").toUpperCase();
-  const product = await db.product.create({
-    data: {
-      sku: `REFUND-${suffix}`,
-      name: `Refund test ${label} ${suffix}`,
-      description: "A product of the refund specs: only they buy it.",
-      imagePath: "/products/dala-horse.svg",
-      priceMinor: 12_345,
-      currency: "SEK",
-      taxRateBps: 2500,
-      stock,
-    },
+export function plantRefundProduct(db: PrismaClient, label: string, stock = 20): Promise<PlantedProduct> {
+  return plantProduct(db, {
+    skuPrefix: "REFUND",
+    name: `Refund test ${label}`,
+    description: "A product of the refund specs: only they buy it.",
+    priceMinor: 12_345,
+    stock,
   });
-  return { id: product.id, sku: product.sku, name: product.name, priceMinor: product.priceMinor, stock: product.stock };
 }
 
 /** The stock the shop's product page shows: "12 in stock", "Only 3 left" or "Sold out". */

@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 
 import { createPrismaClient, type PrismaClient } from "@/lib/db";
 import { parseDatabaseUrl } from "@/lib/env";
@@ -45,6 +45,33 @@ export function eventsOfType(order: LoadedOrder, type: LoadedOrder["events"][num
 export async function setProductStock(db: PrismaClient, sku: string, stock: number): Promise<void> {
   const updated = await db.product.updateMany({ where: { sku }, data: { stock } });
   if (updated.count !== 1) throw new Error(`the e2e database has no product ${sku}`);
+}
+
+export type PlantedProduct = { id: string; sku: string; name: string; priceMinor: number; stock: number };
+
+/**
+ * A product on sale that only the calling test buys or looks at: its SKU is `<skuPrefix>-<random suffix>` and its
+ * name `<name> <the same suffix>`, so that no other spec (nor the same spec in the other project) moves its stock
+ * or refreshes its cached catalog page.
+ */
+export async function plantProduct(
+  db: PrismaClient,
+  product: { skuPrefix: string; name: string; description: string; priceMinor: number; stock: number },
+): Promise<PlantedProduct> {
+  const suffix = randomBytes(4).toString("hex").toUpperCase();
+  return db.product.create({
+    data: {
+      sku: `${product.skuPrefix}-${suffix}`,
+      name: `${product.name} ${suffix}`,
+      description: product.description,
+      imagePath: "/products/dala-horse.svg",
+      priceMinor: product.priceMinor,
+      currency: "SEK",
+      taxRateBps: 2500,
+      stock: product.stock,
+    },
+    select: { id: true, sku: true, name: true, priceMinor: true, stock: true },
+  });
 }
 
 /**
