@@ -26,6 +26,7 @@ import { serviceQrText } from "@/lib/seqr/links";
 import { refundAction } from "@/app/(admin)/admin/(console)/orders/[clientInvoiceId]/actions";
 import AdminOrderPage from "@/app/(admin)/admin/(console)/orders/[clientInvoiceId]/page";
 import { settleRefundAction } from "@/app/(admin)/admin/(console)/reconciliation/actions";
+import ReconciliationPage from "@/app/(admin)/admin/(console)/reconciliation/page";
 
 import { ADMIN, seqrRefunds, typed } from "./support/admin-orders";
 import { fakeRequest, formData } from "./support/admin-request";
@@ -514,5 +515,38 @@ describe("only an owner refunds", () => {
     const ownerAccount = await db.adminAccount.findUniqueOrThrow({ where: { id: MERCHANT_ACCOUNT_ID } });
     expect(event).toMatchObject({ actorAccountId: MERCHANT_ACCOUNT_ID, actorName: ownerAccount.name });
     expect((await stockChangesOf(order.jam.productId)).at(-1)).toMatchObject({ actorAccountId: MERCHANT_ACCOUNT_ID, actorName: ownerAccount.name });
+  });
+
+  // Last in the file: it reconciles periods an hour ahead, which no later test may find.
+  test("the reconciliation page offers a refund's settlement to an owner only; staff read what an owner can do", async () => {
+    const order = await paidLinesOrder();
+    await shop.sandbox.arm({ kind: "soap-http-status", operation: "refundPayment", httpStatus: 503, count: 1 });
+    expect((await refundByLine(order, [{ orderItemId: order.socks.id, quantity: 1 }])).status).toBe("UNKNOWN");
+    // Made an hour after every period reconciled so far, then two periods reconciled around it and after it, neither
+    // report listing it: the reports say to release it (as "released from SEQR's reports" above).
+    const last = await db.reconciliationRun.findFirst({ orderBy: { periodEnd: "desc" } });
+    const made = Math.max(Date.now(), last?.periodEnd.getTime() ?? 0) + 3_600_000;
+    const refund = await db.refund.findFirstOrThrow({ where: { orderId: order.orderId } });
+    await db.refund.update({ where: { id: refund.id }, data: { createdAt: new Date(made) } });
+    const around = await db.reconciliationRun.create({
+      data: { periodStart: new Date(made - 1_000), periodEnd: new Date(made + 1_000), status: "COMPLETED", transactionPeriodId: `p-${randomUUID()}`, reportContent: "" },
+    });
+    await db.reconciliationRun.create({
+      data: { periodStart: around.periodEnd, periodEnd: new Date(made + 3 * env.seqr.requestTimeoutMs), status: "COMPLETED", transactionPeriodId: `p-${randomUUID()}`, reportContent: "" },
+    });
+    const settleButton = `aria-label="Settle the refund of order ${formatOrderNumber(order.number)}"`;
+    const renderPage = async () => renderToStaticMarkup(await ReconciliationPage({ searchParams: Promise.resolve({}) }));
+
+    signedIn(await sessionFor("STAFF"));
+    const staffPage = await renderPage();
+    expect(staffPage).toContain(`data-order="${order.clientInvoiceId}"`);
+    expect(staffPage).toContain("No report lists it: an owner can release its amount.");
+    expect(staffPage).not.toContain(settleButton);
+
+    signedIn(await sessionFor("OWNER"));
+    const ownerPage = await renderPage();
+    expect(ownerPage).toContain(settleButton);
+    expect(ownerPage).toContain("Release the amount");
+    expect(ownerPage).not.toContain("an owner can release");
   });
 });

@@ -19,11 +19,21 @@ const periodLabel = periodText;
 
 const money = (amountMinor: number | null, currency: string) => (amountMinor === null ? "–" : formatMoney({ amountMinor, currency }));
 
-/** What the reports say about one refund SEQR never confirmed, with the one button that applies. */
-function SettlementOffer({ refund }: { refund: UnsettledRefund }) {
+/**
+ * What the reports say about one refund SEQR never confirmed, with the one button that applies: for an owner only
+ * (settling moves money in the books; settleRefundAction refuses anyone else), staff read what an owner can do.
+ */
+function SettlementOffer({ refund, canSettle }: { refund: UnsettledRefund; canSettle: boolean }) {
   const { settlement } = refund;
   if (settlement.kind === "none") return <span className="muted">{settlement.why}</span>;
   const done = settlement.kind === "done";
+  if (!canSettle) {
+    return (
+      <span className="muted">
+        {done ? "SEQR's report lists it: an owner can settle it as done." : "No report lists it: an owner can release its amount."}
+      </span>
+    );
+  }
   return (
     <AdminActionForm
       action={settleRefundAction}
@@ -43,7 +53,7 @@ function SettlementOffer({ refund }: { refund: UnsettledRefund }) {
 }
 
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<{ run?: string | string[] }> }) {
-  await requireAdminPage();
+  const admin = await requireAdminPage();
   const { run: runParam } = await searchParams;
   const [runs, unsettled] = await Promise.all([listReconciliationRuns(), listUnsettledRefunds()]);
   const selected = typeof runParam === "string" ? await findReconciliationRun(runParam) : (runs[0] ?? null);
@@ -222,7 +232,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                   </td>
                   <td data-label="Asked for">{formatShopTime(refund.createdAt)}</td>
                   <td data-label="What the reports say">
-                    <SettlementOffer refund={refund} />
+                    <SettlementOffer refund={refund} canSettle={admin.actor.role === "OWNER"} />
                   </td>
                 </tr>
               ))}
