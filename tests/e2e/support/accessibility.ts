@@ -58,6 +58,10 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
 async function checkAtCurrentWidth(page: Page, where: string): Promise<void> {
   // One frame for the layout to follow a resize.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+  // The page as it settles, not mid-update: after a Server Action (Add to cart) Next.js streams the page's metadata
+  // after its body, so its <title> can be missing for a moment (axe once read it then: document-title). A page whose
+  // title never comes still fails, here, by name.
+  await expect(page, `${where}: the page's title`).toHaveTitle(/\S/);
   const width = page.viewportSize()?.width ?? 0;
   expect.soft(await sidewaysScroll(page), `${where} at ${width} px scrolls sideways by this many px`).toBeLessThanOrEqual(0);
   const violations = await axeViolations(page);
