@@ -210,8 +210,9 @@ type CompiledStatement = Database.Statement<unknown[]>;
  * The statement Prisma's adapter asks for, run on a compiled statement kept from an earlier call of the same SQL.
  * The adapter prepares every query anew (`prepare(sql).bind(args)`, then `run()`, or `columns()` and
  * `raw().all()`): SQLite parsed and planned the same few hundred texts on every call, about 8 % of a busy server's
- * time (docs/performance.md, "Notification throughput"). A compiled statement can be bound only once, so the arguments are kept here
- * and given to each run instead; SQLite recompiles a kept statement by itself when the schema changes.
+ * time (docs/performance.md, "Notification throughput"). A compiled statement can be bound only once, so the
+ * arguments are kept here and given to each run instead; SQLite recompiles a kept statement by itself when the
+ * schema changes.
  */
 class ReusedStatement {
   readonly #statement: CompiledStatement;
