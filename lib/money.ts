@@ -13,19 +13,36 @@ export const minorUnits = z.number().int().nonnegative().max(Number.MAX_SAFE_INT
 
 export type Money = { amountMinor: number; currency: string };
 
+// Building an Intl.NumberFormat costs tens of microseconds (ICU looks up the locale's and the currency's data), and
+// the shop formats the same few currencies on every catalog page, SEQR call and e-mail: one formatter per locale
+// and currency is kept. The keys are bounded: currencies are ISO 4217 codes (Intl refuses anything else), locales
+// are the shop's own.
+const formatters = new Map<string, Intl.NumberFormat>();
+const MAX_FORMATTERS = 1_000;
+
+function currencyFormatter(locale: string, currency: string, digits?: number): Intl.NumberFormat {
+  const key = `${locale}|${currency}|${digits ?? ""}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      ...(digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+    });
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** How many decimals the currency has (SEK 2, JPY 0, KWD 3), from the runtime's ISO 4217 data. */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return currencyFormatter("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** "349,00 kr" for 34900 SEK: the shop speaks Swedish number formatting to Swedish shoppers. */
 export function formatMoney({ amountMinor, currency }: Money, locale = "sv-SE"): string {
   const digits = minorUnitDigits(currency);
   // Integer arithmetic up to here; the division only feeds the formatter, which rounds to `digits` decimals.
-  return new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(amountMinor / 10 ** digits);
+  return currencyFormatter(locale, currency, digits).format(amountMinor / 10 ** digits);
 }

@@ -20,6 +20,17 @@ describe("formatMoney", () => {
   test("never rounds a large amount", () => {
     expect(plain(formatMoney({ amountMinor: 123456789, currency: "SEK" }))).toBe("1 234 567,89 kr");
   });
+
+  test("each locale and currency keeps its own formatter: interleaved calls do not borrow each other's", () => {
+    const readings = [
+      plain(formatMoney({ amountMinor: 34900, currency: "SEK" })),
+      plain(formatMoney({ amountMinor: 34900, currency: "SEK" }, "en-GB")),
+      plain(formatMoney({ amountMinor: 34900, currency: "EUR" }, "en-GB")),
+      plain(formatMoney({ amountMinor: 34900, currency: "SEK" })),
+      plain(formatMoney({ amountMinor: 349, currency: "JPY" }, "en-GB")),
+    ];
+    expect(readings).toEqual(["349,00 kr", "SEK 349.00", "€349.00", "349,00 kr", "JP¥349"]);
+  });
 });
 
 describe("minorUnitDigits", () => {
