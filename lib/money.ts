@@ -35,9 +35,17 @@ function currencyFormatter(locale: string, currency: string, digits?: number): I
   return formatter;
 }
 
+const digitsOf = new Map<string, number>();
+
 /** How many decimals the currency has (SEK 2, JPY 0, KWD 3), from the runtime's ISO 4217 data. */
 export function minorUnitDigits(currency: string): number {
-  return currencyFormatter("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    digits = currencyFormatter("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+    if (digitsOf.size >= MAX_FORMATTERS) digitsOf.clear();
+    digitsOf.set(currency, digits);
+  }
+  return digits;
 }
 
 /** "349,00 kr" for 34900 SEK: the shop speaks Swedish number formatting to Swedish shoppers. */
