@@ -6,6 +6,7 @@ import { AppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { DeliveryMethod, FulfilmentStatus, OrderStatus } from "../generated/prisma/enums.ts";
 import { log } from "../log.ts";
+import { countryName } from "../orders/delivery-values.ts";
 import { enqueueShippedMessage } from "../outbox/enqueue.ts";
 import { actorFieldsOf } from "./actor.ts";
 import type { AdminContext } from "./guard.ts";
@@ -251,17 +252,6 @@ export function fulfilmentText(order: { status: OrderStatus; fulfilmentStatus: F
   if (order.deliveryMethod === "SHIP") return "To ship";
   if (order.deliveryMethod === "PICKUP") return "Waiting to be collected";
   return "No delivery details";
-}
-
-const countryNames = new Intl.DisplayNames(["en"], { type: "region" });
-
-/** A country's English name from its ISO 3166 code ("SE" → "Sweden"); the code itself when unknown. */
-export function countryName(code: string): string {
-  try {
-    return countryNames.of(code.toUpperCase()) ?? code;
-  } catch {
-    return code;
-  }
 }
 
 /** The delivery address as lines for a label; null when the order is collected or has no address. */

@@ -1,5 +1,6 @@
 import { env } from "../env.ts";
 import { formatMoney } from "../money.ts";
+import { countryName } from "../orders/delivery-values.ts";
 import { includedVatMinor } from "../orders/pricing.ts";
 import { SHOP_NAME } from "../shop/brand.ts";
 import type { MailDelivery, MailShop, MailVat } from "./templates/parts.tsx";
@@ -11,25 +12,12 @@ export function mailShop(): MailShop {
   return { name: SHOP_NAME, address: env.mail.shopAddress, url: env.publicBaseUrl };
 }
 
-/** "29 November 2026 at 14:05", in the shop's time zone. */
-export function formatTime(date: Date): string {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: env.timeZone }).format(
-    date,
-  );
-}
+// Built once (toLocaleString would build one per call): every e-mail's VAT lines use it.
+const vatRatePercent = new Intl.NumberFormat("en", { maximumFractionDigits: 2 });
 
 /** 2500 → "25 %", 1250 → "12.5 %". */
 export function formatVatRate(taxRateBps: number): string {
-  return `${(taxRateBps / 100).toLocaleString("en", { maximumFractionDigits: 2 })} %`;
-}
-
-/** "SE" → "Sweden"; a code the runtime does not know stays as it is. */
-export function countryName(code: string): string {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "region" }).of(code.toUpperCase()) ?? code;
-  } catch {
-    return code;
-  }
+  return `${vatRatePercent.format(taxRateBps / 100)} %`;
 }
 
 /** A tracking link only when it is an http(s) URL: nothing else becomes a link in an e-mail. */

@@ -7,7 +7,8 @@ import { env } from "../env.ts";
 import { formatMoney } from "../money.ts";
 import { formatOrderNumber } from "../orders/order-number.ts";
 import { parseOutboxContent } from "../outbox/payloads.ts";
-import { deliveryOf, formatTime, httpUrlOrNull, mailShop, vatPerRate } from "./format.ts";
+import { formatShopDateTime } from "../shop/time.ts";
+import { deliveryOf, httpUrlOrNull, mailShop, vatPerRate } from "./format.ts";
 import { MerchantNewOrderEmail, merchantNewOrderSubject } from "./templates/merchant-new-order.tsx";
 import { OrderConfirmationEmail, orderConfirmationSubject } from "./templates/order-confirmation.tsx";
 import type { MailLine } from "./templates/parts.tsx";
@@ -65,7 +66,7 @@ export async function renderEmail(message: RenderableMessage): Promise<RenderedE
         carrier: row.carrier,
         trackingNumber: row.trackingNumber,
         trackingUrl: httpUrlOrNull(row.trackingUrl),
-        shippedAt: row.shippedAt ? formatTime(row.shippedAt) : null,
+        shippedAt: row.shippedAt ? formatShopDateTime(row.shippedAt) : null,
         lines: order.summary.lines,
         delivery: order.summary.delivery,
       };
@@ -105,7 +106,7 @@ async function loadMailOrder(orderId: string) {
     row,
     summary: {
       orderNumber: formatOrderNumber(row.number),
-      paidAt: row.paidAt ? formatTime(row.paidAt) : null,
+      paidAt: row.paidAt ? formatShopDateTime(row.paidAt) : null,
       lines,
       total: money(row.totalMinor),
       vat: vatPerRate(row.items, row.currency),
@@ -147,6 +148,6 @@ async function loadRefund(orderId: string, refundId: string) {
     remaining: money(remainingMinor),
     refundedInFull: remainingMinor === 0,
     refundReference: refund.ersReference,
-    refundedAt: refund.completedAt ? formatTime(refund.completedAt) : null,
+    refundedAt: refund.completedAt ? formatShopDateTime(refund.completedAt) : null,
   };
 }

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 
 import { db } from "../db.ts";
-import { env } from "../env.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { OrderStatus } from "../generated/prisma/enums.ts";
 import { formatMoney } from "../money.ts";
+import { formatShopDateTime } from "../shop/time.ts";
 import { formatOrderNumber } from "./order-number.ts";
 import type { OrderView, RefundView } from "./order-view.ts";
 import { clientInvoiceIdSchema } from "./schemas.ts";
@@ -51,7 +51,7 @@ export async function loadOrderView(where: { id: string } | { clientInvoiceId: s
     vat: money(order.taxMinor),
     paymentReference: paidAttempts[0]?.ersReference ?? null,
     paidAt: order.paidAt?.toISOString() ?? null,
-    paidAtText: order.paidAt ? formatShopTime(order.paidAt) : null,
+    paidAtText: order.paidAt ? formatShopDateTime(order.paidAt) : null,
     ...refundsOf(order.refunds, paidAttempts, order.totalMinor, money),
   };
 }
@@ -86,7 +86,7 @@ function refundsOf(
     return {
       state: confirmed ? "refunded" : "being-refunded",
       at: at.toISOString(),
-      atText: formatShopTime(at),
+      atText: formatShopDateTime(at),
       amount: money(row.amountMinor),
       lines: row.lines.map((line) => ({ name: line.orderItem.name, quantity: line.quantity, amount: money(line.amountMinor) })),
     };
@@ -110,10 +110,6 @@ function refundsOf(
   };
 }
 
-/** "29 November 2026 at 14:05", in the shop's time zone (as the e-mails say it). */
-function formatShopTime(date: Date): string {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: env.timeZone }).format(date);
-}
 
 /**
  * Whether `cartId` (the browser's cart cookie) is the cart that placed an order (Order.cartId). An order no cart

@@ -3,7 +3,8 @@ import { createElement, type ReactElement } from "react";
 import { describe, expect, test } from "vitest";
 
 import { env } from "@/lib/env";
-import { countryName, deliveryOf, formatVatRate, vatPerRate } from "@/lib/mail/format";
+import { deliveryOf, formatVatRate, vatPerRate } from "@/lib/mail/format";
+import { countryName } from "@/lib/orders/delivery-values";
 import { messageIdFor, normalizeMessageId } from "@/lib/mail/message-id";
 import { MerchantNewOrderEmail, merchantNewOrderSubject } from "@/lib/mail/templates/merchant-new-order";
 import { OrderConfirmationEmail, orderConfirmationSubject } from "@/lib/mail/templates/order-confirmation";

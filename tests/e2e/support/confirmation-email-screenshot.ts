@@ -14,11 +14,12 @@ import { createElement } from "react";
 
 import { CATALOG } from "../../../lib/catalog/catalog-data.ts";
 import { SANDBOX_DEFAULTS } from "../../../lib/env.ts";
-import { deliveryOf, formatTime, vatPerRate } from "../../../lib/mail/format.ts";
+import { deliveryOf, vatPerRate } from "../../../lib/mail/format.ts";
 import { OrderConfirmationEmail } from "../../../lib/mail/templates/order-confirmation.tsx";
 import { formatMoney } from "../../../lib/money.ts";
 import { priceLines } from "../../../lib/orders/pricing.ts";
 import { SHOP_NAME } from "../../../lib/shop/brand.ts";
+import { formatShopDateTime } from "../../../lib/shop/time.ts";
 
 const OUTPUT = path.resolve("docs/images/confirmation-email.png");
 const MAX_BYTES = 100 * 1024;
@@ -38,7 +39,7 @@ const html = await render(
   createElement(OrderConfirmationEmail, {
     shop: { name: SHOP_NAME, address: SANDBOX_DEFAULTS.shopAddress, url: "https://fjallbo.example" },
     orderNumber: "#1042",
-    paidAt: formatTime(new Date("2026-12-01T09:41:00Z")),
+    paidAt: formatShopDateTime(new Date("2026-12-01T09:41:00Z")),
     lines: priced.lines.map((line) => ({
       name: line.name,
       quantity: line.quantity,
