@@ -4,6 +4,8 @@ import { useActionState, useState } from "react";
 
 import type { ActionResult } from "@/lib/validated-action";
 
+import { SignInSubmit } from "./sign-in-submit";
+
 type Props = { action: (previous: ActionResult<never>, formData: FormData) => Promise<ActionResult<never>> };
 
 export function LoginForm({ action }: Props) {
@@ -29,16 +31,7 @@ export function LoginForm({ action }: Props) {
         Password
         <input type="password" name="password" autoComplete="current-password" required />
       </label>
-      <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>
-        {pending ? "Signing in…" : "Sign in"}
-      </button>
-      <div aria-live="polite">
-        {state?.ok === false ? (
-          <p role="alert" className="form-error">
-            {state.error}
-          </p>
-        ) : null}
-      </div>
+      <SignInSubmit pending={pending} pendingLabel="Signing in…" error={state?.ok === false ? state.error : null} />
     </form>
   );
 }

@@ -4,6 +4,8 @@ import { useActionState } from "react";
 
 import type { ActionResult } from "@/lib/validated-action";
 
+import { SignInSubmit } from "../sign-in-submit";
+
 type Action = (previous: ActionResult<never>, formData: FormData) => Promise<ActionResult<never>>;
 
 export function CodeForm({ action }: { action: Action }) {
@@ -23,16 +25,7 @@ export function CodeForm({ action }: { action: Action }) {
           autoFocus
         />
       </label>
-      <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>
-        {pending ? "Checking…" : "Sign in"}
-      </button>
-      <div aria-live="polite">
-        {state?.ok === false ? (
-          <p role="alert" className="form-error">
-            {state.error}
-          </p>
-        ) : null}
-      </div>
+      <SignInSubmit pending={pending} pendingLabel="Checking…" error={state?.ok === false ? state.error : null} />
     </form>
   );
 }
