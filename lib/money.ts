@@ -15,8 +15,8 @@ export type Money = { amountMinor: number; currency: string };
 
 // Building an Intl.NumberFormat costs tens of microseconds (ICU looks up the locale's and the currency's data), and
 // the shop formats the same few currencies on every catalog page, SEQR call and e-mail: one formatter per locale
-// and currency is kept. The keys are bounded: currencies are ISO 4217 codes (Intl refuses anything else), locales
-// are the shop's own.
+// and currency is kept. The keys stay few: a currency is a three-letter code (Intl refuses any other shape, and a
+// refused one is not kept), locales are the shop's own; past MAX_FORMATTERS the map starts again.
 const formatters = new Map<string, Intl.NumberFormat>();
 const MAX_FORMATTERS = 1_000;
 

@@ -13,6 +13,7 @@ export const DELIVERY_COUNTRIES = [
 ] as const;
 
 export type DeliveryCountry = (typeof DELIVERY_COUNTRIES)[number]["code"];
+export const DEFAULT_COUNTRY: DeliveryCountry = "SE";
 
 // Built once: an Intl.DisplayNames costs tens of microseconds to build, and every e-mail and label names a country.
 const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
@@ -25,7 +26,6 @@ export function countryName(code: string): string {
     return code;
   }
 }
-export const DEFAULT_COUNTRY: DeliveryCountry = "SE";
 
 export const DELIVERY_FIELDS = ["email", "name", "method", "street", "postcode", "city", "country"] as const;
 export type DeliveryField = (typeof DELIVERY_FIELDS)[number];
