@@ -1,8 +1,8 @@
 import { env } from "../env.ts";
 import { formatMoney } from "../money.ts";
-import { countryName } from "../orders/delivery-values.ts";
 import { includedVatMinor } from "../orders/pricing.ts";
 import { SHOP_NAME } from "../shop/brand.ts";
+import { countryName } from "../shop/format.ts";
 import type { MailDelivery, MailShop, MailVat } from "./templates/parts.tsx";
 
 // How the e-mails put the order's facts into words: dates, VAT rates, countries, addresses. English, like the shop;

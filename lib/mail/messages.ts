@@ -7,7 +7,7 @@ import { env } from "../env.ts";
 import { formatMoney } from "../money.ts";
 import { formatOrderNumber } from "../orders/order-number.ts";
 import { parseOutboxContent } from "../outbox/payloads.ts";
-import { formatShopDateTime } from "../shop/time.ts";
+import { formatShopDateTime } from "../shop/format.ts";
 import { deliveryOf, httpUrlOrNull, mailShop, vatPerRate } from "./format.ts";
 import { MerchantNewOrderEmail, merchantNewOrderSubject } from "./templates/merchant-new-order.tsx";
 import { OrderConfirmationEmail, orderConfirmationSubject } from "./templates/order-confirmation.tsx";

@@ -15,18 +15,6 @@ export const DELIVERY_COUNTRIES = [
 export type DeliveryCountry = (typeof DELIVERY_COUNTRIES)[number]["code"];
 export const DEFAULT_COUNTRY: DeliveryCountry = "SE";
 
-// Built once: an Intl.DisplayNames costs tens of microseconds to build, and every e-mail and label names a country.
-const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
-
-/** A country's English name from its ISO 3166 code ("SE" → "Sweden"); the code itself when unknown. */
-export function countryName(code: string): string {
-  try {
-    return regionNames.of(code.toUpperCase()) ?? code;
-  } catch {
-    return code;
-  }
-}
-
 export const DELIVERY_FIELDS = ["email", "name", "method", "street", "postcode", "city", "country"] as const;
 export type DeliveryField = (typeof DELIVERY_FIELDS)[number];
 

@@ -4,7 +4,7 @@ import { db } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { OrderStatus } from "../generated/prisma/enums.ts";
 import { formatMoney } from "../money.ts";
-import { formatShopDateTime } from "../shop/time.ts";
+import { formatShopDateTime } from "../shop/format.ts";
 import { formatOrderNumber } from "./order-number.ts";
 import type { OrderView, RefundView } from "./order-view.ts";
 import { clientInvoiceIdSchema } from "./schemas.ts";

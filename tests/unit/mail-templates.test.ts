@@ -4,7 +4,6 @@ import { describe, expect, test } from "vitest";
 
 import { env } from "@/lib/env";
 import { deliveryOf, formatVatRate, vatPerRate } from "@/lib/mail/format";
-import { countryName } from "@/lib/orders/delivery-values";
 import { messageIdFor, normalizeMessageId } from "@/lib/mail/message-id";
 import { MerchantNewOrderEmail, merchantNewOrderSubject } from "@/lib/mail/templates/merchant-new-order";
 import { OrderConfirmationEmail, orderConfirmationSubject } from "@/lib/mail/templates/order-confirmation";
@@ -12,6 +11,7 @@ import type { MailLine, MailShop } from "@/lib/mail/templates/parts";
 import { RefundConfirmationEmail, refundConfirmationSubject } from "@/lib/mail/templates/refund-confirmation";
 import { ShippedEmail, shippedSubject } from "@/lib/mail/templates/shipped";
 import { formatMoney } from "@/lib/money";
+import { countryName } from "@/lib/shop/format";
 
 // The e-mails' markup, without a database: each one carries the shop's name and postal address in both parts, and
 // nothing in it is wider than a 320 px phone (a fluid single column; max-width only).

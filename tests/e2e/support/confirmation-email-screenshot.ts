@@ -19,7 +19,7 @@ import { OrderConfirmationEmail } from "../../../lib/mail/templates/order-confir
 import { formatMoney } from "../../../lib/money.ts";
 import { priceLines } from "../../../lib/orders/pricing.ts";
 import { SHOP_NAME } from "../../../lib/shop/brand.ts";
-import { formatShopDateTime } from "../../../lib/shop/time.ts";
+import { formatShopDateTime } from "../../../lib/shop/format.ts";
 
 const OUTPUT = path.resolve("docs/images/confirmation-email.png");
 const MAX_BYTES = 100 * 1024;
