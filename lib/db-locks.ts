@@ -8,9 +8,8 @@ import { Prisma } from "./generated/prisma/client.ts";
 // what the first one wrote.
 //
 // Rules for callers:
-// - Lock first: call lockRows before any other query of the transaction. On SQLite the lock is a write, and a
-//   SQLite transaction that reads before its first write fails with SQLITE_BUSY when another process committed
-//   in between (lib/db.ts).
+// - Lock first: call lockRows before any other query of the transaction, so that every read sees the row as
+//   locked. (On SQLite the transaction holds the file's write lock from BEGIN on: lib/db.ts.)
 // - One order of locking everywhere, so that two transactions never wait for each other: an Order before its
 //   attempts, refunds and items; products last, in id order (lockRows sorts the ids it is given).
 // - The lock lasts until the transaction ends: nothing slow (SEQR) inside it.

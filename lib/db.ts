@@ -20,10 +20,6 @@ export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
  * the writer never blocks readers, so concurrent requests (and several server processes) don't fail with
  * SQLITE_BUSY. WAL is a property of the file, so setting it once per process is enough; it is cheap when it is
  * already set.
- *
- * Rule for code that writes: in an interactive transaction, write first (a conditional update), read after.
- * Prisma opens transactions with a plain BEGIN; a transaction that reads, then writes after another process
- * has committed fails with SQLITE_BUSY at once, whatever the busy timeout.
  */
 function prepareDatabaseFile(filePath: string): void {
   fs.mkdirSync(path.dirname(filePath), { recursive: true });
@@ -107,12 +103,25 @@ class OneTransactionAtATimeAdapter implements SqlDriverAdapter {
     return this.#lock.run(() => this.#connection.executeScript(script));
   }
 
+  /**
+   * BEGIN IMMEDIATE, not the adapter's plain BEGIN: the transaction takes the file's write lock before its first
+   * statement, waiting for another process's writer as any write does (the busy timeout). After a plain BEGIN a
+   * transaction that reads before it writes fails with SQLITE_BUSY at once, whatever the busy timeout, when
+   * another process committed in between: its snapshot is stale, and SQLite refuses to upgrade it. Prisma's own
+   * upsert reads first (BEGIN; SELECT; INSERT), so no rule for the shop's code could have avoided it.
+   *
+   * Begun here rather than through the adapter's startTransaction: the adapter keeps its own mutex locked when
+   * BEGIN fails, which a BEGIN IMMEDIATE that timed out would do, and every later transaction would wait forever.
+   */
   async startTransaction(isolationLevel?: Parameters<SqlDriverAdapter["startTransaction"]>[0]): Promise<SqlTransaction> {
+    // SQLite's transactions are serializable; the adapter refuses any other level, and so does this.
+    if (isolationLevel && isolationLevel !== "SERIALIZABLE") throw new Error(`SQLite has no ${isolationLevel} isolation`);
     // Waiting here counts against the transaction's maxWait. A start Prisma gives up on still gets the lock in
     // its turn; Prisma then rolls it back, which releases it.
     const release = await this.#lock.acquire();
     try {
-      return new LockHoldingTransaction(await this.#connection.startTransaction(isolationLevel), release);
+      await this.#connection.executeRaw({ sql: "BEGIN IMMEDIATE", args: [], argTypes: [] });
+      return new LockHoldingTransaction(this.#connection, release);
     } catch (error) {
       release();
       throw error;
@@ -127,40 +136,39 @@ class OneTransactionAtATimeAdapter implements SqlDriverAdapter {
 
 const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i;
 
-/** A transaction that gives the connection back when Prisma closes it, and never gives it back still open. */
+/**
+ * A transaction on the process's connection, begun by OneTransactionAtATimeAdapter. Prisma sends its COMMIT or
+ * ROLLBACK itself (usePhantomQuery: false) and then calls commit() or rollback(), which give the connection back;
+ * it is never given back still open.
+ */
 class LockHoldingTransaction implements SqlTransaction {
   readonly provider: SqlTransaction["provider"];
   readonly adapterName: string;
-  readonly options: SqlTransaction["options"];
-  readonly #transaction: SqlTransaction;
+  readonly options: SqlTransaction["options"] = { usePhantomQuery: false };
+  readonly #connection: SqlDriverAdapter;
   readonly #release: () => void;
   /** A COMMIT or ROLLBACK has run: SQLite holds no transaction for this connection any more. */
   #ended = false;
 
-  constructor(transaction: SqlTransaction, release: () => void) {
-    this.#transaction = transaction;
+  constructor(connection: SqlDriverAdapter, release: () => void) {
+    this.#connection = connection;
     this.#release = release;
-    this.provider = transaction.provider;
-    this.adapterName = transaction.adapterName;
-    this.options = transaction.options;
+    this.provider = connection.provider;
+    this.adapterName = connection.adapterName;
   }
 
   queryRaw(query: SqlQuery) {
-    return this.#transaction.queryRaw(query);
+    return this.#connection.queryRaw(query);
   }
 
   async executeRaw(query: SqlQuery) {
-    const changes = await this.#transaction.executeRaw(query);
+    const changes = await this.#connection.executeRaw(query);
     if (ENDS_TRANSACTION.test(query.sql)) this.#ended = true;
     return changes;
   }
 
   async commit() {
-    try {
-      await this.#transaction.commit();
-    } finally {
-      this.#release();
-    }
+    this.#release();
   }
 
   /**
@@ -170,12 +178,11 @@ class LockHoldingTransaction implements SqlTransaction {
    */
   async rollback() {
     try {
-      if (!this.#ended && !this.options.usePhantomQuery) {
-        await this.#transaction.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => {
+      if (!this.#ended) {
+        await this.#connection.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => {
           // SQLite had already ended it (some errors roll the whole transaction back): nothing is open.
         });
       }
-      await this.#transaction.rollback();
     } finally {
       this.#release();
     }
@@ -183,21 +190,19 @@ class LockHoldingTransaction implements SqlTransaction {
 
   // A nested `tx.$transaction` is a savepoint on the same transaction, under the same lock.
   async createSavepoint(name: string) {
-    await this.#savepoint("createSavepoint")(name);
+    await this.#run(`SAVEPOINT ${name}`);
   }
 
   async rollbackToSavepoint(name: string) {
-    await this.#savepoint("rollbackToSavepoint")(name);
+    await this.#run(`ROLLBACK TO ${name}`);
   }
 
   async releaseSavepoint(name: string) {
-    await this.#savepoint("releaseSavepoint")(name);
+    await this.#run(`RELEASE SAVEPOINT ${name}`);
   }
 
-  #savepoint(operation: "createSavepoint" | "rollbackToSavepoint" | "releaseSavepoint"): (name: string) => Promise<void> {
-    const implementation = this.#transaction[operation];
-    if (!implementation) throw new Error(`${this.adapterName} has no ${operation}`);
-    return implementation.bind(this.#transaction);
+  async #run(sql: string): Promise<void> {
+    await this.#connection.executeRaw({ sql, args: [], argTypes: [] });
   }
 }
 

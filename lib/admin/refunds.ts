@@ -320,7 +320,7 @@ export async function applySucceededRefund(change: {
 }): Promise<boolean> {
   const { refundId, refundErsReference, recorded } = change;
   return db.$transaction(async (tx) => {
-    // Write first (lib/db.ts): the conditional update is the guard against applying it twice.
+    // The conditional update first: it is the guard against applying it twice.
     const moved = await tx.refund.updateMany({
       where: { id: refundId, status: { in: [...change.from] }, settledAt: null },
       data: {

@@ -122,7 +122,7 @@ export async function addToCart(cartId: string, sku: string, quantity: number): 
   const adding = parseQuantity(lineQuantitySchema, quantity);
   const product = await findProductForSale(sku);
   return db.$transaction(async (tx) => {
-    // Write first, check after (lib/db.ts): the first write locks the cart (on SQLite the whole database, on
+    // Write first, check after: the first write locks the cart (on SQLite the whole database, from BEGIN on; on
     // PostgreSQL the cart's row, which the upsert updates) until the transaction ends, and the line's quantity
     // comes back from its own increment, so two adds at the same moment cannot both pass the check against what the
     // other one added.

@@ -21,7 +21,7 @@ export async function fulfilOrder(
   orderId: string,
   context: { trigger: string; paymentReference: string | null; now: Date },
 ): Promise<{ fulfilled: boolean }> {
-  // Write first (lib/db.ts): claiming fulfilment is the conditional update that makes it happen once.
+  // Claiming fulfilment first: the conditional update is what makes it happen once.
   const claimed = await tx.order.updateMany({
     where: { id: orderId, fulfilledAt: null },
     data: { fulfilledAt: context.now },

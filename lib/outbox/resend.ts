@@ -13,7 +13,7 @@ export async function resendOutboxMessage(
   messageId: string,
   admin: Pick<AdminContext, "address"> & Partial<Pick<AdminContext, "actor">>,
 ): Promise<ResendOutcome> {
-  // Read before the transaction (lib/db.ts: a transaction writes first): what the timeline records of the failure.
+  // Read before the transaction, which is kept to its writes: what the timeline records of the failure.
   const message = await db.outboxMessage.findUnique({
     where: { id: messageId },
     include: { order: { select: { clientInvoiceId: true } } },

@@ -1,5 +1,5 @@
 // A separate process that writes to the shop's database the way a busy server does: many short interactive
-// transactions, each writing first (lib/db.ts). tests/integration/database.test.ts runs several at once.
+// transactions. tests/integration/database.test.ts runs several at once, and one beside a transaction of its own.
 import { createPrismaClient } from "../../../lib/db.ts";
 
 const [databaseUrl, sku, rounds] = process.argv.slice(2);
