@@ -286,7 +286,12 @@ class WalSqliteAdapterFactory extends PrismaBetterSqlite3 {
     prepareDatabaseFile(this.#filePath);
     const connection = await super.connect();
     // The adapter's better-sqlite3 connection (a public field of the adapter, not part of its typed interface).
-    keepCompiledStatements((connection as unknown as { client: Database.Database }).client);
+    const client = (connection as unknown as { client: Database.Database }).client;
+    // A commit is on the disk before the shop answers: a payment it recorded survives a power cut. SQLite's own
+    // default is FULL, but better-sqlite3 is built with NORMAL for WAL files (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1),
+    // which may lose the last commits to a power cut or a crash of the machine. Per connection, so set on each.
+    client.pragma("synchronous = FULL");
+    keepCompiledStatements(client);
     return new OneTransactionAtATimeAdapter(connection);
   }
 }

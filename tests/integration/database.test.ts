@@ -35,11 +35,14 @@ describe("the shop's database", () => {
     expect(env.databaseUrl).toBe(testDatabaseUrl);
   });
 
-  test.runIf(onSqlite)("runs in WAL mode with a busy timeout", async () => {
+  test.runIf(onSqlite)("runs in WAL mode with a busy timeout, each commit on the disk before it returns", async () => {
     const [journal] = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
     const [busy] = await db.$queryRawUnsafe<{ timeout: bigint }[]>("PRAGMA busy_timeout");
+    const [synchronous] = await db.$queryRawUnsafe<{ synchronous: bigint }[]>("PRAGMA synchronous");
     expect(journal?.journal_mode).toBe("wal");
     expect(Number(busy?.timeout)).toBe(SQLITE_BUSY_TIMEOUT_MS);
+    // 2 is FULL: the WAL is synced at every commit. better-sqlite3's own default for WAL files is 1 (NORMAL).
+    expect(Number(synchronous?.synchronous)).toBe(2);
   });
 
   test("keeps clientInvoiceId unique", async () => {
