@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPrismaClient, db } from "@/lib/db";
 import { env } from "@/lib/env";
 
+import { createCounterProduct } from "./support/counter-product";
 import { onSqlite } from "./support/test-database";
 
 // Issue 11, item 5: the shop's process has one SQLite connection, so a transaction must keep every other request's
@@ -112,18 +113,7 @@ describe("a transaction in the shop's process", () => {
   // a bare read-then-write does lose them there: a transaction takes the row's lock first (lib/db-locks.ts), as
   // concurrency.test.ts shows on both databases ("loses no increment made meanwhile", and across processes).
   test.runIf(onSqlite)("that reads, awaits and writes loses no increment made outside it meanwhile", async () => {
-    await db.product.create({
-      data: {
-        sku: "ISO-COUNTER",
-        name: "Counter",
-        description: "Counts committed writes",
-        imagePath: "/products/dala-horse.svg",
-        priceMinor: 100,
-        currency: "SEK",
-        taxRateBps: 2500,
-        stock: 0,
-      },
-    });
+    await createCounterProduct("ISO-COUNTER");
     const TRANSACTIONS = 6;
     const OUTSIDE = 12;
     const BATCHES = 4;

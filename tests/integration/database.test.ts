@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { db, SQLITE_BUSY_TIMEOUT_MS } from "@/lib/db";
 import { env } from "@/lib/env";
 
+import { createCounterProduct } from "./support/counter-product";
 import { testDatabaseUrl } from "./support/fresh-database";
 import { onSqlite } from "./support/test-database";
 import { nextOrderNumber } from "@/lib/orders/order-number";
@@ -103,21 +104,11 @@ describe("the payment event log", () => {
 describe("several processes writing at once", () => {
   const WRITERS = 3;
   const ROUNDS = 40;
-  const counter = (sku: string) => ({
-    sku,
-    name: "Counter",
-    description: "Counts committed writes",
-    imagePath: "/products/dala-horse.svg",
-    priceMinor: 100,
-    currency: "SEK",
-    taxRateBps: 2500,
-    stock: 0,
-  });
   const tsx = path.resolve("node_modules/.bin/tsx");
   const writer = path.resolve("tests/integration/support/concurrent-writer.ts");
 
   beforeAll(async () => {
-    await db.product.create({ data: counter("CONCURRENCY-TEST") });
+    await createCounterProduct("CONCURRENCY-TEST");
   });
 
   test("never fail (SQLITE_BUSY on SQLite, a deadlock on PostgreSQL) and lose no write", async () => {
@@ -134,7 +125,7 @@ describe("several processes writing at once", () => {
   // with SQLITE_BUSY at once. The server's first sign-in failed that way in an end-to-end run, its upsert of the
   // first owner overtaken by a test creating a staff account.
   test("a transaction that reads, then writes after another process wrote, waits instead of failing", async () => {
-    await db.product.create({ data: counter("READ-FIRST-TEST") });
+    await createCounterProduct("READ-FIRST-TEST");
     let opened!: () => void;
     const transactionOpened = new Promise<void>((resolve) => (opened = resolve));
     let release!: () => void;
