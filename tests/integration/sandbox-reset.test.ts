@@ -1,6 +1,9 @@
-import { afterAll, expect, test } from "vitest";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
 
-import { createPrismaClient } from "@/lib/db";
+import { expect, test } from "vitest";
+
 import { env } from "@/lib/env";
 import { ensureSandboxRegistry, TEST_SUBSCRIBERS } from "@/lib/sandbox/registry";
 import { resetSandbox } from "@/lib/sandbox/reset";
@@ -10,34 +13,33 @@ import { resetSandbox } from "@/lib/sandbox/reset";
 // terminal") until the resetting process had rebuilt them, or for good if it died in between, since each process
 // builds the registry once.
 
-// Another server process, as far as the database can tell: a client with connections of its own.
-const otherProcess = createPrismaClient(env.databaseUrl);
-afterAll(() => otherProcess.$disconnect());
-
 test("another process never sees the sandbox without its registry while one resets it", async () => {
   await ensureSandboxRegistry();
-  const seen: { terminals: number; services: number; subscribers: number }[] = [];
-  let resetting = true;
-  const watching = (async () => {
-    while (resetting) {
-      // One statement: the three counts are of one moment. (Not a transaction: on SQLite a transaction takes the
-      // write lock from its BEGIN, and waiting for it synchronously in the process whose own client holds it
-      // would stop the reset it waits for. A real other process waits without stopping this one.)
-      const [counts] = await otherProcess.$queryRaw<{ terminals: bigint; services: bigint; subscribers: bigint }[]>`
-        SELECT (SELECT COUNT(*) FROM "SandboxTerminal" WHERE "id" = ${env.seqr.terminalId}) AS terminals,
-               (SELECT COUNT(*) FROM "SandboxService" WHERE "id" = ${env.seqr.serviceId}) AS services,
-               (SELECT COUNT(*) FROM "SandboxSubscriber") AS subscribers`;
-      if (!counts) throw new Error("the counts' query answered no row");
-      seen.push({ terminals: Number(counts.terminals), services: Number(counts.services), subscribers: Number(counts.subscribers) });
-    }
-  })();
+  // Another server process, looking at the registry while this one resets it (support/sandbox-registry-watcher.ts).
+  const watcher = spawn(
+    process.execPath,
+    ["--import", "tsx", path.resolve("tests/integration/support/sandbox-registry-watcher.ts"), String(TEST_SUBSCRIBERS.length)],
+    { env: { ...process.env, DATABASE_URL: env.databaseUrl, LOG_LEVEL: "error" }, stdio: ["pipe", "pipe", "inherit"] },
+  );
+  let output = "";
+  watcher.stdout.setEncoding("utf8");
+  watcher.stdout.on("data", (chunk: string) => {
+    output += chunk;
+  });
+  const exited = once(watcher, "exit");
   try {
+    const started = Date.now();
+    while (!output.includes("watching\n")) {
+      if (watcher.exitCode !== null || Date.now() - started > 20_000) throw new Error(`the watcher did not start: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     for (let reset = 0; reset < 25; reset += 1) await resetSandbox();
   } finally {
-    resetting = false;
-    await watching;
+    watcher.stdin.end();
+    await exited;
   }
-  expect(seen.length).toBeGreaterThan(25);
-  const incomplete = seen.filter((counts) => counts.terminals !== 1 || counts.services !== 1 || counts.subscribers !== TEST_SUBSCRIBERS.length);
-  expect(incomplete, `${incomplete.length} of ${seen.length} looks saw the registry incomplete`).toEqual([]);
+
+  const seen = JSON.parse(output.trim().split("\n").at(-1) ?? "") as { looks: number; incomplete: unknown[] };
+  expect(seen.looks).toBeGreaterThan(25);
+  expect(seen.incomplete, `${seen.incomplete.length} of ${seen.looks} looks saw the registry incomplete`).toEqual([]);
 });
