@@ -120,6 +120,7 @@ describe("several processes writing at once", () => {
     const product = await db.product.findUniqueOrThrow({ where: { sku: "CONCURRENCY-TEST" } });
     expect(product.stock).toBe(WRITERS * ROUNDS);
   });
+
   // Prisma's upsert reads before it writes (BEGIN; SELECT; INSERT), as a transaction of the shop's may. On SQLite a
   // transaction whose snapshot another process's commit has overtaken cannot write: with a plain BEGIN it failed
   // with SQLITE_BUSY at once. The server's first sign-in failed that way in an end-to-end run, its upsert of the
