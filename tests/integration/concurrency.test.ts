@@ -32,6 +32,7 @@ import { serviceQrText } from "@/lib/seqr/links";
 import { ADMIN, paidOrder, refund, seqrRefunds, typed } from "./support/admin-orders";
 import { BERTIL, eventsOfType, giveDeliveryDetails, orderFor, orderState, serveShopForThisFile } from "./support/shop-flow";
 import { onPostgres } from "./support/test-database";
+import { signal, within } from "./support/waiting";
 
 // The money rules under real concurrency (issue 14, item 3). On PostgreSQL every transaction of the shop's pool has
 // a connection of its own and runs READ COMMITTED, so a check that reads before it writes passes in two
@@ -46,28 +47,6 @@ beforeAll(async () => {
   // The sandbox's report is ready at once: the reconciliation tests close several periods.
   expect((await shop.server.api("PUT", "/config", { reportDelayMs: 0 })).status).toBe(200);
 });
-
-/** A promise the test resolves when it chooses. */
-function signal() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
-
-/** Fails fast, rather than at the test timeout, when something waits for a connection or a lock that never comes. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** `count` calls at once; their outcomes, in call order. */
 function race<T>(count: number, call: (index: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {

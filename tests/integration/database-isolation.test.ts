@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 
 import { createCounterProduct } from "./support/counter-product";
 import { onSqlite } from "./support/test-database";
+import { signal, within } from "./support/waiting";
 
 // Issue 11, item 5: the shop's process has one SQLite connection, so a transaction must keep every other request's
 // query out until it commits or rolls back. `db` is the shop's own client (createPrismaClient on this file's
@@ -22,15 +23,6 @@ afterAll(async () => {
   await elsewhere.$disconnect();
 });
 
-/** A promise the test resolves when it chooses: holds a transaction open at a known point. */
-function signal() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
-
 /**
  * Gives a query issued outside an open transaction time to reach the database. On a client that does not
  * isolate, it finishes inside the transaction within this time; on one that does, it is still waiting, and the
@@ -38,19 +30,6 @@ function signal() {
  */
 async function letItRun(query: Promise<unknown>): Promise<void> {
   await Promise.race([query.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200))]);
-}
-
-/** Fails fast, rather than at the test timeout, when a query waits for a lock that is never released. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const cartExists = async (client: typeof db, id: string) => (await client.cart.count({ where: { id } })) === 1;

@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { createCounterProduct } from "./support/counter-product";
 import { testDatabaseUrl } from "./support/fresh-database";
 import { onSqlite } from "./support/test-database";
+import { signal } from "./support/waiting";
 import { nextOrderNumber } from "@/lib/orders/order-number";
 
 const run = promisify(execFile);
@@ -127,23 +128,21 @@ describe("several processes writing at once", () => {
   // first owner overtaken by a test creating a staff account.
   test("a transaction that reads, then writes after another process wrote, waits instead of failing", async () => {
     await createCounterProduct("READ-FIRST-TEST");
-    let opened!: () => void;
-    const transactionOpened = new Promise<void>((resolve) => (opened = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
+    const opened = signal();
+    const held = signal();
     const transaction = db.$transaction(async (tx) => {
       const before = await tx.product.findUniqueOrThrow({ where: { sku: "READ-FIRST-TEST" } });
-      opened();
-      await released;
+      opened.resolve();
+      await held.promise;
       await tx.cart.create({ data: { id: `read-first-${before.stock}` } });
     });
-    await transactionOpened;
+    await opened.promise;
 
     // The other process starts and writes while the transaction is open: it commits at once if the transaction
     // holds no write lock, or waits for the transaction's end if it does.
     const otherProcess = run(tsx, [writer, env.databaseUrl, "READ-FIRST-TEST", "1"]);
     await Promise.race([otherProcess.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 4_000))]);
-    release();
+    held.resolve();
 
     await expect(transaction).resolves.toBeUndefined();
     await otherProcess;
