@@ -130,29 +130,41 @@ export function residentMemoryMiB(pid: number): number {
   return Math.round((Number(kib) / 1024) * 10) / 10;
 }
 
+/** How long the memory must hold still, after its fall, to count as at rest (memoryAtRest). */
+export const REST_SECONDS = 10;
+
 /**
  * The server's memory once it has given back what the last burst of requests took. No one outside the process can
  * force a garbage collection; V8 shrinks the heap by itself some 25-40 s after a load stops (measured on this
- * build: RSS falls by a third or more within two seconds). Waits for that fall (a reading a sixth or more below
- * the highest since the call) and for it to end, or for `maxSeconds`, and returns the reading then.
+ * build: RSS falls by a third or more within two seconds), sometimes in steps with a few seconds between them (a
+ * benchmark run read 341 MiB in such a pause, half way down from 682 MiB). Waits for that fall (a reading
+ * `fallFraction`, a sixth unless given, below the highest since the call) and then for the memory to hold still
+ * (every reading within 2% of the first of them) for `stillSeconds` (REST_SECONDS unless given), or for
+ * `maxSeconds`, and returns the reading then.
  */
-export async function memoryAtRest(pid: number, maxSeconds: number): Promise<{ mib: number; waitedSeconds: number; fell: boolean }> {
+export async function memoryAtRest(
+  pid: number,
+  maxSeconds: number,
+  options: { stillSeconds?: number; fallFraction?: number } = {},
+): Promise<{ mib: number; waitedSeconds: number; fell: boolean }> {
+  const stillMs = (options.stillSeconds ?? REST_SECONDS) * 1_000;
   const started = Date.now();
   let highest = residentMemoryMiB(pid);
-  let previous = highest;
+  let now = highest;
   let fell = false;
+  // The reading a still stretch began with, and when; restarted whenever a reading leaves its 2% band.
+  let still = { mib: now, since: started };
   while (Date.now() - started < maxSeconds * 1_000) {
     await sleep(500);
-    const now = residentMemoryMiB(pid);
+    now = residentMemoryMiB(pid);
     highest = Math.max(highest, now);
-    if (now <= highest * (5 / 6)) fell = true;
-    // The fall has ended when two readings half a second apart are within 2% of each other.
-    if (fell && Math.abs(now - previous) <= previous * 0.02) {
+    if (now <= highest * (1 - (options.fallFraction ?? 1 / 6))) fell = true;
+    if (Math.abs(now - still.mib) > still.mib * 0.02) still = { mib: now, since: Date.now() };
+    if (fell && Date.now() - still.since >= stillMs) {
       return { mib: now, waitedSeconds: Math.round((Date.now() - started) / 1_000), fell };
     }
-    previous = now;
   }
-  return { mib: previous, waitedSeconds: maxSeconds, fell };
+  return { mib: now, waitedSeconds: maxSeconds, fell };
 }
 
 /**
