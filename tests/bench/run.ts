@@ -18,14 +18,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 
 import { postgresBinariesPresent, startPostgres, type PostgresServer } from "../support/postgres-server.ts";
 import { prepareBuilds, ROOT, type Builds } from "./support/build.ts";
 import { postgresDatabase, sqliteDatabase } from "./support/databases.ts";
 import { describeLoad, type LoadRun } from "./support/load.ts";
 import { withMachineLock } from "./support/lock.ts";
-import { residentMemoryMiB } from "../load/support/load-server.ts";
 import { freePort, startConversation, startHelper, startNextServer, startProcess, type Started } from "./support/processes.ts";
 import {
   describeGoal,
@@ -55,7 +53,7 @@ const SIZES = QUICK
       notificationToPaid: { count: 5 },
       notificationThroughput: { connections: 4, orders: 200, maxSeconds: 5, minimumResponses: 10 },
       lostNotification: { payments: 8, payWindowMs: 2_000, settleMs: 3_000, waitMs: 15_000 },
-      memory: { requests: 400, connections: 4, maxSeconds: 30, restSeconds: 2 },
+      memory: { requests: 400, connections: 4, maxSeconds: 30, restSeconds: 2, startSeconds: 2 },
       history: { orders: 500, repeats: 5 },
       capacity: { firstLoad: 40, maxSteps: 1, settleMs: 4_500, watchMs: 2_500, budgetMs: 16_000, narrowings: 0 },
     }
@@ -64,7 +62,7 @@ const SIZES = QUICK
       notificationToPaid: { count: 30 },
       notificationThroughput: { connections: 32, orders: 2_500, maxSeconds: 8, minimumResponses: 100 },
       lostNotification: { payments: 60, payWindowMs: 8_000, settleMs: 3_000, waitMs: 25_000 },
-      memory: { requests: 10_000, connections: 10, maxSeconds: 90, restSeconds: 60 },
+      memory: { requests: 10_000, connections: 10, maxSeconds: 90, restSeconds: 75, startSeconds: 45 },
       history: { orders: 10_000, repeats: 41 },
       capacity: { firstLoad: 500, maxSteps: 4, settleMs: 4_500, watchMs: 4_500, budgetMs: 45_000, narrowings: 1 },
     };
@@ -224,10 +222,11 @@ async function shopRows(served: Builds): Promise<void> {
     setupFailed(shopRowNames, error);
     return;
   }
-  const { shop, shopRows: rows, data, emptyUrl, bareUrl, startMiB, pages, skus } = setup;
+  const { shop, shopRows: rows, data, emptyUrl, bareUrl, pages, skus } = setup;
 
   // First, while the server has served nothing else: its memory after 10 000 mixed requests.
   await measureRow(ROWS.memory, async () => {
+    const start = await rows.memoryAfterStart(shop, SIZES.memory);
     const html = await (await fetch(`${shop.url}/`, { signal: AbortSignal.timeout(30_000) })).text();
     const script = /\/_next\/static\/[^"]+?\.js/.exec(html)?.[0];
     if (!script) throw new UnmeasuredError("the home page names no script to request");
@@ -245,7 +244,7 @@ async function shopRows(served: Builds): Promise<void> {
       "/no-such-page",
     ].map((mixPath) => ({ path: mixPath }));
     // 429: the status route's rate limit (600 a minute from one address) answers most of its share; 404: the last path.
-    return rows.memoryAfterRequests(shop, startMiB, mix, [200, 404, 429], SIZES.memory);
+    return rows.memoryAfterRequests(shop, start, mix, [200, 404, 429], SIZES.memory);
   });
 
   await withMachineLock("browser", say, async () => {
@@ -362,9 +361,7 @@ async function startShop(served: Builds) {
   // The shop as it runs in production: its defaults (reconciler and outbox worker on, LOG_LEVEL info).
   const shopServer = await startNextServer("the shop (next start)", served.shopDir, shopPort, seqrSettings, "/api/health");
   cleanups.push(shopServer.stop);
-  await sleep(2_000);
-  const startMiB = residentMemoryMiB(shopServer.pid);
-  say(`the shop serves at ${shopUrl} (pid ${shopServer.pid}, ${startMiB} MiB after start)`);
+  say(`the shop serves at ${shopUrl} (pid ${shopServer.pid})`);
 
   const emptyPort = await freePort();
   const emptyServer = await startNextServer("the empty page (next start)", served.emptyAppDir, emptyPort, {}, "/");
@@ -392,7 +389,6 @@ async function startShop(served: Builds) {
     template: template0,
     emptyUrl: `http://127.0.0.1:${emptyPort}`,
     bareUrl: bare.ready.url,
-    startMiB,
     skus,
     pages: { token, invoiceReference: template0.invoiceReference, checkout },
     stop,

@@ -249,23 +249,39 @@ export async function lostNotification(template: Template, settings: LostNotific
 
 // --- memory -------------------------------------------------------------------------------------------------------
 
-export type MemorySettings = { requests: number; connections: number; maxSeconds: number; restSeconds: number };
+export type MemorySettings = { requests: number; connections: number; maxSeconds: number; restSeconds: number; startSeconds: number };
+
+/** The start-up's own fall, as a share of the memory: smaller than a load's (a tenth or so, against a third). */
+const START_FALL = 0.05;
+
+export type MemoryReading = { mib: number; waitedSeconds: number; fell: boolean };
 
 /**
- * The server's resident memory after `requests` requests of the mix (sent in turn from every connection), once the
- * server has come to rest (V8 gives memory back by itself some 25-40 s after a load stops: load-server.ts's
- * memoryAtRest waits for that fall, `restSeconds` at most), against its memory after start.
+ * The server's resident memory after start, at rest (load-server.ts's memoryAtRest): V8 gives back what starting
+ * took, about a tenth, some 15-25 s after the server starts. Waits for that fall and for the memory to hold still,
+ * `startSeconds` at most. Read before the server has answered anything but its health check.
  */
-export async function memoryAfterRequests(shop: Shop, startMiB: number, mix: { path: string }[], allowed: number[], settings: MemorySettings): Promise<RowOutcome> {
+export async function memoryAfterStart(shop: Shop, settings: MemorySettings): Promise<MemoryReading> {
+  return memoryAtRest(shop.pid, settings.startSeconds, { fallFraction: START_FALL });
+}
+
+/**
+ * The server's resident memory after `requests` requests of the mix (sent in turn from every connection), read at
+ * rest as the start was (V8 gives memory back some 25-40 s after a load stops, a third or more; `restSeconds` at
+ * most), against `start` (memoryAfterStart).
+ */
+export async function memoryAfterRequests(shop: Shop, start: MemoryReading, mix: { path: string }[], allowed: number[], settings: MemorySettings): Promise<RowOutcome> {
   const load = await httpLoad({ url: shop.url, connections: settings.connections, amount: settings.requests, maxSeconds: settings.maxSeconds, requests: mix });
   checkedLoad("mixed requests", load, allowed, settings.requests);
   const justAfter = residentMemoryMiB(shop.pid);
   const rest = await memoryAtRest(shop.pid, settings.restSeconds);
+  const when = (reading: MemoryReading) =>
+    reading.fell ? `at rest after ${reading.waitedSeconds} s` : `not yet fallen after ${reading.waitedSeconds} s`;
   return {
-    value: ratio("memory", rest.mib, startMiB),
+    value: ratio("memory", rest.mib, start.mib),
     absolute:
-      `${rest.mib} MiB at rest (${rest.fell ? `after ${rest.waitedSeconds} s` : `not yet fallen after ${rest.waitedSeconds} s`}; ` +
-      `${justAfter} MiB just after) vs ${startMiB} MiB after start; ${load.responses} requests at ${Math.round(load.perSecond)}/s`,
-    details: { startMiB, justAfterMiB: justAfter, rest, load },
+      `${rest.mib} MiB after the requests (${when(rest)}; ${justAfter} MiB just after) vs ${start.mib} MiB after start ` +
+      `(${when(start)}); ${load.responses} requests at ${Math.round(load.perSecond)}/s`,
+    details: { start, justAfterMiB: justAfter, rest, load },
   };
 }
