@@ -5,10 +5,10 @@ import { afterEach, expect, test } from "vitest";
 
 import { memoryAtRest, REST_SECONDS, residentMemoryMiB } from "@/tests/load/support/load-server";
 
-// The memory row of `npm run bench` and the load test read a server's memory "at rest" (memoryAtRest). V8 gives
-// memory back in steps, and a reading taken in the pause between two steps is not at rest: a benchmark run read
-// 341 MiB that way, half way down from 682 MiB. Here a process of our own gives back its memory in two steps, a
-// few seconds apart, and memoryAtRest must read where it ends, not the pause.
+// The memory row of `npm run bench` reads a server's memory "at rest" (memoryAtRest). V8 gives memory back in steps,
+// and a reading taken in the pause between two steps is not at rest: a benchmark run read 341 MiB that way, half way
+// down from 682 MiB. Here a process of our own gives back its memory in two steps, a few seconds apart, and
+// memoryAtRest must read where it ends, not the pause.
 
 const STEP_MIB = 200;
 const PAUSE_MS = 4_000;
