@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import autocannon, { type AutocannonOptions, type AutocannonResult } from "autocannon";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { memoryAtRest, memoryDownTo, residentMemoryMiB, startLoadServer, type LoadServer } from "./support/load-server";
+import { memoryAtRest, memoryDownTo, residentMemoryMiB, startLoadServer, type LoadServer, type MemoryReading } from "./support/load-server";
 
 // Load on loopback against the production build (issue 13, "How it is shown"): the status route, genuine replays of
 // a paid order's notification, and the catalog pages, each under many connections at once. Whatever the load,
@@ -49,7 +49,7 @@ type TargetOptions = Pick<AutocannonOptions, "method" | "headers" | "body" | "re
 let server: LoadServer;
 let paidOrder: { id: string; clientInvoiceId: string };
 let targets: Target[];
-let memoryBefore: { mib: number; waitedSeconds: number; fell: boolean };
+let memoryBefore: MemoryReading;
 let memoryPeakMiB = 0;
 const results = new Map<string, AutocannonResult>();
 

@@ -4,7 +4,7 @@ import { db } from "../../../lib/db.ts";
 import { payInvoice } from "../../../lib/sandbox/app-flow.ts";
 import { DEFAULT_SUBSCRIBER_MSISDN } from "../../../lib/sandbox/registry.ts";
 import { seqr } from "../../../lib/seqr/index.ts";
-import { memoryAtRest, residentMemoryMiB } from "../../load/support/load-server.ts";
+import { memoryAtRest, residentMemoryMiB, type MemoryReading } from "../../load/support/load-server.ts";
 import { seededRandom } from "../../support/seeded-random.ts";
 import { checkedLoad, describeLoad, httpLoad, type LoadRun } from "../support/load.ts";
 import { copyInvoicedOrders, countPaid, fillWallets, notificationOf, type InvoicedOrder, type Template } from "../support/shop-data.ts";
@@ -253,8 +253,6 @@ export type MemorySettings = { requests: number; connections: number; maxSeconds
 
 /** The start-up's own fall, as a share of the memory: smaller than a load's (a tenth or so, against a third). */
 const START_FALL = 0.05;
-
-export type MemoryReading = { mib: number; waitedSeconds: number; fell: boolean };
 
 /**
  * The server's resident memory after start, at rest (load-server.ts's memoryAtRest): V8 gives back what starting

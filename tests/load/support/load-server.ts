@@ -130,6 +130,9 @@ export function residentMemoryMiB(pid: number): number {
   return Math.round((Number(kib) / 1024) * 10) / 10;
 }
 
+/** A reading of memoryAtRest: the memory then, how long it waited, and whether it saw the fall it waits for. */
+export type MemoryReading = { mib: number; waitedSeconds: number; fell: boolean };
+
 /** How long the memory must hold still, after its fall, to count as at rest (memoryAtRest). */
 export const REST_SECONDS = 10;
 
@@ -146,7 +149,7 @@ export async function memoryAtRest(
   pid: number,
   maxSeconds: number,
   options: { stillSeconds?: number; fallFraction?: number } = {},
-): Promise<{ mib: number; waitedSeconds: number; fell: boolean }> {
+): Promise<MemoryReading> {
   const stillMs = (options.stillSeconds ?? REST_SECONDS) * 1_000;
   const started = Date.now();
   let highest = residentMemoryMiB(pid);
