@@ -7,7 +7,7 @@ import { afterAll, beforeEach, describe, expect, test } from "vitest";
 
 // `npm test` sources tests/support/ensure-test-tools.sh before any test. It runs here in npm's sh against a
 // made-up machine: PATH holds only stubs (apt-get, sudo, id, npm) that write down how they were called, so nothing
-// is ever installed for real, and the Chromium and PostgreSQL 15 it looks for are files of the test's own.
+// is ever installed for real, and the Chromium, PostgreSQL 15 and jemalloc it looks for are files of the test's own.
 
 const SCRIPT = path.resolve("tests/support/ensure-test-tools.sh");
 const INSTALL_LINE =
@@ -23,6 +23,7 @@ let project: string;
 let stubs: string;
 let chromium: string;
 let postgres: string;
+let jemalloc: string;
 let callLog: string;
 
 function stub(name: string, body: string): void {
@@ -37,12 +38,16 @@ beforeEach(() => {
   stubs = path.join(machine, "bin");
   chromium = path.join(machine, "chromium");
   postgres = path.join(machine, "postgresql", "15", "bin", "postgres");
+  jemalloc = path.join(machine, "lib", "libjemalloc.so.2");
   callLog = path.join(machine, "calls.log");
   fs.mkdirSync(path.join(project, "node_modules"), { recursive: true });
   fs.writeFileSync(path.join(project, "node_modules", ".package-lock.json"), "{}");
   fs.mkdirSync(stubs);
   for (const tool of ["dirname", "env", "chmod", "mkdir"]) fs.symlinkSync(`/usr/bin/${tool}`, path.join(stubs, tool));
   fs.writeFileSync(callLog, "");
+  // jemalloc is in place unless a test removes it: a shared library, read but not executed (mode 644, as Debian's).
+  fs.mkdirSync(path.dirname(jemalloc), { recursive: true });
+  fs.writeFileSync(jemalloc, "");
   stub("id", '[ "$1" = "-u" ] && echo "$STUB_UID"');
   stub(
     "apt-get",
@@ -55,6 +60,7 @@ beforeEach(() => {
       '  case "$package" in',
       '    chromium) installed="$ENSURE_TEST_TOOLS_CHROMIUM" ;;',
       '    postgresql) installed="$ENSURE_TEST_TOOLS_POSTGRES" ;;',
+      '    libjemalloc2) installed="$ENSURE_TEST_TOOLS_JEMALLOC" ;;',
       "    *) continue ;;",
       "  esac",
       '  mkdir -p "$(dirname "$installed")" && echo "#!/bin/sh" > "$installed" && chmod +x "$installed"',
@@ -103,6 +109,7 @@ function runTestCommandStart(machineSetup: Machine = {}, callerEnv: Record<strin
         STUB_APT: apt,
         ENSURE_TEST_TOOLS_CHROMIUM: chromium,
         ENSURE_TEST_TOOLS_POSTGRES: postgres,
+        ENSURE_TEST_TOOLS_JEMALLOC: jemalloc,
         ...callerEnv,
       },
       encoding: "utf8",
@@ -316,5 +323,39 @@ describe("npm test's first step, for the suites on PostgreSQL", () => {
     expect(run.stderrLines).toEqual([
       `npm test: the PostgreSQL tests need PostgreSQL 15 at ${postgres} and this machine has no apt-get; install PostgreSQL 15 there, then run npm test again.`,
     ]);
+  });
+});
+
+describe("npm test's first step, for the servers the tests start (npm start runs them on jemalloc)", () => {
+  test("its default is the path lib/start-server.sh looks at first", () => {
+    expect(fs.readFileSync(SCRIPT, "utf8")).toContain('"${ENSURE_TEST_TOOLS_JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}"');
+    const candidates = /for candidate in([\s\S]*?); do/.exec(fs.readFileSync("lib/start-server.sh", "utf8"))?.[1];
+    expect(candidates?.split(/[\s\\]+/).find(Boolean)).toBe("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
+  });
+
+  test("as root without jemalloc: apt-get update, then a non-interactive install of Debian's libjemalloc2", () => {
+    giveChromium();
+    givePostgres();
+    fs.rmSync(jemalloc);
+    const run = runTestCommandStart({ uid: 0 });
+    expect(run.calls).toEqual([
+      "apt-get update DEBIAN_FRONTEND=unset",
+      "apt-get install -y --no-install-recommends libjemalloc2 DEBIAN_FRONTEND=noninteractive",
+    ]);
+    expect(run.status).toBe(0);
+    expect(fs.existsSync(jemalloc)).toBe(true);
+    expect(run.stdout).toContain("reached the tests");
+  });
+
+  test("as a user without sudo: stops before any test with one line saying what to install", () => {
+    giveChromium();
+    givePostgres();
+    fs.rmSync(jemalloc);
+    const run = runTestCommandStart({ uid: 1000 });
+    expect(run.status).toBe(1);
+    expect(run.stderrLines).toEqual([
+      `npm test: the servers the tests start need Debian's jemalloc at ${jemalloc}, and installing it needs root: run "sudo apt-get update && sudo apt-get install -y --no-install-recommends libjemalloc2", then npm test again.`,
+    ]);
+    expect(run.calls).toEqual([]);
   });
 });
