@@ -87,7 +87,8 @@ export default defineConfig({
       "npm run db:migrate",
       "npm run db:seed",
       BUILD,
-      `npx next start --port ${PORT}`,
+      // As `npm start` starts the server (on jemalloc where the machine has it), without its set-up check (prestart).
+      `sh lib/start-server.sh --port ${PORT}`,
     ].join(" && "),
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: false,

@@ -358,8 +358,9 @@ async function startShop(served: Builds) {
   const skus = products.map((product) => product.sku);
   if (skus.length < 2) throw new Error("the seeded catalog has fewer than two products in stock");
 
-  // The shop as it runs in production: its defaults (reconciler and outbox worker on, LOG_LEVEL info).
-  const shopServer = await startNextServer("the shop (next start)", served.shopDir, shopPort, seqrSettings, "/api/health");
+  // The shop as it runs in production: started as `npm start` starts it, with its defaults (reconciler and outbox
+  // worker on, LOG_LEVEL info).
+  const shopServer = await startNextServer("the shop (npm start)", served.shopDir, shopPort, seqrSettings, "/api/health", { asNpmStart: true });
   cleanups.push(shopServer.stop);
   say(`the shop serves at ${shopUrl} (pid ${shopServer.pid})`);
 

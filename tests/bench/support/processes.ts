@@ -100,12 +100,25 @@ export async function waitUntilAnswering(started: Started, url: string, timeoutM
   }
 }
 
-/** `next start` serving the build in `dir` on 127.0.0.1:`port`, ready when `readyPath` answers 200. */
-export async function startNextServer(name: string, dir: string, port: number, env: Record<string, string>, readyPath: string): Promise<Started> {
-  const started = startProcess(name, process.execPath, [nextBinIn(dir), "start", dir, "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd: dir,
-    env: shopEnv({ NODE_ENV: "production", ...env }),
-  });
+/**
+ * `next start` serving the build in `dir` on 127.0.0.1:`port`, ready when `readyPath` answers 200. With `asNpmStart`,
+ * started as `npm start` starts the shop: lib/start-server.sh (jemalloc where the machine has it), which replaces
+ * itself with `next start` (exec), so the PID is the server's; its `next` is the repository's (shopEnv's PATH), the
+ * package the copy's node_modules link to.
+ */
+export async function startNextServer(
+  name: string,
+  dir: string,
+  port: number,
+  env: Record<string, string>,
+  readyPath: string,
+  options: { asNpmStart?: boolean } = {},
+): Promise<Started> {
+  const serve = [dir, "--hostname", "127.0.0.1", "--port", String(port)];
+  const [command, args] = options.asNpmStart
+    ? ["/bin/sh", [path.join(ROOT, "lib/start-server.sh"), ...serve]]
+    : [process.execPath, [nextBinIn(dir), "start", ...serve]];
+  const started = startProcess(name, command, args, { cwd: dir, env: shopEnv({ NODE_ENV: "production", ...env }) });
   await waitUntilAnswering(started, `http://127.0.0.1:${port}${readyPath}`);
   return started;
 }
