@@ -144,6 +144,18 @@ function giveEngineStandIn(): string {
   return engine;
 }
 
+/** As root, without `file`: apt-get update, then a non-interactive install of `debianPackage`, and the tests run. */
+function expectInstalledAsRoot(debianPackage: string, file: string): void {
+  const run = runTestCommandStart({ uid: 0 });
+  expect(run.calls).toEqual([
+    "apt-get update DEBIAN_FRONTEND=unset",
+    `apt-get install -y --no-install-recommends ${debianPackage} DEBIAN_FRONTEND=noninteractive`,
+  ]);
+  expect(run.status).toBe(0);
+  expect(fs.existsSync(file)).toBe(true);
+  expect(run.stdout).toContain("reached the tests");
+}
+
 describe("npm test's first step", () => {
   test("package.json's test script sources it before its first check, in the shell that runs every step", () => {
     const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> };
@@ -195,14 +207,7 @@ describe("npm test's first step", () => {
 
   test("as root without Chromium: apt-get update, then a non-interactive install of Debian's chromium", () => {
     givePostgres();
-    const run = runTestCommandStart({ uid: 0 });
-    expect(run.calls).toEqual([
-      "apt-get update DEBIAN_FRONTEND=unset",
-      "apt-get install -y --no-install-recommends chromium DEBIAN_FRONTEND=noninteractive",
-    ]);
-    expect(run.status).toBe(0);
-    expect(fs.existsSync(chromium)).toBe(true);
-    expect(run.stdout).toContain("reached the tests");
+    expectInstalledAsRoot("chromium", chromium);
   });
 
   test("as a user with passwordless sudo: the same through sudo", () => {
@@ -261,14 +266,7 @@ describe("npm test's first step, for the suites on PostgreSQL", () => {
 
   test("as root without PostgreSQL 15: apt-get update, then a non-interactive install of Debian's postgresql", () => {
     giveChromium();
-    const run = runTestCommandStart({ uid: 0 });
-    expect(run.calls).toEqual([
-      "apt-get update DEBIAN_FRONTEND=unset",
-      "apt-get install -y --no-install-recommends postgresql DEBIAN_FRONTEND=noninteractive",
-    ]);
-    expect(run.status).toBe(0);
-    expect(fs.existsSync(postgres)).toBe(true);
-    expect(run.stdout).toContain("reached the tests");
+    expectInstalledAsRoot("postgresql", postgres);
   });
 
   test("on a fresh machine without either: Chromium, then PostgreSQL, each installed", () => {
@@ -337,14 +335,7 @@ describe("npm test's first step, for the servers the tests start (npm start runs
     giveChromium();
     givePostgres();
     fs.rmSync(jemalloc);
-    const run = runTestCommandStart({ uid: 0 });
-    expect(run.calls).toEqual([
-      "apt-get update DEBIAN_FRONTEND=unset",
-      "apt-get install -y --no-install-recommends libjemalloc2 DEBIAN_FRONTEND=noninteractive",
-    ]);
-    expect(run.status).toBe(0);
-    expect(fs.existsSync(jemalloc)).toBe(true);
-    expect(run.stdout).toContain("reached the tests");
+    expectInstalledAsRoot("libjemalloc2", jemalloc);
   });
 
   test("as a user without sudo: stops before any test with one line saying what to install", () => {
