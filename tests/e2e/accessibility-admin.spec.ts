@@ -62,6 +62,9 @@ test("an owner's pages, along a paid order: dashboard, orders, the order (detail
   page,
   context,
 }) => {
+  // Sixteen pages, each checked by axe, along a purchase, a refund and a shipment: about a minute on the desktop
+  // project, and it ran past the default 3 minutes on the phone project of a slow 2-core machine (each page 7-10 s).
+  test.setTimeout(360_000);
   const shopper = await context.newPage();
   const order = await buyFromCart(shopper, JAM.sku, 2);
   await shopper.close();
