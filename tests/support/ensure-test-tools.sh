@@ -2,8 +2,8 @@
 # that what it exports reaches every step of the test command. It gets what the tests need that npm does not:
 # the dependencies on a fresh clone, Prisma's schema engine stand-in for the tests' migrations, Debian's
 # Chromium for the end-to-end tests, Debian's PostgreSQL 15 for the suites that run on PostgreSQL and Debian's
-# jemalloc for the servers the tests start as `npm start` does. Whatever it cannot get, it names in one line and
-# stops before any test.
+# jemalloc for the end-to-end server, which runs as `npm start` runs it, and for the tests of that start script.
+# Whatever it cannot get, it names in one line and stops before any test.
 # `.ci/run` runs the README's test command and nothing else, so CI gets exactly this too.
 
 # next build, next start and next typegen would otherwise ask Vercel's telemetry about every run.
@@ -60,12 +60,12 @@ ensure_test_tools_debian_package() {
 
 # The end-to-end tests drive Debian's Chromium and never download a browser (playwright.config.ts). Its path is
 # fixed there; the suites on PostgreSQL start a server of their own from PostgreSQL 15's binaries, at the path
-# tests/support/postgres-server.ts names (Debian 12's `postgresql` package); `npm start` and the servers the tests
-# start run on jemalloc, from the path lib/start-server.sh looks at first (`libjemalloc2`). ENSURE_TEST_TOOLS_CHROMIUM,
-# ENSURE_TEST_TOOLS_POSTGRES and ENSURE_TEST_TOOLS_JEMALLOC exist only so that tests of this script can point them
-# elsewhere.
+# tests/support/postgres-server.ts names (Debian 12's `postgresql` package); `npm start`, and so the end-to-end
+# server, runs on jemalloc from the path lib/start-server.sh looks at first (`libjemalloc2`), which
+# start-server.test.ts needs. ENSURE_TEST_TOOLS_CHROMIUM, ENSURE_TEST_TOOLS_POSTGRES and ENSURE_TEST_TOOLS_JEMALLOC
+# exist only so that tests of this script can point them elsewhere.
 ensure_test_tools_debian_package "${ENSURE_TEST_TOOLS_CHROMIUM:-/usr/bin/chromium}" chromium Chromium "the end-to-end tests" || exit 1
 ensure_test_tools_debian_package "${ENSURE_TEST_TOOLS_POSTGRES:-/usr/lib/postgresql/15/bin/postgres}" postgresql "PostgreSQL 15" "the PostgreSQL tests" || exit 1
-ensure_test_tools_debian_package "${ENSURE_TEST_TOOLS_JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}" libjemalloc2 jemalloc "the servers the tests start" || exit 1
+ensure_test_tools_debian_package "${ENSURE_TEST_TOOLS_JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}" libjemalloc2 jemalloc "the end-to-end server and npm start's tests" || exit 1
 unset ensure_test_tools_engine ensure_test_tools_path ensure_test_tools_package ensure_test_tools_what ensure_test_tools_needs ensure_test_tools_install ensure_test_tools_sudo
 unset -f ensure_test_tools_debian_package

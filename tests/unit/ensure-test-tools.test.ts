@@ -324,7 +324,7 @@ describe("npm test's first step, for the suites on PostgreSQL", () => {
   });
 });
 
-describe("npm test's first step, for the servers the tests start (npm start runs them on jemalloc)", () => {
+describe("npm test's first step, for the end-to-end server and npm start's tests (npm start runs on jemalloc)", () => {
   test("its default is the path lib/start-server.sh looks at first", () => {
     expect(fs.readFileSync(SCRIPT, "utf8")).toContain('"${ENSURE_TEST_TOOLS_JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}"');
     const candidates = /for candidate in([\s\S]*?); do/.exec(fs.readFileSync("lib/start-server.sh", "utf8"))?.[1];
@@ -345,7 +345,7 @@ describe("npm test's first step, for the servers the tests start (npm start runs
     const run = runTestCommandStart({ uid: 1000 });
     expect(run.status).toBe(1);
     expect(run.stderrLines).toEqual([
-      `npm test: the servers the tests start need Debian's jemalloc at ${jemalloc}, and installing it needs root: run "sudo apt-get update && sudo apt-get install -y --no-install-recommends libjemalloc2", then npm test again.`,
+      `npm test: the end-to-end server and npm start's tests need Debian's jemalloc at ${jemalloc}, and installing it needs root: run "sudo apt-get update && sudo apt-get install -y --no-install-recommends libjemalloc2", then npm test again.`,
     ]);
     expect(run.calls).toEqual([]);
   });
