@@ -24,7 +24,7 @@ import { prepareBuilds, ROOT, type Builds } from "./support/build.ts";
 import { postgresDatabase, sqliteDatabase } from "./support/databases.ts";
 import { describeLoad, type LoadRun } from "./support/load.ts";
 import { withMachineLock } from "./support/lock.ts";
-import { freePort, startConversation, startHelper, startNextServer, startProcess, type Started } from "./support/processes.ts";
+import { freePort, memoryAllocatorOf, startConversation, startHelper, startNextServer, startProcess, type Started } from "./support/processes.ts";
 import {
   describeGoal,
   formatValue,
@@ -186,6 +186,8 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "seqr-shop-bench-run-"));
 cleanups.push(async () => fs.rmSync(work, { recursive: true, force: true }));
 const loadAtStart = os.loadavg();
 let builds: Builds | undefined;
+/** What the shop's server allocates memory with, read once it answers. */
+let shopAllocator: ReturnType<typeof memoryAllocatorOf> | undefined;
 
 try {
   say(`issue 18's benchmark${QUICK ? " (BENCH_QUICK=1: tiny counts, a smoke run)" : ""}: ${os.cpus().length} cores, load average ${loadAtStart[0]?.toFixed(2)}`);
@@ -362,7 +364,8 @@ async function startShop(served: Builds) {
   // worker on, LOG_LEVEL info).
   const shopServer = await startNextServer("the shop (npm start)", served.shopDir, shopPort, seqrSettings, "/api/health", { asNpmStart: true });
   cleanups.push(shopServer.stop);
-  say(`the shop serves at ${shopUrl} (pid ${shopServer.pid})`);
+  shopAllocator = memoryAllocatorOf(shopServer.pid);
+  say(`the shop serves at ${shopUrl} (pid ${shopServer.pid}, on ${shopAllocator})`);
 
   const emptyPort = await freePort();
   const emptyServer = await startNextServer("the empty page (next start)", served.emptyAppDir, emptyPort, {}, "/");
@@ -548,7 +551,7 @@ function report(): void {
   const loadAtEnd = os.loadavg();
   const header =
     `Benchmark (issue 18), ${new Date().toISOString()}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node.js ${process.version}, ` +
-    `SEQR answering in ${ANSWER_DELAY_MS} ms, ${seconds} s${builds ? ` (builds ${builds.buildSeconds} s)` : ""}${QUICK ? ", BENCH_QUICK=1 (a smoke run: tiny counts)" : ""}`;
+    `the shop on ${shopAllocator ?? "an allocator not read (it did not start)"}, SEQR answering in ${ANSWER_DELAY_MS} ms, ${seconds} s${builds ? ` (builds ${builds.buildSeconds} s)` : ""}${QUICK ? ", BENCH_QUICK=1 (a smoke run: tiny counts)" : ""}`;
   const busy = Math.max(loadAtStart[0] ?? 0, loadAtEnd[0] ?? 0) > os.cpus().length * 0.5;
   process.stdout.write(
     `\n${header}\n\n${markdownTable(rows)}\n\n` +
@@ -567,6 +570,7 @@ function report(): void {
         seconds,
         quick: QUICK,
         machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? null, node: process.version, loadAverage: { start: loadAtStart, end: loadAtEnd } },
+        shopAllocator: shopAllocator ?? null,
         settings: { answerDelayMs: ANSWER_DELAY_MS, reuseBuild: REUSE_BUILD, sizes: SIZES },
         builds: builds ?? null,
         rows: rows.map((row) => ({ ...row, verdict: rowVerdict(row) })),

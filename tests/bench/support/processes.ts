@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
@@ -121,6 +122,15 @@ export async function startNextServer(
   const started = startProcess(name, command, args, { cwd: dir, env: shopEnv({ NODE_ENV: "production", ...env }) });
   await waitUntilAnswering(started, `http://127.0.0.1:${port}${readyPath}`);
   return started;
+}
+
+/**
+ * The allocator process `pid` runs on, read from its own memory map (Linux /proc): jemalloc when the library is
+ * mapped into it (`npm start` preloads it where the machine has it), else the system's malloc (glibc's). The
+ * memory row's reading depends on it (docs/performance.md, "Memory: jemalloc"), so the report names it.
+ */
+export function memoryAllocatorOf(pid: number): "jemalloc" | "system malloc" {
+  return fs.readFileSync(`/proc/${pid}/maps`, "utf8").includes("libjemalloc") ? "jemalloc" : "system malloc";
 }
 
 /**
