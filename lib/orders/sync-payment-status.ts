@@ -110,6 +110,10 @@ export async function syncPaymentStatus(orderId: string, options: SyncOptions): 
   }
 
   const at = now();
+  // Most looks hear the answer they heard last time (an invoice waiting to be paid, asked about every 2 s). Counting
+  // it moves nothing and reads nothing first, so it needs neither the order's lock nor a transaction: one
+  // conditional update, atomic by itself. An answer that differs matches no row and is applied under the lock.
+  if (await countRepeatedAnswer(db, attempt.id, answer, at)) return { status: await currentStatus(orderId), queried: true };
   const changed = await db.$transaction((tx) => applyAnswer(tx, attempt, answer, { ...recorded, at, trigger: options.trigger }));
   if (changed) syncLog.info({ orderId, invoiceReference: attempt.invoiceReference, ...changed, trigger: options.trigger }, "order status changed");
   return { status: changed?.to ?? (await currentStatus(orderId)), queried: true, ...(changed ? { changed } : {}) };
@@ -155,14 +159,8 @@ async function applyAnswer(
   // applied one after the other, each reading what the other wrote. Without it, on PostgreSQL, each would count
   // the other invoice as not paid yet, and the second payment would be recorded without the merchant being told.
   await lockOrder(tx, orderId);
-  // A repeated answer (same status, same version) only counts: the timeline keeps the answers that differ, so an
-  // invoice looked at every 2 s for ten minutes does not leave 300 identical rows.
-  const repeated = await tx.paymentAttempt.updateMany({
-    where: { id: attempt.id, state: "SENT", seqrStatus: answer.status, seqrVersion: answer.version },
-    data: { lastCheckedAt: at, sameAnswerCount: { increment: 1 } },
-  });
-  // The same answer was applied before, with whatever it moved: nothing more to do (and no more reads to pay for).
-  if (repeated.count > 0) return undefined;
+  // Asked again under the lock: a concurrent sync may have applied this very answer since the look above.
+  if (await countRepeatedAnswer(tx, attempt.id, answer, at)) return undefined;
 
   // An answer older than one already applied (a slower concurrent query) is recorded but not applied: versions
   // only go up.
@@ -251,6 +249,19 @@ async function applyAnswer(
     await releaseStock(tx, orderId, { trigger: context.trigger });
   }
   return { from: current.status, to: transition.to };
+}
+
+/**
+ * A repeated answer (same status, same version) only counts: the timeline keeps the answers that differ, so an
+ * invoice looked at every 2 s for ten minutes does not leave 300 identical rows. True when it was one: the same
+ * answer was applied before, with whatever it moved, and there is nothing more to do.
+ */
+async function countRepeatedAnswer(client: Prisma.TransactionClient, attemptId: string, answer: PaymentStatus, at: Date): Promise<boolean> {
+  const repeated = await client.paymentAttempt.updateMany({
+    where: { id: attemptId, state: "SENT", seqrStatus: answer.status, seqrVersion: answer.version },
+    data: { lastCheckedAt: at, sameAnswerCount: { increment: 1 } },
+  });
+  return repeated.count > 0;
 }
 
 /** The invoice a sync is about: the one named, or the order's newest the shop holds a reference for. */
