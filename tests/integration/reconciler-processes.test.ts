@@ -1,18 +1,15 @@
 import "./support/shop-address";
 
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest";
 
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { LOOK_LEASE_MS, MAX_LOOK_GAP_MS } from "@/lib/orders/reconciler";
 
+import { exitOf, killGroup, killRunningReconcilers, logLines, startReconcileScript, type Reconciler } from "./support/reconcile-process";
 import { startShopServer, type SandboxServer } from "./support/sandbox-server";
-import { shopBaseUrl } from "./support/shop-address";
 import {
   armFault,
   effectsOf,
@@ -31,67 +28,6 @@ import {
 // database with each other and with the web server (here: this test process, which also plays SEQR). Leases
 // must make them share the work so that every payment is applied exactly once, and SIGTERM must stop them cleanly.
 
-type Reconciler = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
-const started: Reconciler[] = [];
-
-/** `npm run reconcile [-- args]`, as package.json runs it: node itself with tsx's loader, so SIGTERM reaches it. */
-function startReconcileScript(args: string[] = [], extraEnv: Record<string, string> = {}): Reconciler {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("lib/orders/reconcile-command.ts"), ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: env.databaseUrl,
-      PUBLIC_BASE_URL: shopBaseUrl,
-      LOG_LEVEL: "error",
-      RECONCILER_INTERVAL_MS: "100",
-      ...extraEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    // A process group of its own, so that clean-up can end it and anything it started.
-    detached: true,
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const reconciler = { child, output: () => output, exited };
-  started.push(reconciler);
-  return reconciler;
-}
-
-/** The JSON log lines a reconciler has printed (pino, one object a line). */
-function logLines(reconciler: Reconciler): Record<string, unknown>[] {
-  return reconciler
-    .output()
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-async function exitOf(reconciler: Reconciler, timeoutMs = 10_000) {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`the reconciler did not exit within ${timeoutMs} ms; output:\n${reconciler.output()}`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([reconciler.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Ends a reconciler that is still running, and anything it started. */
-function killGroup(reconciler: Reconciler, signal: NodeJS.Signals) {
-  const { child } = reconciler;
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
 /** SEQR's commit rule: a payment nobody confirms with getPaymentStatus within this is reversed (CONTRACT.md). */
 const COMMIT_WINDOW_MS = 20_000;
 
@@ -102,7 +38,7 @@ beforeAll(async () => {
   await seedCatalog(db);
 });
 afterAll(async () => {
-  for (const reconciler of started) killGroup(reconciler, "SIGKILL");
+  killRunningReconcilers();
   await server.close();
 });
 beforeEach(async () => {
@@ -110,12 +46,7 @@ beforeEach(async () => {
   expect((await server.api("DELETE", "/faults")).status).toBe(200);
   expect((await server.api("PUT", "/config", { commitWindowMs: COMMIT_WINDOW_MS })).status).toBe(200);
 });
-afterEach(() => {
-  // A test that failed half-way leaves its reconcilers running: they must not work on the next test's invoices.
-  for (const reconciler of started) {
-    if (reconciler.child.exitCode === null && reconciler.child.signalCode === null) killGroup(reconciler, "SIGKILL");
-  }
-});
+afterEach(() => killRunningReconcilers());
 
 test("`reconcile --once` runs one pass over the due invoices, reports it and exits 0", { timeout: 40_000 }, async () => {
   const order = await paidButUnnotifiedOrder(server);
