@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import path from "node:path";
@@ -11,6 +11,7 @@ import type { z } from "zod";
 import type { PrismaClient } from "@/lib/db";
 import { SANDBOX_DEFAULTS } from "@/lib/env";
 import type { faultInput } from "@/lib/sandbox/faults";
+import { signalGroup, startInGroup, type ScriptProcess } from "@/tests/support/script-process";
 
 import { ASTRID, formStatus, signInAsAdmin } from "./support/admin";
 import { E2E_ON_POSTGRESQL, e2eServerDatabaseUrl } from "./support/e2e-database";
@@ -172,47 +173,28 @@ function countByUpstream(requests: ServedRequest[]): Record<string, number> {
 // ---------------------------------------------------------------------------------------------------------------
 // The shop's processes.
 
-type Instance = {
+type Instance = ScriptProcess & {
   name: string;
   port: number;
-  child: ChildProcess;
-  /** What it printed: pino's JSON lines (LOG_LEVEL=info) and anything else. */
-  output: () => string;
-  /** Its reconciler's lease owner, from its "reconciler started" line. */
+  /** Its reconciler's lease owner, from its "reconciler started" line (pino's JSON lines, LOG_LEVEL=info). */
   reconcilerOwner: () => string | undefined;
-  exited: Promise<void>;
 };
 
 function startInstance(name: string, port: number, env: NodeJS.ProcessEnv): Instance {
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    // A process group of its own: SIGKILL takes the whole server, and a failed test leaves nothing running.
-    detached: true,
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A process group of its own: SIGKILL takes the whole server, and a failed test leaves nothing running.
+  const started = startInGroup(process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"], env);
   const reconcilerOwner = () => {
-    for (const line of output.split("\n")) {
+    for (const line of started.output().split("\n")) {
       if (!line.startsWith("{")) continue;
       const entry = JSON.parse(line) as { component?: string; msg?: string; owner?: string };
       if (entry.component === "reconciler" && entry.msg === "reconciler started") return entry.owner;
     }
     return undefined;
   };
-  return { name, port, child, output: () => output, reconcilerOwner, exited };
+  return { ...started, name, port, reconcilerOwner };
 }
 
-function killInstance(instance: Instance, signal: NodeJS.Signals): void {
-  if (instance.child.pid === undefined || instance.child.exitCode !== null || instance.child.signalCode !== null) return;
-  try {
-    process.kill(-instance.child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
+const killInstance = signalGroup;
 
 /** Ready: /api/health answers 200 and the reconciler has started. */
 async function waitUntilReady(instance: Instance): Promise<void> {

@@ -1,8 +1,7 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 
@@ -16,6 +15,7 @@ import type { PrismaClient } from "@/lib/db";
 import { E2E_ON_POSTGRESQL, e2eServerDatabaseUrl } from "./support/e2e-database";
 import { openShopDatabase } from "./support/shop-db";
 import { nextOrderNumber } from "@/lib/orders/order-number";
+import { signalGroup, startScript, type ScriptProcess } from "@/tests/support/script-process";
 
 // `npm run outbox` (lib/outbox/outbox-command.ts) as a deployment runs it, SIGKILLed in the middle of delivering:
 // an SMTP server started here takes every message's DATA and holds its answer, so the kill lands while each message
@@ -85,44 +85,21 @@ async function startSmtpServer() {
 // ---------------------------------------------------------------------------------------------------------------
 // Worker processes
 
-type Worker = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
-const workers: Worker[] = [];
+const workers: ScriptProcess[] = [];
 
-function startWorker(smtpUrl: string): Worker {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("lib/outbox/outbox-command.ts"), `--lease-ms=${LEASE_MS}`], {
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      SMTP_URL: smtpUrl,
-      SEQR_MODE: "sandbox",
-      PUBLIC_BASE_URL: `http://${SHOP_HOST}`,
-      OUTBOX_WORKER: "on",
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    // A process group of its own: SIGKILL takes the worker, and a failed test leaves nothing running.
-    detached: true,
+function startWorker(smtpUrl: string): ScriptProcess {
+  const worker = startScript("lib/outbox/outbox-command.ts", [`--lease-ms=${LEASE_MS}`], {
+    ...process.env,
+    DATABASE_URL,
+    SMTP_URL: smtpUrl,
+    SEQR_MODE: "sandbox",
+    PUBLIC_BASE_URL: `http://${SHOP_HOST}`,
+    OUTBOX_WORKER: "on",
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
   });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const worker = { child, output: () => output, exited };
   workers.push(worker);
   return worker;
-}
-
-function signalGroup(worker: Worker, signal: NodeJS.Signals): void {
-  const { child } = worker;
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
 import "./support/shop-address";
 
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import type { ParsedMail } from "mailparser";
@@ -21,6 +19,7 @@ import { openOrderSession } from "@/lib/orders/seqr-sessions";
 import { resendOutboxMessage } from "@/lib/outbox/resend";
 import { deliverOutboxOnce, FIRST_RETRY_MS, retryDelayMs, startOutboxWorker, type OutboxWorkerOptions } from "@/lib/outbox/worker";
 import { serviceQrText } from "@/lib/seqr/links";
+import { signalGroup, startScript, type ScriptProcess } from "@/tests/support/script-process";
 
 import { ADMIN, adminActionsOf } from "./support/admin-orders";
 import { shopBaseUrl } from "./support/shop-address";
@@ -524,35 +523,21 @@ test("the running worker delivers a newly paid order's messages within its poll,
 // ---------------------------------------------------------------------------------------------------------------
 // `npm run outbox` as a deployment runs it.
 
-type OutboxProcess = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
-const started: OutboxProcess[] = [];
+const started: ScriptProcess[] = [];
 
-function startOutboxScript(args: string[] = []): OutboxProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("lib/outbox/outbox-command.ts"), ...args], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, PUBLIC_BASE_URL: shopBaseUrl, SMTP_URL: smtp.url, LOG_LEVEL: "error" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+function startOutboxScript(args: string[] = []): ScriptProcess {
+  const worker = startScript("lib/outbox/outbox-command.ts", args, {
+    ...process.env,
+    DATABASE_URL: env.databaseUrl,
+    PUBLIC_BASE_URL: shopBaseUrl,
+    SMTP_URL: smtp.url,
+    LOG_LEVEL: "error",
   });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const worker = { child, output: () => output, exited };
   started.push(worker);
   return worker;
 }
 
 afterEach(() => {
   // A test that failed half-way leaves its workers running: they must not take the next test's messages.
-  for (const { child } of started) {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-  }
+  for (const worker of started) signalGroup(worker, "SIGKILL");
 });

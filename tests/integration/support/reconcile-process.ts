@@ -1,43 +1,24 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-
 import { env } from "@/lib/env";
+import { signalGroup, startScript, type ScriptProcess } from "@/tests/support/script-process";
 
 import { shopBaseUrl } from "./shop-address";
 
 // `npm run reconcile` (lib/orders/reconcile-command.ts) as a deployment runs it: a process of its own, sharing the
 // shop's database (this test file's) and asking SEQR (this test process's sandbox, at shop-address.ts's server).
 
-export type Reconciler = {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-};
+export type Reconciler = ScriptProcess;
 
 const started: Reconciler[] = [];
 
-/** `npm run reconcile [-- args]`, as package.json runs it: node itself with tsx's loader, so SIGTERM reaches it. */
 export function startReconcileScript(args: string[] = [], extraEnv: Record<string, string> = {}): Reconciler {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("lib/orders/reconcile-command.ts"), ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: env.databaseUrl,
-      PUBLIC_BASE_URL: shopBaseUrl,
-      LOG_LEVEL: "error",
-      RECONCILER_INTERVAL_MS: "100",
-      ...extraEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    // A process group of its own, so that clean-up can end it and anything it started.
-    detached: true,
+  const reconciler = startScript("lib/orders/reconcile-command.ts", args, {
+    ...process.env,
+    DATABASE_URL: env.databaseUrl,
+    PUBLIC_BASE_URL: shopBaseUrl,
+    LOG_LEVEL: "error",
+    RECONCILER_INTERVAL_MS: "100",
+    ...extraEnv,
   });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const reconciler = { child, output: () => output, exited };
   started.push(reconciler);
   return reconciler;
 }
@@ -64,22 +45,12 @@ export async function exitOf(reconciler: Reconciler, timeoutMs = 10_000) {
 }
 
 /** Ends a reconciler that is still running, and anything it started. */
-export function killGroup(reconciler: Reconciler, signal: NodeJS.Signals) {
-  const { child } = reconciler;
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
+export const killGroup = signalGroup;
 
 /**
  * Kills every reconciler this file started that is still running: a test that failed half-way must not leave one
  * working on the next test's invoices.
  */
 export function killRunningReconcilers() {
-  for (const reconciler of started) {
-    if (reconciler.child.exitCode === null && reconciler.child.signalCode === null) killGroup(reconciler, "SIGKILL");
-  }
+  for (const reconciler of started) signalGroup(reconciler, "SIGKILL");
 }
