@@ -44,9 +44,9 @@ export default defineConfig({
         test: {
           ...integration,
           // The files that hold the reconciler to its schedule in wall-clock time (every live invoice looked at
-          // within 3 s). On 2 cores a second test file running beside them takes half the machine, and the
-          // 200-invoice test's longest gap went from 2.8 s alone to 3.2 s (a CI run on 11-30). They run after
-          // the rest, one at a time, with the machine to themselves.
+          // within 3 s). On 2 cores a second test file running beside them takes half the machine: the schedule
+          // test's longest gap (with 200 invoices then) went from 2.8 s alone to 3.2 s in a CI run on 11-30. They
+          // run after the rest, one at a time, with the machine to themselves.
           name: "integration-timed",
           include: timedIntegrationFiles,
           fileParallelism: false,

@@ -40,7 +40,7 @@ let server: SandboxServer;
 beforeAll(async () => {
   server = await startShopServer();
   await seedCatalog(db);
-  // Hundreds of invoices below, each holding one unit while it is out.
+  // A hundred invoices and more below, each holding one unit while it is out.
   await db.product.update({ where: { sku: TEST_SKU }, data: { stock: 10_000 } });
 });
 afterAll(async () => {
