@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest
 import { seedCatalog } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { LOOK_LEASE_MS, MAX_LOOK_GAP_MS } from "@/lib/orders/reconciler";
+import { signalGroup } from "@/tests/support/script-process";
 
-import { exitOf, killGroup, killRunningReconcilers, logLines, startReconcileScript, type Reconciler } from "./support/reconcile-process";
+import { exitOf, killRunningReconcilers, logLines, startReconcileScript, type Reconciler } from "./support/reconcile-process";
 import { startShopServer, type SandboxServer } from "./support/sandbox-server";
 import {
   armFault,
@@ -291,7 +292,7 @@ test(
     // The shopper pays while the look is under way; SEQR's notification is lost. Then the process dies.
     await armFault(server, { kind: "drop-notifications", count: 1 });
     await payInApp(server, target);
-    killGroup(victim, "SIGKILL");
+    signalGroup(victim, "SIGKILL");
     const killedAt = Date.now();
     expect(await exitOf(victim)).toEqual({ code: null, signal: "SIGKILL" });
     const paidAt = new Date((await sandboxInvoice(server, target.invoiceReference)).paidAt).getTime();

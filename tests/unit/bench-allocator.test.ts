@@ -4,11 +4,10 @@ import { once } from "node:events";
 import { afterEach, expect, test } from "vitest";
 
 import { memoryAllocatorOf } from "@/tests/bench/support/processes";
+import { DEBIAN_JEMALLOC } from "@/tests/support/jemalloc";
 
 // The benchmark names the allocator the shop's server ran on (its memory row depends on it), read from the server's
 // own memory map. npm test installs Debian's libjemalloc2 (tests/support/ensure-test-tools.sh).
-
-const JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
 
 const children: ReturnType<typeof spawn>[] = [];
 afterEach(() => {
@@ -28,7 +27,7 @@ async function idleNode(env: Record<string, string>): Promise<number> {
 }
 
 test("a process with jemalloc preloaded runs on jemalloc", async () => {
-  expect(memoryAllocatorOf(await idleNode({ LD_PRELOAD: JEMALLOC }))).toBe("jemalloc");
+  expect(memoryAllocatorOf(await idleNode({ LD_PRELOAD: DEBIAN_JEMALLOC }))).toBe("jemalloc");
 });
 
 test("a process without it runs on the system's malloc", async () => {

@@ -5,6 +5,8 @@ import path from "node:path";
 
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 
+import { DEBIAN_JEMALLOC } from "@/tests/support/jemalloc";
+
 // `npm test` sources tests/support/ensure-test-tools.sh before any test. It runs here in npm's sh against a
 // made-up machine: PATH holds only stubs (apt-get, sudo, id, npm) that write down how they were called, so nothing
 // is ever installed for real, and the Chromium, PostgreSQL 15 and jemalloc it looks for are files of the test's own.
@@ -326,9 +328,9 @@ describe("npm test's first step, for the suites on PostgreSQL", () => {
 
 describe("npm test's first step, for the end-to-end server and npm start's tests (npm start runs on jemalloc)", () => {
   test("its default is the path lib/start-server.sh looks at first", () => {
-    expect(fs.readFileSync(SCRIPT, "utf8")).toContain('"${ENSURE_TEST_TOOLS_JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}"');
+    expect(fs.readFileSync(SCRIPT, "utf8")).toContain(`"\${ENSURE_TEST_TOOLS_JEMALLOC:-${DEBIAN_JEMALLOC}}"`);
     const candidates = /for candidate in([\s\S]*?); do/.exec(fs.readFileSync("lib/start-server.sh", "utf8"))?.[1];
-    expect(candidates?.split(/[\s\\]+/).find(Boolean)).toBe("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
+    expect(candidates?.split(/[\s\\]+/).find(Boolean)).toBe(DEBIAN_JEMALLOC);
   });
 
   test("as root without jemalloc: apt-get update, then a non-interactive install of Debian's libjemalloc2", () => {

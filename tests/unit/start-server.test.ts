@@ -5,13 +5,14 @@ import path from "node:path";
 
 import { afterAll, expect, test } from "vitest";
 
+import { DEBIAN_JEMALLOC } from "@/tests/support/jemalloc";
+
 // `npm start` runs lib/start-server.sh, which starts `next start` on jemalloc when the machine has it
 // (docs/performance.md, "Memory"). Here `next` is a stand-in of the test's own, first on PATH: a Node.js process
 // that reports its arguments, its allocator settings and whether jemalloc is really loaded into it (its memory map).
 // npm test installs Debian's libjemalloc2 (tests/support/ensure-test-tools.sh).
 
 const SCRIPT = path.resolve("lib/start-server.sh");
-const JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "seqr-shop-start-server-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -42,7 +43,7 @@ function npmStart(args: string[], env: Record<string, string> = {}) {
 }
 
 test("the machine has jemalloc where the script looks for it first (npm test installs Debian's libjemalloc2)", () => {
-  expect(fs.existsSync(JEMALLOC), `${JEMALLOC} is missing: apt-get install libjemalloc2`).toBe(true);
+  expect(fs.existsSync(DEBIAN_JEMALLOC), `${DEBIAN_JEMALLOC} is missing: apt-get install libjemalloc2`).toBe(true);
 });
 
 test("starts `next start` with the arguments given, on jemalloc, purging on its own thread", () => {
@@ -50,7 +51,7 @@ test("starts `next start` with the arguments given, on jemalloc, purging on its 
   expect(run.status).toBe(0);
   expect(run.report).toEqual({
     args: ["start", "--port", "3456", "--hostname", "127.0.0.1"],
-    ldPreload: JEMALLOC,
+    ldPreload: DEBIAN_JEMALLOC,
     mallocConf: "background_thread:true",
     jemallocLoaded: true,
   });
@@ -58,7 +59,7 @@ test("starts `next start` with the arguments given, on jemalloc, purging on its 
 
 test("keeps a library already preloaded and jemalloc settings chosen by the caller", () => {
   const run = npmStart([], { LD_PRELOAD: "libc.so.6", MALLOC_CONF: "background_thread:true,dirty_decay_ms:5000" });
-  expect(run.report).toMatchObject({ ldPreload: `${JEMALLOC}:libc.so.6`, mallocConf: "background_thread:true,dirty_decay_ms:5000", jemallocLoaded: true });
+  expect(run.report).toMatchObject({ ldPreload: `${DEBIAN_JEMALLOC}:libc.so.6`, mallocConf: "background_thread:true,dirty_decay_ms:5000", jemallocLoaded: true });
 });
 
 test("MEMORY_ALLOCATOR=system: the system's malloc, nothing preloaded", () => {

@@ -44,9 +44,6 @@ export async function exitOf(reconciler: Reconciler, timeoutMs = 10_000) {
   }
 }
 
-/** Ends a reconciler that is still running, and anything it started. */
-export const killGroup = signalGroup;
-
 /**
  * Kills every reconciler this file started that is still running: a test that failed half-way must not leave one
  * working on the next test's invoices.
